@@ -1,0 +1,419 @@
+"""HubSession: the one path from widgets to the Hub.
+
+A session holds the endpoint and the token source, builds the `huggingface_hub` clients and runs
+their calls on a small thread pool so that the kernel's main thread stays free. Widgets submit
+work and observe the result; they never hold a token and never speak HTTP themselves.
+
+By default a session uses what `huggingface_hub` itself would use (`HF_ENDPOINT`, the `HF_TOKEN`
+variable, the stored login, a Colab secret), resolved at each call, so a login made anywhere (the
+CLI, `huggingface_hub.login`, another widget) is seen everywhere.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from huggingface_hub import HfApi, constants
+from huggingface_hub.utils import get_token
+
+from hub_widgets._i18n import _
+from hub_widgets.errors import CancelledError, HubWidgetsError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_current_task: contextvars.ContextVar[HubTask | None] = contextvars.ContextVar(
+    "hub_widgets_task", default=None
+)
+
+# Hosts that belong to Hugging Face: the token may be sent there without asking.
+HF_HOST_SUFFIXES = ("huggingface.co", "hf.co", "hf.space", "huggingface.cloud")
+
+
+@dataclass(eq=False)
+class HubTask:
+    """A unit of work submitted to a session: cancellable, and aware of being superseded.
+
+    Code running inside a task reaches it with `current_task()` to report progress or to stop
+    early when the user pressed Cancel.
+    """
+
+    key: str | None = None
+    future: Future = field(default_factory=Future)
+    _cancel: threading.Event = field(default_factory=threading.Event)
+    _stale: bool = False
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next check; callbacks of a cancelled task are not called."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def stale(self) -> bool:
+        """True once a newer task with the same key was submitted."""
+        return self._stale
+
+    def raise_if_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise CancelledError(_("Cancelled."))
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """Block until the task and its callbacks have run; return the result or raise its error."""
+        return self.future.result(timeout)
+
+
+def current_task() -> HubTask | None:
+    """The task the calling code runs in, or None outside of a session's worker."""
+    return _current_task.get()
+
+
+class HubSession:
+    """Endpoint + token source + the `huggingface_hub` clients + a worker pool.
+
+    Args:
+        endpoint: The Hub URL. Defaults to `HF_ENDPOINT`, then `https://huggingface.co`.
+        token: A fixed token for this session. Defaults to whatever `huggingface_hub.get_token()`
+            finds at each call (environment, stored login, Colab secret).
+        max_workers: Size of the worker pool.
+    """
+
+    def __init__(
+        self, endpoint: str | None = None, token: str | None = None, *, max_workers: int = 4
+    ) -> None:
+        self._endpoint = endpoint.rstrip("/") if endpoint else None
+        self.__token = token  # name-mangled: never a trait, never in repr
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="hub-widgets")
+        self._latest: dict[str, HubTask] = {}
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+        self._whoami_cache: dict[str, dict] = {}
+
+    def __repr__(self) -> str:
+        return f"HubSession(endpoint={self.endpoint!r})"
+
+    # -- where and who ---------------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        """The Hub URL this session talks to."""
+        return self._endpoint or os.environ.get("HF_ENDPOINT", constants.ENDPOINT).rstrip("/")
+
+    def _token(self) -> str | None:
+        # Private on purpose: only the session hands the token to huggingface_hub.
+        return self.__token or get_token()
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self._token())
+
+    @property
+    def api(self) -> HfApi:
+        """A `HfApi` bound to this session's endpoint and current token (cheap to build)."""
+        return HfApi(endpoint=self.endpoint, token=self._token(), library_name="hub-widgets")
+
+    def is_hf_host(self, url: str) -> bool:
+        """True if `url` is this session's Hub or a Hugging Face host: the token may go there."""
+        host = (urlsplit(url).hostname or "").lower()
+        own = (urlsplit(self.endpoint).hostname or "").lower()
+        return host == own or any(host == s or host.endswith("." + s) for s in HF_HOST_SUFFIXES)
+
+    def url(self, repo_id: str, repo_type: str = "model") -> str:
+        """The web URL of a repo on this session's Hub."""
+        prefix = "" if repo_type == "model" else f"{repo_type}s/"
+        return f"{self.endpoint}/{prefix}{repo_id}"
+
+    def set_token(self, token: str | None) -> None:
+        """Pin a token to this session (None: follow huggingface_hub's own resolution again)."""
+        self.__token = token
+        self.notify_changed()
+
+    def whoami(self, refresh: bool = False) -> dict | None:
+        """Who the current token belongs to (the Hub's whoami answer), cached per token; None if logged out.
+
+        Blocking: call it from a worker (inside `submit`). Raises on a bad token or a network error.
+        """
+        token = self._token()
+        if not token:
+            return None
+        key = hashlib.sha256(token.encode()).hexdigest()
+        with self._lock:
+            cached = self._whoami_cache.get(key)
+        if cached is not None and not refresh:
+            return cached
+        info = self.api.whoami(token=token)
+        with self._lock:
+            self._whoami_cache = {key: info}
+        return info
+
+    def namespaces(self) -> list[str]:
+        """The user's name followed by their organisations' names ([] when logged out). Blocking."""
+        info = self.whoami()
+        if not info:
+            return []
+        return [info["name"], *[org["name"] for org in info.get("orgs", []) if org.get("name")]]
+
+    # -- login state listeners ------------------------------------------------------------------
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` after a login, logout or token switch made through any widget."""
+        self._listeners.append(callback)
+
+    def notify_changed(self) -> None:
+        with self._lock:
+            self._whoami_cache = {}
+        for callback in list(self._listeners):
+            try:
+                callback()
+            except Exception:  # a broken listener must not break the others
+                logger.exception("hub_widgets session listener failed")
+
+    # -- running work ---------------------------------------------------------------------------
+
+    def submit(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        on_result: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_done: Callable[[], None] | None = None,
+        key: str | None = None,
+        **kwargs: Any,
+    ) -> HubTask:
+        """Run `fn(*args, **kwargs)` on a worker thread.
+
+        Callbacks run on the worker once `fn` returns; they are skipped when the task was
+        cancelled or superseded by a newer task with the same `key` (so a stale answer never
+        overwrites a newer one). `on_done` runs in every case, last.
+
+        Args:
+            fn: The work; it may call `current_task()` to check for cancellation.
+            on_result: Receives the return value.
+            on_error: Receives the exception (`describe_error` turns it into a sentence).
+            on_done: Runs after either, also when cancelled.
+            key: Tasks sharing a key supersede each other: submitting one marks the previous stale.
+
+        Returns:
+            The `HubTask`; `task.wait()` blocks until it and its callbacks have run.
+        """
+        task = HubTask(key=key)
+        if key is not None:
+            with self._lock:
+                previous = self._latest.get(key)
+                if previous is not None:
+                    previous._stale = True
+                self._latest[key] = task
+
+        def run() -> None:
+            token = _current_task.set(task)
+            try:
+                try:
+                    task.raise_if_cancelled()
+                    result = fn(*args, **kwargs)
+                except BaseException as exc:  # noqa: BLE001 - handed to the widget, never printed
+                    if not (task.cancelled or task.stale) and on_error is not None:
+                        _safely(on_error, exc)
+                    task.future.set_exception(exc)
+                else:
+                    if not (task.cancelled or task.stale) and on_result is not None:
+                        _safely(on_result, result)
+                    task.future.set_result(result)
+                finally:
+                    if on_done is not None:
+                        _safely(on_done)
+            finally:
+                _current_task.reset(token)
+                if key is not None:
+                    with self._lock:
+                        if self._latest.get(key) is task:
+                            del self._latest[key]
+
+        self._executor.submit(run)
+        return task
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn` synchronously on a worker and return its result (for scripts and tests)."""
+        return self.submit(fn, *args, **kwargs).wait()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    def describe_error(self, exc: BaseException) -> str:
+        """`describe_error` with this session's endpoint and token scrubbed from the text."""
+        token = self._token()
+        return describe_error(exc, endpoint=self.endpoint, secrets=[token] if token else [])
+
+
+def _safely(callback: Callable[..., None], *args: Any) -> None:
+    try:
+        callback(*args)
+    except Exception:
+        logger.exception("hub_widgets callback failed")
+
+
+_default_session: HubSession | None = None
+_default_lock = threading.Lock()
+
+
+def get_session() -> HubSession:
+    """The session shared by every widget created without an explicit `session=`."""
+    global _default_session
+    with _default_lock:
+        if _default_session is None:
+            _default_session = HubSession()
+        return _default_session
+
+
+def set_session(session: HubSession | None) -> None:
+    """Replace the shared default session (None: a fresh one is made on next use)."""
+    global _default_session
+    with _default_lock:
+        _default_session = session
+
+
+# -- describe_error ----------------------------------------------------------------------------
+
+_TOKEN_PATTERN = re.compile(r"\b(hf_|api_org_)[A-Za-z0-9_\-]{6,}")
+_BEARER_PATTERN = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
+
+
+def scrub_secrets(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
+    """Remove tokens from `text`: the given secrets and anything shaped like a Hugging Face token."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    text = _BEARER_PATTERN.sub(r"\1***", text)
+    return _TOKEN_PATTERN.sub(lambda m: m.group(1) + "***", text)
+
+
+def _status_of(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _header(exc: BaseException, name: str) -> str | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    return headers.get(name) if headers is not None else None
+
+
+def _server_message(exc: BaseException) -> str:
+    message = getattr(exc, "server_message", None) or ""
+    return message.strip().splitlines()[0] if message.strip() else ""
+
+
+def _retry_after(exc: BaseException) -> str | None:
+    value = _header(exc, "Retry-After")
+    if value:
+        return value
+    match = re.search(r"t=(\d+)", _header(exc, "RateLimit") or "")
+    return match.group(1) if match else None
+
+
+def describe_error(
+    exc: BaseException, *, endpoint: str | None = None, secrets: list[str] | tuple[str, ...] = ()
+) -> str:
+    """Turn an exception from `huggingface_hub` (or the network) into one short, actionable sentence.
+
+    The sentence never contains a token: `secrets` and anything shaped like a token are scrubbed.
+
+    Args:
+        exc: The exception a Hub call raised.
+        endpoint: The Hub URL, named in connection errors.
+        secrets: Strings to remove from the message (the session's token).
+
+    Returns:
+        One translated sentence for the widget's error line.
+    """
+    return scrub_secrets(_describe(exc, endpoint), secrets)
+
+
+def _describe(exc: BaseException, endpoint: str | None) -> str:  # noqa: C901 - one flat mapping
+    import httpx2
+    from huggingface_hub import errors as hf_errors
+
+    where = endpoint or _("the Hub")
+    status = _status_of(exc)
+    server = _server_message(exc)
+    detail = f" ({server})" if server else ""
+
+    if isinstance(exc, CancelledError):
+        return _("Cancelled: nothing was changed on the Hub.")
+    if isinstance(exc, HubWidgetsError):
+        return str(exc)
+    if isinstance(exc, hf_errors.GatedRepoError):
+        return _("This repo is gated: accept its access conditions on its page, then try again.")
+    if isinstance(exc, hf_errors.RepositoryNotFoundError):
+        return _("Repository not found, or it is private and your token cannot see it.")
+    if isinstance(exc, hf_errors.RevisionNotFoundError):
+        return _("This branch, tag or commit does not exist in the repository.")
+    if isinstance(exc, hf_errors.EntryNotFoundError):
+        return _("This file or folder does not exist at this revision.")
+    if isinstance(exc, hf_errors.DisabledRepoError):
+        return _("This repository has been disabled by its owner or by Hugging Face.")
+    if isinstance(exc, hf_errors.DeviceCodeError):
+        return _("Browser login failed: {reason}").format(reason=str(exc).split(":")[-1].strip() or exc)
+    if isinstance(exc, hf_errors.LocalTokenNotFoundError):
+        return _("You are not logged in: log in first.")
+    if isinstance(exc, hf_errors.OfflineModeIsEnabled):
+        return _("HF_HUB_OFFLINE is set, so no request can reach {where}: unset it.").format(where=where)
+    if isinstance(exc, hf_errors.HFValidationError):
+        return _("Invalid repo id or name: {reason}").format(reason=str(exc).splitlines()[0])
+    if status is not None:
+        if status == 401:
+            return _("Your token is invalid, expired or missing: log in again.")
+        if status == 403:
+            return (
+                _("Permission denied: your token cannot do this (a read-only token, or not your namespace).")
+                + detail
+            )
+        if status == 404:
+            return _("Not found on the Hub.") + detail
+        if status == 409:
+            return _("Conflict: it already exists or was changed meanwhile.") + detail
+        if status == 412:
+            return _("The repository changed since this page loaded (someone pushed): refresh and try again.")
+        if status == 413:
+            return _("Too large for the Hub: split the file or push it as a large (LFS) file.")
+        if status == 429:
+            after = _retry_after(exc)
+            if after:
+                return _("Rate limited by the Hub: retry after {seconds} s.").format(seconds=after)
+            return _("Rate limited by the Hub: wait a moment and retry.")
+        if status == 402:
+            return _("You have exceeded your included credits: add credits or wait for the next period.")
+        if status in (400, 422):
+            return _("The Hub refused the request as invalid.") + detail
+        if 500 <= status < 600:
+            return _("The Hub had a server error ({status}): try again in a moment.").format(status=status)
+        return _("The Hub answered with an error ({status}).").format(status=status) + detail
+    if isinstance(exc, (httpx2.TimeoutException, TimeoutError)):
+        return _("{where} did not answer in time: check your connection and retry.").format(where=where)
+    if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError, ConnectionError)):
+        return _("Cannot reach {where}: check your network or the endpoint address.").format(where=where)
+    if isinstance(exc, FileNotFoundError):
+        return _("File or folder not found: {path}").format(path=exc.filename or exc)
+    if isinstance(exc, PermissionError):
+        return _("No permission to read or write {path}.").format(path=exc.filename or exc)
+    if isinstance(exc, ValueError) and str(exc):
+        return str(exc).splitlines()[0]
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return _("Unexpected error ({kind}): {text}").format(kind=type(exc).__name__, text=text)

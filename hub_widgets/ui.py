@@ -1,0 +1,182 @@
+"""Small shared widget pieces: status line, progress, markdown output, tables, formatting.
+
+Only core ipywidgets 8 controls (plus HTML and Output), so everything renders in JupyterLab,
+Notebook 7, VS Code and Colab without extra installs.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Iterable, Sequence
+
+import ipywidgets as W
+
+from hub_widgets._i18n import _
+
+_COLORS = {"info": "#555", "busy": "#555", "success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
+_ICONS = {"info": "", "busy": "⏳ ", "success": "✓ ", "warning": "⚠ ", "error": "✗ "}
+
+
+def format_bytes(n: float | None) -> str:
+    """Human-readable size: 1.3 GB, 512 B (decimal units, as the Hub shows them)."""
+    if n is None:
+        return ""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if abs(n) < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"  # pragma: no cover
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None or seconds != seconds or seconds == float("inf"):
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+class StatusLine(W.HTML):
+    """One line telling the user what happens: info, busy, success, warning or error."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kind = "info"
+        self.text = ""
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show `text` (plain, escaped here) as `kind`: info, busy, success, warning or error."""
+        self.kind, self.text = kind, text
+        if not text:
+            self.value = ""
+            return
+        self.value = (
+            f'<span class="hubw-status hubw-{kind}" style="color:{_COLORS.get(kind, "#555")}">'
+            f"{_ICONS.get(kind, '')}{html.escape(text)}</span>"
+        )
+
+    def info(self, text: str) -> None:
+        self.show(text, "info")
+
+    def busy(self, text: str) -> None:
+        self.show(text, "busy")
+
+    def success(self, text: str) -> None:
+        self.show(text, "success")
+
+    def warning(self, text: str) -> None:
+        self.show(text, "warning")
+
+    def error(self, text: str) -> None:
+        self.show(text, "error")
+
+    def clear(self) -> None:
+        self.show("")
+
+
+class ProgressView(W.VBox):
+    """A progress bar with bytes, files, speed and ETA, redrawn at most `max_rate` times a second."""
+
+    def __init__(self, max_rate: float = 8.0, **kwargs) -> None:
+        self.bar = W.FloatProgress(value=0.0, min=0.0, max=1.0, layout=W.Layout(width="100%"))
+        self.label = W.HTML()
+        super().__init__([self.bar, self.label], **kwargs)
+        self._min_interval = 1.0 / max_rate
+        self._lock = threading.Lock()
+        self.layout.display = "none"
+        self.reset()
+
+    def reset(self, total_bytes: int = 0, total_files: int = 0) -> None:
+        with self._lock:
+            self.total_bytes, self.total_files = total_bytes, total_files
+            self.done_bytes, self.done_files = 0, 0
+            self._start = time.monotonic()
+            self._last_draw = 0.0
+        self.bar.bar_style = ""
+        self.bar.value = 0.0
+        self.label.value = ""
+
+    def start(self, total_bytes: int, total_files: int = 0) -> None:
+        self.reset(total_bytes, total_files)
+        self.layout.display = ""
+
+    def update(
+        self, done_bytes: int | None = None, done_files: int | None = None, force: bool = False
+    ) -> None:
+        """Record progress (absolute values); redraws are throttled unless `force`."""
+        with self._lock:
+            if done_bytes is not None:
+                self.done_bytes = done_bytes
+            if done_files is not None:
+                self.done_files = done_files
+            now = time.monotonic()
+            if not force and now - self._last_draw < self._min_interval:
+                return
+            self._last_draw = now
+        self._draw()
+
+    def advance(self, n_bytes: int) -> None:
+        self.update(done_bytes=self.done_bytes + n_bytes)
+
+    def finish(self, ok: bool = True) -> None:
+        if ok:
+            self.done_bytes = max(self.done_bytes, self.total_bytes)
+            self.done_files = max(self.done_files, self.total_files)
+        self._draw()
+        self.bar.bar_style = "success" if ok else "danger"
+
+    def hide(self) -> None:
+        self.layout.display = "none"
+
+    def _draw(self) -> None:
+        elapsed = max(time.monotonic() - self._start, 1e-6)
+        speed = self.done_bytes / elapsed
+        remaining = (self.total_bytes - self.done_bytes) / speed if speed > 0 else None
+        self.bar.value = (self.done_bytes / self.total_bytes) if self.total_bytes else 0.0
+        parts = [f"{format_bytes(self.done_bytes)} / {format_bytes(self.total_bytes)}"]
+        if self.total_files:
+            parts.append(_("{done}/{total} files").format(done=self.done_files, total=self.total_files))
+        parts.append(f"{format_bytes(speed)}/s")
+        parts.append(_("ETA {time}").format(time=format_duration(remaining)))
+        self.label.value = f'<span class="hubw-progress">{html.escape(" · ".join(parts))}</span>'
+
+
+def set_markdown(output: W.Output, text: str) -> None:
+    """Show markdown in `output`, rendered by the frontend's own renderer (thread-safe)."""
+    output.outputs = (
+        {"output_type": "display_data", "data": {"text/markdown": text, "text/plain": text}, "metadata": {}},
+    )
+
+
+def html_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], raw_columns: Iterable[int] = ()
+) -> str:
+    """An HTML table; cells are escaped except in `raw_columns` (for badges and links built here)."""
+    raw = set(raw_columns)
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f"<td style='padding:2px 8px'>{cell if i in raw else html.escape(str(cell))}</td>"
+            for i, cell in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table class='hubw-table'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def badge(text: str, color: str = "#6e7781") -> str:
+    """A small coloured label (private, gated, LFS, ...), as HTML."""
+    return (
+        f"<span style='border:1px solid {color};color:{color};border-radius:4px;"
+        f"padding:0 4px;font-size:85%'>{html.escape(text)}</span>"
+    )
+
+
+def link(url: str, text: str | None = None) -> str:
+    """An HTML link opening in a new tab."""
+    return f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='noopener'>{html.escape(text or url)}</a>"

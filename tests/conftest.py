@@ -1,0 +1,105 @@
+"""Shared fixtures: an isolated Hugging Face home, and a real SandboxHub on loopback.
+
+The environment is set at import time, before any test module imports huggingface_hub, because the
+client reads HF_HOME, HF_HUB_DISABLE_XET and friends once, at import.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_HOME = tempfile.mkdtemp(prefix="hubw-test-home-")
+os.environ["HF_HOME"] = _HOME
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_DISABLE_XET"] = "1"
+os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+for _name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_TOKEN_PATH"):
+    os.environ.pop(_name, None)
+
+import pytest  # noqa: E402
+from huggingface_hub import HfApi, constants  # noqa: E402
+
+# Tokens of the test accounts. Shaped unlike real tokens on purpose (the leak checks look for hf_ + 34 chars).
+ALICE = "hf_sandbox_alice_write"
+ALICE_READ = "hf_sandbox_alice_read"
+BOB = "hf_sandbox_bob_write"
+CAROL = "hf_sandbox_carol_write"
+ORG = "acme"
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One SandboxHub for the whole run: alice (write + read token), bob, carol; org acme = alice + bob."""
+    from hub_widgets.sandbox import SandboxHub
+
+    data = tempfile.mkdtemp(prefix="hubw-sandbox-")
+    hub = SandboxHub(
+        data_dir=data,
+        users={"alice": ALICE, "bob": BOB, "carol": CAROL},
+        read_tokens={"alice": ALICE_READ},
+        orgs={ORG: ["alice", "bob"]},
+    )
+    hub.start()
+    yield hub
+    hub.stop()
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def hf_home(tmp_path, monkeypatch):
+    """Each test gets its own HF_HOME (token files, cache) and no token in the environment."""
+    home = tmp_path / "hf_home"
+    home.mkdir()
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setattr(constants, "HF_HOME", str(home))
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(home / "token"))
+    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(home / "stored_tokens"))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(home / "hub"))
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    return home
+
+
+@pytest.fixture
+def endpoint(sandbox, monkeypatch):
+    """The sandbox URL, also set as HF_ENDPOINT (and the client's constant) for code that reads it."""
+    monkeypatch.setenv("HF_ENDPOINT", sandbox.endpoint)
+    monkeypatch.setattr(constants, "ENDPOINT", sandbox.endpoint)
+    return sandbox.endpoint
+
+
+@pytest.fixture
+def api(endpoint) -> HfApi:
+    """The real client, as alice."""
+    return HfApi(endpoint=endpoint, token=ALICE)
+
+
+@pytest.fixture
+def hub_session(endpoint):
+    """A HubSession on the sandbox with alice's token pinned."""
+    from hub_widgets.session import HubSession
+
+    session = HubSession(endpoint=endpoint, token=ALICE)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def repo_name(request) -> str:
+    """A repo name unique to the test (the sandbox is shared by the whole run)."""
+    import re
+    import uuid
+
+    base = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name)[:40].strip("-")
+    return f"{base}-{uuid.uuid4().hex[:6]}"
+
+
+def write_tree(root: Path, files: dict[str, bytes | str]) -> Path:
+    """Create files under `root` from a {relative path: content} mapping."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return root
