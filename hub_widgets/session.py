@@ -362,6 +362,10 @@ def _describe(exc: BaseException, endpoint: str | None) -> str:  # noqa: C901 - 
     if isinstance(exc, hf_errors.GatedRepoError):
         return _("This repo is gated: accept its access conditions on its page, then try again.")
     if isinstance(exc, hf_errors.RepositoryNotFoundError):
+        if status == 401:
+            return _(
+                "Repository not found, or your token is invalid or expired: check the name, or log in again."
+            )
         return _("Repository not found, or it is private and your token cannot see it.")
     if isinstance(exc, hf_errors.RevisionNotFoundError):
         return _("This branch, tag or commit does not exist in the repository.")
