@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench clean test-browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,22 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .demo build dist
+
+# Browser end-to-end tests of the JupyterLab sidebar: Debian's chromium driven by Playwright
+# (no browser download), JupyterLab on a SandboxHub. The extension itself is built by the
+# `pip install -e .` of $(STAMP) (hatch-jupyter-builder hook); this checks it is installed.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+ui-tests/node_modules/.installed: ui-tests/package.json ui-tests/package-lock.json
+	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	touch $@
+
+test-browser: $(STAMP) $(CHROMIUM) ui-tests/node_modules/.installed
+	@$(VENV)/bin/jupyter labextension list 2>&1 | grep -q "hub-widgets.*enabled.*OK" || \
+		{ echo "hub-widgets labextension not installed: run $(PY) -m pip install -e ."; exit 1; }
+	cd labextension && { [ -d node_modules ] || PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm install; } && \
+		PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm test
+	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PYTHON=$(CURDIR)/$(PY) npx playwright test

@@ -222,21 +222,26 @@ class HubSession:
 
         def run() -> None:
             token = _current_task.set(task)
+            error: BaseException | None = None
+            result: Any = None
             try:
                 try:
                     task.raise_if_cancelled()
                     result = fn(*args, **kwargs)
                 except BaseException as exc:  # noqa: BLE001 - handed to the widget, never printed
+                    error = exc
                     if not (task.cancelled or task.stale) and on_error is not None:
                         _safely(on_error, exc)
-                    task.future.set_exception(exc)
                 else:
                     if not (task.cancelled or task.stale) and on_result is not None:
                         _safely(on_result, result)
+                if on_done is not None:
+                    _safely(on_done)
+                # Only now: whoever waits on the task sees every callback's effect.
+                if error is not None:
+                    task.future.set_exception(error)
+                else:
                     task.future.set_result(result)
-                finally:
-                    if on_done is not None:
-                        _safely(on_done)
             finally:
                 _current_task.reset(token)
                 if key is not None:

@@ -67,6 +67,12 @@ def endpoint(sandbox, monkeypatch):
     """The sandbox URL, also set as HF_ENDPOINT (and the client's constant) for code that reads it."""
     monkeypatch.setenv("HF_ENDPOINT", sandbox.endpoint)
     monkeypatch.setattr(constants, "ENDPOINT", sandbox.endpoint)
+    # Derived from ENDPOINT at import: hf_hub_download builds its URLs from it.
+    monkeypatch.setattr(
+        constants,
+        "HUGGINGFACE_CO_URL_TEMPLATE",
+        sandbox.endpoint + "/{repo_id}/resolve/{revision}/{filename}",
+    )
     return sandbox.endpoint
 
 

@@ -1,0 +1,302 @@
+"""PushPanel throughput, memory and kernel responsiveness, against sandboxes started in subprocesses.
+
+F1  PushPanel push of 1 GiB (100 files + one 512 MiB file) / HfApi.upload_folder of the same   goal <= 1.05
+F2  the same push / `cp -r` of the folder                                                      goal <= 3.0
+F3  kernel peak memory growth while pushing one 2 GiB file (subprocess "kernel", psutil)      goal <= 150 MB
+F4  kernel round-trip p95 (execute_request via jupyter_client) during a push / idle p95         goal <= 2.0
+
+Every timed push goes to a fresh sandbox (new data folder), so no run benefits from objects an
+earlier run stored. Usage: `python bench/push.py [--small]` (`--small`: 1/16 of the sizes, for dev).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "hf_bench_user_write_token"
+USER = "bench"
+MiB = 1024 * 1024
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+ENV = {
+    **os.environ,
+    "HF_HOME": tempfile.mkdtemp(prefix="bench-push-home-"),
+    "HF_HUB_DISABLE_XET": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+}
+for name in ("HF_TOKEN", "HF_ENDPOINT", "HF_HUB_OFFLINE"):
+    ENV.pop(name, None)
+    os.environ.pop(name, None)
+os.environ.update({k: v for k, v in ENV.items() if k.startswith("HF_")})
+
+SANDBOX_SCRIPT = textwrap.dedent(
+    f"""
+    import sys, time
+    from hub_widgets.sandbox import SandboxHub
+    hub = SandboxHub(data_dir=sys.argv[1], users={{"{USER}": "{TOKEN}"}}).start()
+    print(hub.endpoint, flush=True)
+    sys.stdin.read()
+    hub.stop()
+    """
+)
+
+
+class Sandbox:
+    """A SandboxHub in its own process (its CPU and memory are not the pusher's)."""
+
+    def __enter__(self) -> Sandbox:
+        self.data = tempfile.mkdtemp(prefix="bench-sandbox-")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SANDBOX_SCRIPT, self.data],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=ENV,
+            text=True,
+        )
+        self.endpoint = self.proc.stdout.readline().strip()
+        if not self.endpoint.startswith("http"):
+            raise RuntimeError("sandbox did not start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except Exception:
+            self.proc.kill()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def make_folder(root: Path, total: int, big: int, n_small: int = 100) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    small = (total - big) // n_small
+    for i in range(n_small):
+        (root / f"shard-{i:03d}.bin").write_bytes(os.urandom(small))
+    with open(root / "big.bin", "wb") as file:
+        for _ in range(big // (16 * MiB)):
+            file.write(os.urandom(16 * MiB))
+        file.write(os.urandom(big % (16 * MiB)))
+    return root
+
+
+def time_upload_folder(folder: Path) -> float:
+    from huggingface_hub import HfApi
+
+    with Sandbox() as sandbox:
+        api = HfApi(endpoint=sandbox.endpoint, token=TOKEN)
+        start = time.perf_counter()
+        api.create_repo(f"{USER}/plain")
+        api.upload_folder(repo_id=f"{USER}/plain", folder_path=folder)
+        return time.perf_counter() - start
+
+
+def time_panel(folder: Path) -> float:
+    from hub_widgets.push.panel import PushPanel
+    from hub_widgets.session import HubSession
+
+    with Sandbox() as sandbox:
+        session = HubSession(endpoint=sandbox.endpoint, token=TOKEN)
+        panel = PushPanel(source=str(folder), repo_id=f"{USER}/panel", session=session)
+        time.sleep(0.2)  # let the namespace menu load, as it would before a user clicks
+        start = time.perf_counter()
+        panel.push_button.click()
+        panel.wait()
+        elapsed = time.perf_counter() - start
+        if panel.status.kind != "success":
+            raise RuntimeError(f"panel push failed: {panel.status.text}")
+        session.close()
+        return elapsed
+
+
+def time_cp(folder: Path) -> float:
+    target = folder.parent / "copy"
+    shutil.rmtree(target, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(["cp", "-r", str(folder), str(target)], check=True)
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(target, ignore_errors=True)
+    return elapsed
+
+
+KERNEL_MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import sys, threading, time, psutil
+    from hub_widgets.push.panel import PushPanel
+    from hub_widgets.session import HubSession
+    endpoint, token, path, repo = sys.argv[1:5]
+    process = psutil.Process()
+    session = HubSession(endpoint=endpoint, token=token)
+    panel = PushPanel(source=path, repo_id=repo, session=session)
+    time.sleep(0.3)
+    base = process.memory_info().rss
+    peak = base
+    done = threading.Event()
+    def sample():
+        global peak
+        while not done.is_set():
+            peak = max(peak, process.memory_info().rss)
+            time.sleep(0.02)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    panel.push_button.click()
+    panel.wait()
+    done.set(); sampler.join()
+    print(peak - base, panel.status.kind, flush=True)
+    """
+)
+
+
+def kernel_memory_growth(size: int, workdir: Path) -> int:
+    path = workdir / "huge.bin"
+    with open(path, "wb") as file:
+        for _ in range(size // (16 * MiB)):
+            file.write(os.urandom(16 * MiB))
+    try:
+        with Sandbox() as sandbox:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    KERNEL_MEMORY_SCRIPT,
+                    sandbox.endpoint,
+                    TOKEN,
+                    str(path),
+                    f"{USER}/huge",
+                ],
+                capture_output=True,
+                text=True,
+                env=ENV,
+                check=True,
+            ).stdout.split()
+        if out[1] != "success":
+            raise RuntimeError("push in the memory probe failed")
+        return int(out[0])
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def kernel_latency(folder: Path, samples: int = 60) -> tuple[float, float, int]:
+    from jupyter_client.manager import start_new_kernel
+
+    with Sandbox() as sandbox:
+        env = {**ENV, "HF_ENDPOINT": sandbox.endpoint, "HF_TOKEN": TOKEN}
+        km, kc = start_new_kernel(kernel_name="python3", env=env)
+        try:
+
+            def roundtrip(code: str = "pass") -> float:
+                start = time.perf_counter()
+                kc.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
+                return time.perf_counter() - start
+
+            roundtrip(
+                "from hub_widgets.push.panel import PushPanel\n"
+                f"panel = PushPanel(source={str(folder)!r}, repo_id='{USER}/latency')\n"
+                "import time; time.sleep(0.3)"
+            )
+            idle = []
+            for _ in range(samples):
+                idle.append(roundtrip())
+                time.sleep(0.02)
+            roundtrip("panel.push_button.click()")
+            busy = []
+            while True:
+                busy.append(roundtrip())
+                time.sleep(0.02)
+                if len(busy) % 10 == 0:
+                    reply = kc.execute_interactive(
+                        "print(panel.task.done())", timeout=60, output_hook=_collect_stdout
+                    )
+                    if reply and _LAST_STDOUT and _LAST_STDOUT[-1].strip() == "True":
+                        break
+            roundtrip("assert panel.status.kind == 'success', panel.status.text")
+            return p95(idle), p95(busy), len(busy)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
+_LAST_STDOUT: list[str] = []
+
+
+def _collect_stdout(msg: dict) -> None:
+    if msg.get("msg_type") == "stream":
+        _LAST_STDOUT.append(msg["content"]["text"])
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--small", action="store_true", help="1/16 of the sizes (development)")
+    parser.add_argument("--runs", type=int, default=2, help="timed runs of each push (median)")
+    args = parser.parse_args()
+    scale = 16 if args.small else 1
+    total, big, huge = 1024 * MiB // scale, 512 * MiB // scale, 2048 * MiB // scale
+
+    work = Path(tempfile.mkdtemp(prefix="bench-push-"))
+    try:
+        folder = make_folder(work / "data", total, big)
+        results: dict[str, float] = {}
+        cp_times, plain_times, panel_times = [], [], []
+        time_cp(folder)  # warm the page cache for everyone
+        for _ in range(args.runs):  # interleaved so that machine noise hits both alike
+            plain_times.append(time_upload_folder(folder))
+            panel_times.append(time_panel(folder))
+            cp_times.append(time_cp(folder))
+        plain, panel, cp = (statistics.median(t) for t in (plain_times, panel_times, cp_times))
+        results["F1"] = panel / plain
+        results["F2"] = panel / cp
+        print(
+            f"data: {total / MiB:.0f} MiB in 101 files (largest {big / MiB:.0f} MiB); {args.runs} runs each"
+        )
+        print(f"upload_folder {plain:.2f} s   PushPanel {panel:.2f} s   cp -r {cp:.3f} s")
+        print(
+            f"F1 PushPanel / upload_folder = {results['F1']:.3f} (goal <= 1.05): {verdict(results['F1'] <= 1.05)}"
+        )
+        print(
+            f"F2 PushPanel / cp -r         = {results['F2']:.2f} (goal <= 3.0): {verdict(results['F2'] <= 3.0)}"
+        )
+
+        growth = kernel_memory_growth(huge, work)
+        print(
+            f"F3 peak memory growth pushing {huge / MiB:.0f} MiB = {growth / 1e6:.1f} MB (goal <= 150 MB): "
+            f"{verdict(growth <= 150e6)}"
+        )
+
+        idle, busy, n = kernel_latency(folder)
+        ratio = busy / idle
+        print(
+            f"F4 kernel round-trip p95 during push / idle = {busy * 1000:.1f} ms / {idle * 1000:.1f} ms = "
+            f"{ratio:.2f} over {n} samples (goal <= 2.0): {verdict(ratio <= 2.0)}"
+        )
+        print(json.dumps({"F1": results["F1"], "F2": results["F2"], "F3_MB": growth / 1e6, "F4": ratio}))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

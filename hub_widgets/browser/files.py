@@ -1,0 +1,732 @@
+"""The Files tab: a revision selector, a tree whose folders are listed only when opened, previews
+of small files, and downloads (one file, or a snapshot filtered by patterns) with progress.
+
+A folder is listed with `list_repo_tree(path_in_repo=folder, recursive=False)` the first time it is
+opened, and at most `PAGE_SIZE` entries at a time ("more…" continues the same listing), so a repo
+with many thousands of files costs one small request and a small widget state to show.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import PurePosixPath
+from typing import Any
+
+import ipywidgets as W
+
+from hub_widgets._i18n import _, ngettext
+from hub_widgets.browser.diff import is_folder, looks_like_text
+from hub_widgets.browser.repo import split_card
+from hub_widgets.session import HubSession, HubTask, current_task
+from hub_widgets.ui import ProgressView, StatusLine, format_bytes, html_table, set_markdown
+
+PAGE_SIZE = 500  # entries of one folder shown before "more…"
+PREVIEW_MAX_BYTES = 1_000_000  # text, JSON, CSV, markdown
+IMAGE_PREVIEW_MAX_BYTES = 5_000_000
+TEXT_PREVIEW_CHARS = 20_000
+HEAD_BYTES = 64_000  # read from bigger text files
+CSV_PREVIEW_ROWS = 20
+
+IMAGE_FORMATS = {
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".gif": "gif",
+    ".webp": "webp",
+    ".bmp": "bmp",
+}
+_TEXT_SUFFIXES = {
+    ".txt", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".js", ".ts", ".html", ".css",
+    ".xml", ".rst", ".log", ".gitattributes", ".gitignore", ".jsonl", ".ipynb", ".c", ".cpp", ".h",
+    ".rs", ".go", ".java", ".jinja", ".tex", ".srt", ".vtt",
+}  # fmt: skip
+
+_INDENT = "\u00a0\u00a0\u00a0"  # non-breaking: browsers collapse plain spaces in <option>
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """A file or folder as the tree shows it."""
+
+    path: str
+    is_dir: bool
+    size: int | None = None
+    lfs: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+def tree_entry(entry: Any) -> TreeEntry:
+    """A `TreeEntry` from a `RepoFile` / `RepoFolder`."""
+    if is_folder(entry):
+        return TreeEntry(path=entry.path, is_dir=True)
+    lfs = getattr(entry, "lfs", None)
+    return TreeEntry(path=entry.path, is_dir=False, size=lfs.size if lfs else entry.size, lfs=bool(lfs))
+
+
+def sort_entries(entries: list[TreeEntry]) -> list[TreeEntry]:
+    """Folders first, then files, each by name (case-insensitive), as the Hub lists them."""
+    return sorted(entries, key=lambda e: (not e.is_dir, e.name.lower()))
+
+
+def entry_label(entry: TreeEntry, expanded: bool = False, loading: bool = False) -> str:
+    """The tree row of an entry: indentation, icon, name, size and an LFS marker."""
+    indent = _INDENT * entry.depth
+    if entry.is_dir:
+        marker = "▾" if expanded else "▸"
+        suffix = " " + _("(loading…)") if loading else ""
+        return f"{indent}{marker} 📁 {entry.name}/{suffix}"
+    size = f" · {format_bytes(entry.size)}" if entry.size is not None else ""
+    return f"{indent}\u00a0\u00a0📄 {entry.name}{size}{' · LFS' if entry.lfs else ''}"
+
+
+def preview_kind(path: str) -> str:
+    """How a file is previewed: "markdown", "json", "csv", "image", "text" or "" (not previewed)."""
+    name = PurePosixPath(path).name.lower()
+    suffix = PurePosixPath(name).suffix or (name if name.startswith(".") else "")
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in IMAGE_FORMATS:
+        return "image"
+    if suffix in _TEXT_SUFFIXES or name in ("readme", "license", "makefile", "dockerfile", "notice"):
+        return "text"
+    return ""
+
+
+def preview_limit(kind: str) -> int:
+    return IMAGE_PREVIEW_MAX_BYTES if kind == "image" else PREVIEW_MAX_BYTES
+
+
+def csv_head(
+    text: str, delimiter: str = ",", rows: int = CSV_PREVIEW_ROWS
+) -> tuple[list[str], list[list[str]]]:
+    """The header and first `rows` rows of a CSV/TSV text."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, [])
+    return header, [row for row in islice(reader, rows)]
+
+
+def pretty_json(text: str) -> str:
+    """Indented JSON (the text unchanged if it does not parse)."""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+def parse_patterns(text: str) -> list[str] | None:
+    """ "*.json, model/*" -> ["*.json", "model/*"]; empty -> None (everything)."""
+    patterns = [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
+    return patterns or None
+
+
+def _pre(text: str) -> str:
+    return (
+        "<pre style='max-height:400px;overflow:auto;white-space:pre-wrap;font-size:90%'>"
+        f"{html.escape(text)}</pre>"
+    )
+
+
+class _BytesProgress:
+    """A stand-in for `tqdm` that forwards a download's byte counts to a callback.
+
+    `huggingface_hub` builds it as `tqdm_class(**kwargs)` and calls `update(n)`; it also checks the
+    running task for cancellation, so Cancel stops a download between chunks.
+    """
+
+    def __init__(self, on_bytes, task: HubTask | None, *args: Any, **kwargs: Any) -> None:
+        self._on_bytes = on_bytes
+        self._task = task or current_task()
+        self.n = kwargs.get("initial", 0) or 0
+        self.total = kwargs.get("total")
+        if self.n:
+            on_bytes(self.n)
+
+    def update(self, n: int | float | None = 1) -> None:
+        if self._task is not None:
+            self._task.raise_if_cancelled()
+        n = int(n or 0)
+        self.n += n
+        self._on_bytes(n)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def __getattr__(self, name: str):  # refresh, close, set_description, ...: nothing to draw
+        return lambda *a, **k: None
+
+
+def _bytes_progress_class(on_bytes, task: HubTask | None = None):
+    class BytesProgress(_BytesProgress):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(on_bytes, task, *args, **kwargs)
+
+    return BytesProgress
+
+
+class FilesView(W.VBox):
+    """Revision selector, lazy tree, preview and downloads of one repo.
+
+    Args:
+        session: The `HubSession` doing the I/O.
+        status: The browser's status line (errors and results are shown there).
+    """
+
+    def __init__(self, session: HubSession, status: StatusLine | None = None, **kwargs: Any) -> None:
+        self.session = session
+        # Static widgets share one layout model: the frontend gets one state instead of dozens.
+        plain = W.Layout()
+        self.status = status or StatusLine()
+        self.repo_id: str | None = None
+        self.repo_type = "model"
+        self.revision_select = W.Dropdown(
+            description=_("Revision"),
+            options=[("main", "main")],
+            value="main",
+            layout=W.Layout(width="360px"),
+        )
+        self.tree = W.Select(options=[], rows=16, layout=W.Layout(width="100%"))
+        self.preview_title = W.HTML(layout=plain)
+        self.preview_html = W.HTML(layout=plain)
+        self.preview_markdown = W.Output(layout=plain)
+        self.preview_image = W.Image(layout=W.Layout(max_width="100%", display="none"))
+        self.download_file_button = W.Button(
+            layout=plain, description=_("Download file"), icon="download", disabled=True
+        )
+        self.patterns = W.Text(
+            layout=plain,
+            description=_("Patterns"),
+            placeholder=_("e.g. *.json, *.safetensors (empty: all files)"),
+        )
+        self.target = W.Text(
+            layout=plain, description=_("To folder"), placeholder=_("empty: the Hugging Face cache")
+        )
+        self.download_snapshot_button = W.Button(
+            layout=plain, description=_("Download snapshot"), icon="download"
+        )
+        self.cancel_button = W.Button(layout=plain, description=_("Cancel"), disabled=True)
+        self.progress = ProgressView()
+        self.preview_box = W.VBox(
+            [self.preview_title, self.preview_html, self.preview_markdown, self.preview_image], layout=plain
+        )
+        downloads = W.VBox(
+            layout=plain,
+            children=[
+                W.HBox(layout=plain, children=[self.download_file_button]),
+                W.HBox(layout=plain, children=[self.patterns, self.target]),
+                W.HBox(layout=plain, children=[self.download_snapshot_button, self.cancel_button]),
+                self.progress,
+            ],
+        )
+        super().__init__([self.revision_select, self.tree, self.preview_box, downloads], **kwargs)
+
+        # Tree state: loaded folders, their unfinished listings, opened folders.
+        self._lock = threading.RLock()
+        self._render_lock = threading.RLock()
+        self._children: dict[str, list[TreeEntry]] = {}
+        self._listings: dict[str, Iterator[Any]] = {}
+        self._expanded: set[str] = {""}
+        self._loading: set[str] = set()
+        self._entries: dict[str, TreeEntry] = {}
+        self._selected_file: TreeEntry | None = None
+        self._resetting = False
+        self._cancel_requested = False
+        self.refs_task: HubTask | None = None
+        self.tree_tasks: dict[str, HubTask] = {}
+        self.preview_task: HubTask | None = None
+        self.download_task: HubTask | None = None
+
+        self.revision_select.observe(self._on_revision, names="value")
+        self.tree.observe(self._on_tree_click, names="value")
+        self.download_file_button.on_click(lambda _b: self.download_file())
+        self.download_snapshot_button.on_click(lambda _b: self.download_snapshot())
+        self.cancel_button.on_click(lambda _b: self.cancel())
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @property
+    def revision(self) -> str:
+        return self.revision_select.value or "main"
+
+    def load(self, repo_id: str, repo_type: str = "model", revision: str = "main") -> None:
+        """Show `repo_id`: list its refs and its root folder (both at once, on workers)."""
+        self.repo_id, self.repo_type = repo_id, repo_type
+        with self.hold_trait_notifications():
+            self._resetting = True
+            self.revision_select.options = [(revision, revision)]
+            self.revision_select.value = revision
+            self._resetting = False
+        self._reset_tree()
+        self.refs_task = self.session.submit(
+            self._fetch_refs,
+            repo_id,
+            repo_type,
+            on_result=self._show_refs,
+            on_error=self._error,
+            key=self._key("refs"),
+        )
+        self._open_folder("")
+
+    def _key(self, what: str) -> str:
+        return f"browser-files:{id(self)}:{what}"
+
+    def _fetch_refs(self, repo_id: str, repo_type: str) -> list[tuple[str, str]]:
+        refs = self.session.api.list_repo_refs(repo_id, repo_type=repo_type, include_pull_requests=True)
+        options = [(b.name, b.name) for b in refs.branches]
+        options += [(_("tag: {name}").format(name=t.name), t.name) for t in refs.tags]
+        # A pull request's ref is refs/pr/N (its name is N or the full ref, depending on the server).
+        options += [
+            (_("PR #{num}").format(num=p.ref.rsplit("/", 1)[-1]), p.ref) for p in (refs.pull_requests or [])
+        ]
+        return options
+
+    def _show_refs(self, options: list[tuple[str, str]]) -> None:
+        current = self.revision
+        if current not in [value for _label, value in options]:
+            options = [(current, current), *options]
+        self._resetting = True
+        try:
+            self.revision_select.options = options
+            self.revision_select.value = current
+        finally:
+            self._resetting = False
+
+    def _on_revision(self, change: dict) -> None:
+        if self._resetting or change["new"] is None or self.repo_id is None:
+            return
+        self._reset_tree()
+        self._open_folder("")
+
+    def _reset_tree(self) -> None:
+        with self._lock:
+            self._children.clear()
+            self._listings.clear()
+            self._entries.clear()
+            self._expanded = {""}
+            self._loading = set()
+            self._selected_file = None
+            for task in self.tree_tasks.values():
+                task.cancel()
+            self.tree_tasks = {}
+        self.download_file_button.disabled = True
+        self._clear_preview()
+        self._render()
+
+    def _open_folder(self, path: str) -> None:
+        with self._lock:
+            self._expanded.add(path)
+            already = path in self._loading or (path in self._children and path not in self._listings)
+            if not already:
+                self._loading.add(path)
+        self._render()
+        if already:
+            return
+        repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
+        self.tree_tasks[path] = self.session.submit(
+            self._fetch_page,
+            repo_id,
+            repo_type,
+            revision,
+            path,
+            on_result=lambda page: self._add_page(revision, path, page),
+            on_error=lambda exc: self._listing_failed(path, exc),
+            key=self._key(f"tree:{revision}:{path}"),
+        )
+
+    def _fetch_page(
+        self, repo_id: str, repo_type: str, revision: str, path: str
+    ) -> tuple[list[TreeEntry], bool]:
+        """The next `PAGE_SIZE` entries of folder `path` (and whether more remain)."""
+        with self._lock:
+            listing = self._listings.get(path)
+        if listing is None:
+            listing = iter(
+                self.session.api.list_repo_tree(
+                    repo_id,
+                    path_in_repo=path or None,
+                    recursive=False,
+                    revision=revision,
+                    repo_type=repo_type,
+                )
+            )
+        page = [tree_entry(e) for e in islice(listing, PAGE_SIZE + 1)]
+        more = len(page) > PAGE_SIZE
+        if more:
+            # The extra entry was read from the listing: keep it for the next page.
+            extra = page.pop()
+            listing = _chain_first(extra, listing)
+        task = current_task()
+        with self._lock:  # the same lock as _reset_tree: a listing of a closed revision is never kept
+            if task is not None and (task.cancelled or task.stale):
+                return page, more
+            if more:
+                self._listings[path] = listing
+            else:
+                self._listings.pop(path, None)
+        return page, more
+
+    def _add_page(self, revision: str, path: str, result: tuple[list[TreeEntry], bool]) -> None:
+        if revision != self.revision:
+            return
+        page, _more = result
+        with self._lock:
+            children = self._children.setdefault(path, [])
+            children.extend(page)
+            self._children[path] = sort_entries(children)
+            for entry in page:
+                self._entries[entry.path] = entry
+            self._loading.discard(path)
+        self._render()  # before the task counts as done, so waiting on it sees the tree
+
+    def _listing_failed(self, path: str, exc: BaseException) -> None:
+        with self._lock:
+            self._loading.discard(path)
+            self._expanded.discard(path)
+        self._render()
+        self._error(exc)
+
+    # -- tree rendering and clicks --------------------------------------------------------------
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        with self._lock:
+            self._append_rows("", rows)
+        return rows
+
+    def _append_rows(self, folder: str, rows: list[tuple[str, str]]) -> None:
+        for entry in self._children.get(folder, []):
+            if entry.is_dir:
+                expanded = entry.path in self._expanded
+                rows.append((entry_label(entry, expanded, entry.path in self._loading), "d:" + entry.path))
+                if expanded:
+                    self._append_rows(entry.path, rows)
+            else:
+                rows.append((entry_label(entry), "f:" + entry.path))
+        if folder in self._listings:
+            depth = folder.count("/") + 1 if folder else 0
+            label = _INDENT * depth + (_("… more (loading…)") if folder in self._loading else _("… more"))
+            rows.append((label, "m:" + folder))
+        if folder == "" and folder in self._loading and not self._children.get(""):
+            rows.append((_("(loading…)"), "m:"))
+
+    def _render(self) -> None:
+        with self._render_lock:  # workers and clicks both redraw
+            rows = self._rows()
+            selected = f"f:{self._selected_file.path}" if self._selected_file else None
+            self._resetting = True
+            try:
+                self.tree.options = rows
+                self.tree.value = selected if selected in {v for _l, v in rows} else None
+            finally:
+                self._resetting = False
+
+    def _on_tree_click(self, change: dict) -> None:
+        if self._resetting or not change["new"]:
+            return
+        kind, path = change["new"].split(":", 1)
+        if kind == "f":
+            entry = self._entries.get(path)
+            if entry is not None:
+                self.preview(entry)
+            return
+        if kind == "d":
+            with self._lock:
+                opened = path in self._expanded
+            if opened:
+                with self._lock:
+                    self._expanded.discard(path)
+                self._render()
+            else:
+                self._open_folder(path)
+        elif kind == "m":
+            with self._lock:
+                can_continue = path in self._listings and path not in self._loading
+            if can_continue:
+                self._open_folder(path)
+        # A folder row does not stay selected, so clicking it again toggles it again.
+        self._render()
+
+    def open_folder(self, path: str) -> HubTask | None:
+        """Open folder `path` (as a click on it would) and return the listing task, if one started."""
+        self._open_folder(path)
+        return self.tree_tasks.get(path)
+
+    def folder_entries(self, path: str = "") -> list[TreeEntry]:
+        """The loaded entries of folder `path` (for scripts and tests)."""
+        with self._lock:
+            return list(self._children.get(path, []))
+
+    # -- preview ---------------------------------------------------------------------------------
+
+    def _clear_preview(self) -> None:
+        self.preview_title.value = ""
+        self.preview_html.value = ""
+        self.preview_markdown.outputs = ()
+        self.preview_image.layout.display = "none"
+
+    def preview(self, entry: TreeEntry) -> HubTask | None:
+        """Preview file `entry` if it is small and of a previewable kind."""
+        self._selected_file = entry
+        self.download_file_button.disabled = False
+        self._clear_preview()
+        self.preview_title.value = f"<b>{html.escape(entry.path)}</b> · {format_bytes(entry.size)}"
+        kind = preview_kind(entry.path)
+        if not kind:
+            self.preview_html.value = html.escape(
+                _("No preview for this kind of file: download it to open it.")
+            )
+            return None
+        partial = entry.size is not None and entry.size > preview_limit(kind)
+        if partial and kind == "image":
+            self.preview_html.value = html.escape(
+                _("Too large to preview ({size}): download it to open it.").format(
+                    size=format_bytes(entry.size)
+                )
+            )
+            return None
+        self.preview_html.value = html.escape(_("Loading preview…"))
+        repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
+        self.preview_task = self.session.submit(
+            self._read_file,
+            repo_id,
+            repo_type,
+            revision,
+            entry.path,
+            HEAD_BYTES if partial else None,
+            on_result=lambda data: self._show_preview(entry, kind, data, partial),
+            on_error=self._preview_error,
+            key=self._key("preview"),
+        )
+        return self.preview_task
+
+    def _read_file(
+        self, repo_id: str, repo_type: str, revision: str, path: str, head_bytes: int | None = None
+    ) -> bytes:
+        if head_bytes is None:
+            local = self.session.api.hf_hub_download(repo_id, path, repo_type=repo_type, revision=revision)
+            with open(local, "rb") as f:
+                return f.read()
+        # Only the head of a big text file: one range request, nothing written to the cache.
+        from huggingface_hub import HfFileSystem
+
+        fs = HfFileSystem(
+            endpoint=self.session.endpoint, token=self.session.api.token, skip_instance_cache=True
+        )
+        prefix = "" if repo_type == "model" else f"{repo_type}s/"
+        with fs.open(
+            f"{prefix}{repo_id}@{revision.replace('/', '%2F')}/{path}", "rb", block_size=head_bytes
+        ) as f:
+            data = f.read(head_bytes)
+        return data[: data.rfind(b"\n") + 1] or data  # whole lines only
+
+    def _show_preview(self, entry: TreeEntry, kind: str, data: bytes, partial: bool = False) -> None:
+        if self._selected_file != entry:
+            return
+        if partial:
+            self.preview_title.value += " · " + html.escape(
+                _("showing the first {size}").format(size=format_bytes(len(data)))
+            )
+            if kind == "json":
+                kind = "text"  # the head of a JSON document does not parse
+        if kind == "image":
+            self.preview_html.value = ""
+            self.preview_image.format = IMAGE_FORMATS.get(PurePosixPath(entry.path).suffix.lower(), "png")
+            self.preview_image.value = data
+            self.preview_image.layout.display = ""
+            return
+        if not looks_like_text(data):
+            self.preview_html.value = html.escape(_("This file is binary: no preview."))
+            return
+        text = data.decode("utf-8")
+        if kind == "markdown":
+            self.preview_html.value = ""
+            _meta, body = split_card(text)
+            set_markdown(self.preview_markdown, body[:TEXT_PREVIEW_CHARS])
+        elif kind == "json":
+            self.preview_html.value = _pre(_truncate(pretty_json(text)))
+        elif kind == "csv":
+            delimiter = "\t" if entry.path.lower().endswith(".tsv") else ","
+            header, rows = csv_head(text, delimiter)
+            note = html.escape(ngettext("First {n} row", "First {n} rows", len(rows)).format(n=len(rows)))
+            self.preview_html.value = f"<div>{note}</div>" + html_table(header, rows)
+        else:
+            self.preview_html.value = _pre(_truncate(text))
+
+    def _preview_error(self, exc: BaseException) -> None:
+        self.preview_html.value = html.escape(self.session.describe_error(exc))
+
+    # -- downloads -------------------------------------------------------------------------------
+
+    def _start_download(self) -> None:
+        self._cancel_requested = False
+        self.download_file_button.disabled = True
+        self.download_snapshot_button.disabled = True
+        self.cancel_button.disabled = False
+
+    def _end_download(self) -> None:
+        if self._cancel_requested:
+            # A cancelled task gets no result or error callback: say it here.
+            self.progress.finish(False)
+            self.status.warning(_("Download cancelled: files already downloaded are kept."))
+        self.download_file_button.disabled = self._selected_file is None
+        self.download_snapshot_button.disabled = False
+        self.cancel_button.disabled = True
+
+    def cancel(self) -> None:
+        """Stop the running download (between chunks); files already complete stay."""
+        if self.download_task is not None and not self.download_task.done():
+            self._cancel_requested = True
+            self.download_task.cancel()
+
+    def download_file(self) -> HubTask | None:
+        """Download the selected file to the target folder (or the cache), with progress."""
+        entry = self._selected_file
+        if entry is None or self.repo_id is None:
+            self.status.warning(_("Select a file first."))
+            return None
+        target = self.target.value.strip() or None
+        self._start_download()
+        self.progress.start(entry.size or 0, 1)
+        self.status.busy(_("Downloading {path}…").format(path=entry.path))
+        repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
+
+        def run() -> str:
+            path = self.session.api.hf_hub_download(
+                repo_id,
+                entry.path,
+                repo_type=repo_type,
+                revision=revision,
+                local_dir=os.path.expanduser(target) if target else None,
+                tqdm_class=_bytes_progress_class(self.progress.advance),
+            )
+            self.progress.update(done_files=1)
+            return path
+
+        def done(path: str) -> None:
+            self.progress.finish(True)
+            self.status.success(_("Downloaded {name} to {path}").format(name=entry.name, path=path))
+
+        self.download_task = self.session.submit(
+            run, on_result=done, on_error=self._download_error, on_done=self._end_download
+        )
+        return self.download_task
+
+    def download_snapshot(self) -> HubTask | None:
+        """Download the files matching the patterns at this revision, with progress over all of them."""
+        if self.repo_id is None:
+            return None
+        patterns = parse_patterns(self.patterns.value)
+        target = self.target.value.strip() or None
+        self._start_download()
+        self.progress.start(0, 0)
+        self.status.busy(_("Listing the files to download…"))
+        repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
+
+        def run() -> tuple[str, int]:
+            return self._snapshot(repo_id, repo_type, revision, patterns, target)
+
+        def done(result: tuple[str, int]) -> None:
+            path, count = result
+            self.progress.finish(True)
+            self.status.success(
+                ngettext("Downloaded {n} file to {path}", "Downloaded {n} files to {path}", count).format(
+                    n=count, path=path
+                )
+            )
+
+        self.download_task = self.session.submit(
+            run, on_result=done, on_error=self._download_error, on_done=self._end_download
+        )
+        return self.download_task
+
+    def _snapshot(
+        self, repo_id: str, repo_type: str, revision: str, patterns: list[str] | None, target: str | None
+    ) -> tuple[str, int]:
+        api = self.session.api
+        local_dir = os.path.expanduser(target) if target else None
+        # A dry run resolves the revision to a commit and sizes every matching file: the totals.
+        plan = api.snapshot_download(
+            repo_id,
+            repo_type=repo_type,
+            revision=revision,
+            allow_patterns=patterns,
+            local_dir=local_dir,
+            dry_run=True,
+            tqdm_class=_bytes_progress_class(lambda n: None),
+        )
+        if not plan:
+            raise ValueError(_("No file matches these patterns at this revision."))
+        commit = plan[0].commit_hash
+        self.progress.start(sum(f.file_size or 0 for f in plan), len(plan))
+        self.status.busy(
+            ngettext("Downloading {n} file…", "Downloading {n} files…", len(plan)).format(n=len(plan))
+        )
+        files_done = [0]
+        lock = threading.Lock()
+        task = current_task()
+
+        def fetch(info: Any, rev: str) -> str:
+            if task is not None:
+                task.raise_if_cancelled()
+            path = api.hf_hub_download(
+                repo_id,
+                info.filename,
+                repo_type=repo_type,
+                revision=rev,
+                local_dir=local_dir,
+                tqdm_class=_bytes_progress_class(self.progress.advance, task),
+            )
+            with lock:
+                files_done[0] += 1
+                self.progress.update(done_files=files_done[0])
+            return path
+
+        # The first file by revision name records the branch -> commit ref in the cache; the others
+        # by commit, so a push during the download cannot mix two versions.
+        first = fetch(plan[0], revision)
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="hub-widgets-download") as pool:
+            list(pool.map(lambda info: fetch(info, commit), plan[1:]))
+        if local_dir:
+            return local_dir, len(plan)
+        snapshot = first[: -len(plan[0].filename)].rstrip("/\\")
+        return snapshot, len(plan)
+
+    def _download_error(self, exc: BaseException) -> None:
+        self.progress.finish(False)
+        self.status.error(self.session.describe_error(exc))
+
+    def _error(self, exc: BaseException) -> None:
+        self.status.error(self.session.describe_error(exc))
+
+
+def _chain_first(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
+
+
+def _truncate(text: str) -> str:
+    if len(text) <= TEXT_PREVIEW_CHARS:
+        return text
+    return text[:TEXT_PREVIEW_CHARS] + "\n" + _("… (truncated)")

@@ -1,0 +1,278 @@
+"""The History tab: the commits of a revision, a page at a time; pick two to see what changed."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+from huggingface_hub.errors import EntryNotFoundError
+
+from hub_widgets._i18n import _, ngettext
+from hub_widgets.browser.diff import (
+    MAX_TEXT_DIFF_BYTES,
+    FileState,
+    RevisionDiff,
+    diff_revisions,
+    unified_text_diff,
+)
+from hub_widgets.browser.files import preview_kind
+from hub_widgets.session import HubSession, HubTask
+from hub_widgets.ui import StatusLine, format_bytes, html_table
+
+PAGE_SIZE = 20
+MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison
+
+
+def commit_label(commit: Any) -> str:
+    """One line per commit: short id · date · authors · title."""
+    when = commit.created_at.strftime("%Y-%m-%d %H:%M") if commit.created_at else ""
+    authors = ", ".join(commit.authors or [])
+    return " · ".join(p for p in (commit.commit_id[:7], when, authors, commit.title or "") if p)
+
+
+def page_bounds(total: int, page: int, page_size: int = PAGE_SIZE) -> tuple[int, int]:
+    """[start, end) of page `page` (0-based, clamped) among `total` items."""
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 0), pages - 1)
+    return page * page_size, min(total, (page + 1) * page_size)
+
+
+def _signed_bytes(delta: int) -> str:
+    return ("+" if delta >= 0 else "−") + format_bytes(abs(delta))
+
+
+def diff_table_html(diff: RevisionDiff) -> str:
+    """The files added, removed and changed, with their sizes, as one table."""
+    rows: list[tuple[str, str, str]] = []
+    for f in diff.added:
+        rows.append((_("added"), f.path, format_bytes(f.size)))
+    for f in diff.removed:
+        rows.append((_("removed"), f.path, format_bytes(f.size)))
+    for c in diff.changed:
+        rows.append(
+            (
+                _("changed"),
+                c.path,
+                f"{format_bytes(c.old.size)} → {format_bytes(c.new.size)} ({_signed_bytes(c.size_delta)})",
+            )
+        )
+    summary = _("{added} added, {removed} removed, {changed} changed").format(
+        added=len(diff.added), removed=len(diff.removed), changed=len(diff.changed)
+    )
+    if not rows:
+        return f"<div>{html.escape(_('No file differs between these two commits.'))}</div>"
+    return f"<div><b>{html.escape(summary)}</b></div>" + html_table([_("Change"), _("Path"), _("Size")], rows)
+
+
+def unified_diff_html(diff_text: str) -> str:
+    """A unified diff as coloured, escaped HTML."""
+    lines = []
+    for line in diff_text.splitlines():
+        color = ""
+        if line.startswith("+") and not line.startswith("+++"):
+            color = "color:#1a7f37;background:#e6ffec"
+        elif line.startswith("-") and not line.startswith("---"):
+            color = "color:#cf222e;background:#ffebe9"
+        elif line.startswith("@@"):
+            color = "color:#0969da"
+        lines.append(f"<span style='{color}'>{html.escape(line)}</span>")
+    return "<pre style='max-height:400px;overflow:auto;font-size:90%'>" + "\n".join(lines) + "</pre>"
+
+
+def _is_text_candidate(state: FileState | None) -> bool:
+    if state is None:
+        return True
+    return not state.lfs and state.size <= MAX_TEXT_DIFF_BYTES and preview_kind(state.path) not in ("image",)
+
+
+class HistoryView(W.VBox):
+    """Commits of the current revision with paging, and the diff of two picked commits.
+
+    Args:
+        session: The `HubSession` doing the I/O.
+        status: The browser's status line.
+    """
+
+    def __init__(self, session: HubSession, status: StatusLine | None = None, **kwargs: Any) -> None:
+        self.session = session
+        # Static widgets share one layout model: the frontend gets one state instead of dozens.
+        plain = W.Layout()
+        self.status = status or StatusLine()
+        self.repo_id: str | None = None
+        self.repo_type = "model"
+        self.revision = "main"
+        self.commits: list[Any] = []
+        self.page = 0
+        self.page_size = PAGE_SIZE
+        self.commit_list = W.SelectMultiple(options=[], rows=12, layout=W.Layout(width="100%"))
+        self.page_label = W.HTML(layout=plain)
+        self.newer_button = W.Button(layout=plain, description=_("Newer"), icon="arrow-left", disabled=True)
+        self.older_button = W.Button(layout=plain, description=_("Older"), icon="arrow-right", disabled=True)
+        self.compare_button = W.Button(
+            layout=plain,
+            description=_("Compare"),
+            tooltip=_("Pick one or two commits, then compare"),
+            disabled=True,
+        )
+        self.hint = W.HTML(
+            layout=plain,
+            value=html.escape(
+                _("Pick one commit to see what it changed, or two (Ctrl/Cmd-click) to compare them.")
+            ),
+        )
+        self.diff_summary = W.HTML(layout=plain)
+        self.diff_text = W.HTML(layout=plain)
+        self.commits_task: HubTask | None = None
+        self.diff_task: HubTask | None = None
+        super().__init__(
+            [
+                self.commit_list,
+                W.HBox(
+                    layout=plain,
+                    children=[self.newer_button, self.page_label, self.older_button, self.compare_button],
+                ),
+                self.hint,
+                self.diff_summary,
+                self.diff_text,
+            ],
+            **kwargs,
+        )
+        self.newer_button.on_click(lambda _b: self.show_page(self.page - 1))
+        self.older_button.on_click(lambda _b: self.show_page(self.page + 1))
+        self.compare_button.on_click(lambda _b: self.compare_selected())
+        self.commit_list.observe(self._on_pick, names="value")
+
+    def load(self, repo_id: str, repo_type: str = "model", revision: str = "main") -> HubTask:
+        """List the commits of `revision` (newest first) and show the first page."""
+        self.repo_id, self.repo_type, self.revision = repo_id, repo_type, revision
+        self.commits, self.page = [], 0
+        self.commit_list.options = []
+        self.diff_summary.value = self.diff_text.value = ""
+        self.page_label.value = html.escape(_("Loading commits…"))
+        self.commits_task = self.session.submit(
+            lambda: self.session.api.list_repo_commits(repo_id, repo_type=repo_type, revision=revision),
+            on_result=self._show_commits,
+            on_error=lambda exc: self.status.error(self.session.describe_error(exc)),
+            key=f"browser-history:{id(self)}",
+        )
+        return self.commits_task
+
+    def _show_commits(self, commits: list[Any]) -> None:
+        self.commits = list(commits)
+        self.show_page(0)
+
+    def show_page(self, page: int) -> None:
+        """Show page `page` (0 = newest commits)."""
+        start, end = page_bounds(len(self.commits), page, self.page_size)
+        self.page = start // self.page_size
+        self.commit_list.options = [(commit_label(c), c.commit_id) for c in self.commits[start:end]]
+        pages = max(1, -(-len(self.commits) // self.page_size))
+        self.page_label.value = html.escape(
+            ngettext("{n} commit", "{n} commits", len(self.commits)).format(n=len(self.commits))
+            + " · "
+            + _("page {page}/{pages}").format(page=self.page + 1, pages=pages)
+        )
+        self.newer_button.disabled = self.page == 0
+        self.older_button.disabled = end >= len(self.commits)
+
+    def _comparable(self, picked: tuple[str, ...]) -> bool:
+        # Two commits, or one that has a parent in the list (it is compared with its parent).
+        if len(picked) == 2:
+            return True
+        return len(picked) == 1 and self._parent_of(picked[0]) is not None
+
+    def _parent_of(self, commit_id: str) -> str | None:
+        ids = [c.commit_id for c in self.commits]
+        index = ids.index(commit_id) if commit_id in ids else -1
+        return ids[index + 1] if 0 <= index < len(ids) - 1 else None
+
+    def _on_pick(self, change: dict) -> None:
+        self.compare_button.disabled = not self._comparable(tuple(change["new"]))
+
+    def compare_selected(self) -> HubTask | None:
+        """Compare the two picked commits, or the one picked commit with its parent."""
+        picked = tuple(self.commit_list.value)
+        if not self._comparable(picked):
+            self.status.warning(_("Pick two commits, or one commit to see what it changed."))
+            return None
+        if len(picked) == 1:
+            return self.compare(self._parent_of(picked[0]), picked[0])
+        return self.compare(*picked)
+
+    def compare(self, commit_a: str, commit_b: str) -> HubTask:
+        """Diff two commits (in either order: the older one is the base)."""
+        order = {c.commit_id: i for i, c in enumerate(self.commits)}  # 0 = newest
+        old, new = sorted((commit_a, commit_b), key=lambda c: -order.get(c, -1))
+        self.diff_summary.value = html.escape(_("Comparing {old} → {new}…").format(old=old[:7], new=new[:7]))
+        self.diff_text.value = ""
+        self.compare_button.disabled = True
+        repo_id, repo_type = self.repo_id, self.repo_type
+        self.diff_task = self.session.submit(
+            self._compute_diff,
+            repo_id,
+            repo_type,
+            old,
+            new,
+            on_result=self._show_diff,
+            on_error=self._diff_error,
+            on_done=lambda: setattr(
+                self.compare_button, "disabled", not self._comparable(tuple(self.commit_list.value))
+            ),
+            key=f"browser-diff:{id(self)}",
+        )
+        return self.diff_task
+
+    def _compute_diff(
+        self, repo_id: str, repo_type: str, old: str, new: str
+    ) -> tuple[RevisionDiff, list[tuple[str, str]]]:
+        api = self.session.api
+
+        def list_folder(revision: str, path: str, recursive: bool) -> list[Any]:
+            try:
+                return list(
+                    api.list_repo_tree(
+                        repo_id,
+                        path_in_repo=path or None,
+                        recursive=recursive,
+                        revision=revision,
+                        repo_type=repo_type,
+                    )
+                )
+            except EntryNotFoundError:
+                return []
+
+        diff = diff_revisions(list_folder, old, new)
+
+        def read(revision: str, state: FileState | None) -> bytes:
+            if state is None:
+                return b""
+            local = api.hf_hub_download(repo_id, state.path, repo_type=repo_type, revision=revision)
+            with open(local, "rb") as f:
+                return f.read()
+
+        texts: list[tuple[str, str]] = []
+        pairs: list[tuple[FileState | None, FileState | None]] = [(c.old, c.new) for c in diff.changed]
+        pairs += [(None, f) for f in diff.added] + [(f, None) for f in diff.removed]
+        for before, after in pairs:
+            if len(texts) >= MAX_TEXT_DIFFS:
+                break
+            if not (_is_text_candidate(before) and _is_text_candidate(after)):
+                continue
+            path = (after or before).path
+            text = unified_text_diff(read(old, before), read(new, after), path, old[:7], new[:7])
+            if text:
+                texts.append((path, text))
+        return diff, texts
+
+    def _show_diff(self, result: tuple[RevisionDiff, list[tuple[str, str]]]) -> None:
+        diff, texts = result
+        self.last_diff = diff
+        self.diff_summary.value = diff_table_html(diff)
+        self.diff_text.value = "".join(
+            f"<div><b>{html.escape(path)}</b></div>{unified_diff_html(text)}" for path, text in texts
+        )
+
+    def _diff_error(self, exc: BaseException) -> None:
+        self.diff_summary.value = ""
+        self.status.error(self.session.describe_error(exc))

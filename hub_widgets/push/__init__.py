@@ -1,0 +1,1 @@
+"""Push files, folders and kernel objects to the Hub: plan, secret scan, object sources, the panel."""

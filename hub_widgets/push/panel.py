@@ -1,0 +1,709 @@
+"""PushPanel: push a file, a folder or a kernel object to the Hub, with a plan, a secret scan and progress."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from hub_widgets._i18n import _, ngettext
+from hub_widgets.errors import CancelledError, ValidationError
+from hub_widgets.push.objects import (
+    SavedObject,
+    describe_object,
+    is_pushable_object,
+    save_object,
+    suggested_repo_type,
+)
+from hub_widgets.push.plan import DEFAULT_EXCLUDES, Plan, list_local_files, split_patterns
+from hub_widgets.push.secrets import Finding, scan_files, summarize
+from hub_widgets.push.upload import PushRequest, PushResult, SecretsFound, compute_plan, push
+from hub_widgets.session import HubSession, HubTask, current_task, get_session
+from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
+
+_STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
+PLAN_ROWS = 200
+_WIDE = W.Layout(width="100%")
+_DESC = {"description_width": "120px"}
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class PushPanel(W.VBox):
+    """Push files, folders and kernel objects to a Hub repo.
+
+    Plan first (what is new, changed, unchanged or deleted, computed locally from the Hub's hashes),
+    then push off the kernel's main thread with progress and Cancel. A read-only token, a foreign
+    namespace or a probable secret stop the push before anything is uploaded.
+
+    Args:
+        source: A file or folder path, or an object with `save_pretrained(dir)` or `to_parquet(path)`.
+        repo_id: Target repo, `namespace/name` (or just `name`: the namespace menu picks the owner).
+        repo_type: "model", "dataset" or "space".
+        session: The `HubSession` to use (default: the shared one).
+    """
+
+    def __init__(
+        self,
+        source: Any = None,
+        repo_id: str | None = None,
+        repo_type: str = "model",
+        session: HubSession | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.session = session or get_session()
+        self.status = StatusLine()
+        self._object: Any = None
+        self._plan: Plan | None = None
+        self._findings: list[Finding] = []
+        self._hash_cache: dict = {}
+        self._lock = threading.Lock()
+        self._running = False
+        self.task: HubTask | None = None
+        self.history: list[dict] = []
+        self.last_result: PushResult | None = None
+
+        # -- source
+        self.source_path = W.Text(
+            description=_("Source"),
+            placeholder=_("a file or folder path"),
+            continuous_update=False,
+            layout=_WIDE,
+            style=_DESC,
+        )
+        self.source_info = W.HTML()
+
+        # -- target
+        self.namespace = W.Dropdown(description=_("Namespace"), options=[], style=_DESC)
+        self.repo_name = W.Text(
+            description=_("Repo name"), placeholder=_("my-model"), continuous_update=False
+        )
+        self.repo_type = W.Dropdown(
+            description=_("Type"),
+            options=[(_("Model"), "model"), (_("Dataset"), "dataset"), (_("Space"), "space")],
+            value=repo_type if repo_type in ("model", "dataset", "space") else "model",
+        )
+        self.create_missing = W.Checkbox(value=True, description=_("Create if missing"), indent=False)
+        self.private = W.Checkbox(value=False, description=_("Private"), indent=False)
+        self.branch = W.Combobox(
+            description=_("Branch"),
+            placeholder="main",
+            options=["main"],
+            ensure_option=False,
+            continuous_update=False,
+            style=_DESC,
+        )
+        self.open_pr = W.Checkbox(value=False, description=_("Open as pull request"), indent=False)
+        self.path_in_repo = W.Text(
+            description=_("Folder in repo"),
+            placeholder=_("(repo root)"),
+            continuous_update=False,
+            style=_DESC,
+        )
+        self.commit_message = W.Text(
+            description=_("Message"),
+            placeholder=_("Upload with hub-widgets"),
+            continuous_update=False,
+            layout=_WIDE,
+            style=_DESC,
+        )
+        self.commit_description = W.Textarea(
+            description=_("Description"), placeholder=_("optional"), layout=_WIDE, style=_DESC
+        )
+
+        # -- files
+        self.include = W.Text(
+            description=_("Include"),
+            placeholder=_("all files (or e.g. *.safetensors, *.json)"),
+            continuous_update=False,
+            layout=_WIDE,
+            style=_DESC,
+        )
+        self.exclude = W.Text(
+            description=_("Exclude"),
+            value=", ".join(DEFAULT_EXCLUDES),
+            continuous_update=False,
+            layout=_WIDE,
+            style=_DESC,
+        )
+        self.delete = W.Text(
+            description=_("Delete remote"),
+            placeholder=_("remote files to delete, e.g. *.bin, logs/"),
+            continuous_update=False,
+            layout=_WIDE,
+            style=_DESC,
+        )
+
+        # -- plan, safety, push
+        self.plan_button = W.Button(
+            description=_("Plan"), icon="list", tooltip=_("Compare with the Hub; uploads nothing")
+        )
+        self.plan_view = W.HTML()
+        self.secrets_view = W.HTML()
+        self.allow_secrets = W.Checkbox(
+            value=False, description=_("Push anyway: I checked these are not secrets"), indent=False
+        )
+        self.allow_secrets.layout.display = "none"
+        self.push_button = W.Button(description=_("Push"), icon="upload", button_style="primary")
+        self.push_button.layout.width = "auto"
+        self.cancel_button = W.Button(description=_("Cancel"), icon="stop", disabled=True)
+        self.progress = ProgressView()
+
+        # -- result and history
+        self.result_view = W.HTML()
+        self.browse_button = W.Button(description=_("Open in repo browser"), icon="folder-open")
+        self.browse_button.layout.width = "auto"
+        self.card_button = W.Button(description=_("Edit card"), icon="edit")
+        self.card_hint = W.HTML()
+        self.extra = W.VBox()
+        self.history_view = W.HTML()
+        for hidden in (self.browse_button, self.card_button):
+            hidden.layout.display = "none"
+
+        target = W.VBox(
+            [
+                W.HBox([self.namespace, W.HTML("<b>/</b>"), self.repo_name, self.repo_type]),
+                W.HBox([self.create_missing, self.private, self.open_pr]),
+                W.HBox([self.branch, self.path_in_repo]),
+                self.commit_message,
+                self.commit_description,
+            ]
+        )
+        files = W.VBox([self.include, self.exclude, self.delete])
+        self.sections = W.Accordion(
+            children=[target, files], titles=(_("Target"), _("Files")), selected_index=0
+        )
+        super().__init__(
+            [
+                W.HTML(f"<b>{html.escape(_('Push to the Hugging Face Hub'))}</b>"),
+                self.source_path,
+                self.source_info,
+                W.HBox([self.card_hint, self.card_button]),
+                self.sections,
+                W.HBox([self.plan_button, self.push_button, self.cancel_button]),
+                self.status,
+                self.progress,
+                self.secrets_view,
+                self.allow_secrets,
+                self.plan_view,
+                self.result_view,
+                W.HBox([self.browse_button]),
+                self.extra,
+                self.history_view,
+            ],
+            **kwargs,
+        )
+
+        self.plan_button.on_click(lambda _b: self.plan())
+        self.push_button.on_click(lambda _b: self.push())
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.browse_button.on_click(lambda _b: self.open_browser())
+        self.card_button.on_click(lambda _b: self.edit_card())
+        self.source_path.observe(self._on_source_path, names="value")
+        for control in (self.namespace, self.repo_name, self.repo_type):
+            control.observe(self._on_target, names="value")
+        for control in (
+            self.branch,
+            self.open_pr,
+            self.path_in_repo,
+            self.include,
+            self.exclude,
+            self.delete,
+            self.create_missing,
+        ):
+            control.observe(lambda _c: self._invalidate(), names="value")
+        self.session.on_change(self.refresh_namespaces)
+
+        if repo_id:
+            self.repo_id = repo_id
+        self.source = source
+        self.refresh_namespaces()
+
+    # -- public state -------------------------------------------------------------------------------
+
+    @property
+    def source(self) -> Any:
+        """The path (str) or kernel object to push."""
+        return self._object if self._object is not None else (self.source_path.value.strip() or None)
+
+    @source.setter
+    def source(self, value: Any) -> None:
+        if value is None or isinstance(value, (str, os.PathLike)):
+            self._object = None
+            self.source_path.placeholder = _("a file or folder path")
+            self.source_path.value = os.fspath(value) if value is not None else ""
+            self._on_source_path(None)
+            return
+        if not is_pushable_object(value):
+            raise ValidationError(
+                _(
+                    "Cannot push a {name}: give a path, or an object with save_pretrained() or to_parquet()."
+                ).format(name=type(value).__name__)
+            )
+        self._object = value
+        self.source_path.value = ""
+        self.source_path.placeholder = _("kernel object {name} (type a path to push files instead)").format(
+            name=type(value).__name__
+        )
+        self.source_info.value = html.escape(describe_object(value))
+        if suggested_repo_type(value) == "dataset":
+            self.repo_type.value = "dataset"
+        self._update_card_hint()
+        self._invalidate()
+
+    @property
+    def repo_id(self) -> str:
+        """`namespace/name` as currently entered."""
+        name = self.repo_name.value.strip()
+        if "/" in name:
+            return name
+        namespace = self.namespace.value or ""
+        return f"{namespace}/{name}" if namespace and name else name
+
+    @repo_id.setter
+    def repo_id(self, value: str) -> None:
+        value = (value or "").strip()
+        if "/" in value:
+            namespace, name = value.split("/", 1)
+            self._ensure_namespace(namespace)
+            self.namespace.value = namespace
+            self.repo_name.value = name
+        else:
+            self.repo_name.value = value
+
+    def _ensure_namespace(self, namespace: str) -> None:
+        options = list(self.namespace.options)
+        if namespace and namespace not in options:
+            self.namespace.options = [*options, namespace]
+
+    def request(self) -> PushRequest:
+        """The push as entered in the panel (the source path is resolved at push time for objects)."""
+        return PushRequest(
+            source=self.source_path.value.strip(),
+            repo_id=self.repo_id,
+            repo_type=self.repo_type.value,
+            branch=(self.branch.value or "").strip() or None,
+            create_repo=self.create_missing.value,
+            private=self.private.value,
+            create_pr=self.open_pr.value,
+            path_in_repo=self.path_in_repo.value.strip(),
+            commit_message=self.commit_message.value,
+            commit_description=self.commit_description.value,
+            include=split_patterns(self.include.value),
+            exclude=split_patterns(self.exclude.value),
+            delete_patterns=split_patterns(self.delete.value),
+            allow_secrets=self.allow_secrets.value,
+        )
+
+    # -- reacting to input --------------------------------------------------------------------------
+
+    def _on_source_path(self, _change: Any) -> None:
+        if self.source_path.value.strip():
+            self._object = None
+            self.source_path.placeholder = _("a file or folder path")
+            self.source_info.value = ""
+        self._update_card_hint()
+        self._invalidate()
+
+    def _on_target(self, _change: Any) -> None:
+        self._invalidate()
+        self.refresh_branches()
+
+    def _invalidate(self) -> None:
+        """Inputs changed: the last plan no longer describes the push."""
+        if self._running:
+            return
+        self._plan = None
+        self.push_button.description = _("Push")
+        self.push_button.disabled = False
+        if self.plan_view.value:
+            self.plan_view.value = ""
+
+    def _update_card_hint(self) -> None:
+        folder = self.source_path.value.strip()
+        show = (
+            bool(folder)
+            and os.path.isdir(os.path.expanduser(folder))
+            and not os.path.exists(os.path.join(os.path.expanduser(folder), "README.md"))
+            and _module_exists("hub_widgets.card")
+        )
+        self.card_hint.value = html.escape(_("This folder has no README.md (the repo card).")) if show else ""
+        self.card_button.layout.display = "" if show else "none"
+
+    def refresh_namespaces(self) -> HubTask | None:
+        """Load the user's name and organisations into the namespace menu (keeps the current choice)."""
+        if not self.session.has_token:
+            self.status.warning(_("You are not logged in: log in to push."))
+            return None
+
+        def run() -> list[str]:
+            return self.session.namespaces()
+
+        def show(names: list[str]) -> None:
+            current = self.namespace.value
+            options = list(names) + [n for n in self.namespace.options if n not in names]
+            if current in options:
+                # New options select the first one: keep the user's choice first so it never flips, even briefly.
+                options.remove(current)
+                options.insert(0, current)
+            self.namespace.options = options
+            if self.status.kind == "warning" and self.status.text.startswith(_("You are not logged in")):
+                self.status.clear()
+
+        return self.session.submit(
+            run, on_result=show, on_error=lambda e: None, key=f"push-namespaces-{id(self)}"
+        )
+
+    def refresh_branches(self) -> HubTask | None:
+        """List the target repo's branches in the branch menu (a new name is still accepted)."""
+        repo_id, repo_type = self.repo_id, self.repo_type.value
+        if repo_id.count("/") != 1 or not repo_id.split("/")[1]:
+            return None
+
+        def run() -> list[str]:
+            refs = self.session.api.list_repo_refs(repo_id, repo_type=repo_type)
+            return [b.name for b in refs.branches]
+
+        def show(names: list[str]) -> None:
+            self.branch.options = sorted(set(names) | {"main"}, key=lambda n: (n != "main", n))
+
+        return self.session.submit(
+            run, on_result=show, on_error=lambda e: show([]), key=f"push-branches-{id(self)}"
+        )
+
+    # -- plan ----------------------------------------------------------------------------------------
+
+    def _materialize(self) -> tuple[str, SavedObject | None]:
+        """The local path to push: the typed path, or the kernel object saved to a temporary folder."""
+        if self._object is not None:
+            saved = save_object(self._object)
+            self.source_info.value = html.escape(
+                describe_object(self._object) + " " + _("Saved to {folder}.").format(folder=saved.folder)
+            )
+            return str(saved.folder), saved
+        path = self.source_path.value.strip()
+        if not path:
+            raise ValidationError(_("Choose what to push: a file or folder path, or a kernel object."))
+        return os.path.expanduser(path), None
+
+    def _check_request(self) -> PushRequest | None:
+        request = self.request()
+        if not request.repo_id or request.repo_id.count("/") != 1 or not request.repo_id.split("/")[1]:
+            self.status.error(_("Choose a namespace and a repo name."))
+            return None
+        if self._object is None and not request.source:
+            self.status.error(_("Choose what to push: a file or folder path, or a kernel object."))
+            return None
+        return request
+
+    def plan(self) -> HubTask | None:
+        """Compare the local files with the Hub and show what a push would do. Uploads nothing."""
+        request = self._check_request()
+        if request is None or self._running:
+            return None
+        self._set_running(True, planning=True)
+        self.status.busy(_("Comparing with the Hub…"))
+
+        def run() -> Plan:
+            saved = None
+            try:
+                task = current_task()
+                check = task.raise_if_cancelled if task else None
+                request.source, saved = self._materialize()
+                request.validate()
+                files = list_local_files(
+                    request.source,
+                    path_in_repo=request.path_in_repo,
+                    include=request.include,
+                    exclude=request.exclude,
+                )
+                findings = scan_files(files)
+                result = compute_plan(
+                    self.session.api, request, files=files, cache=self._hash_cache, check=check
+                )
+                self._plan = result.plan
+                self._show_findings(findings, blocking=False)
+                self._show_plan(result.plan, request, result.repo_exists, result.branch_exists)
+                if result.plan.is_empty:
+                    self.status.info(_("Everything is up to date: nothing to push."))
+                else:
+                    self.status.info(
+                        _("Plan ready: {summary}. Nothing was uploaded.").format(
+                            summary=result.plan.summary()
+                        )
+                    )
+                return result.plan
+            except BaseException as exc:
+                self.status.error(self.session.describe_error(exc))
+                raise
+            finally:
+                if saved is not None:
+                    saved.cleanup()
+                self._set_running(False)
+
+        self.task = self.session.submit(run)
+        return self.task
+
+    def _show_plan(self, plan: Plan, request: PushRequest, repo_exists: bool, branch_exists: bool) -> None:
+        counts = plan.counts()
+        if not repo_exists:
+            where = _("{repo} does not exist yet: it will be created.").format(repo=request.repo_id)
+        elif not branch_exists:
+            where = _("Branch {branch} is new: compared with main ({sha}).").format(
+                branch=request.revision, sha=(plan.head or "")[:7]
+            )
+        else:
+            where = _("Compared with {repo}@{branch} ({sha}).").format(
+                repo=request.repo_id, branch=request.revision, sha=(plan.head or "")[:7]
+            )
+        header = _("{new} new · {changed} changed · {unchanged} unchanged · {delete} to delete").format(
+            **counts
+        )
+        rows = [
+            (
+                badge(_(entry.status), _STATUS_COLORS[entry.status]),
+                entry.path,
+                format_bytes(entry.size),
+                badge(_("LFS"), "#0969da") if entry.lfs else "",
+            )
+            for entry in plan.entries[:PLAN_ROWS]
+        ]
+        table = html_table([_("Status"), _("File"), _("Size"), _("Storage")], rows, raw_columns=(0, 3))
+        more = ""
+        if len(plan.entries) > PLAN_ROWS:
+            more = (
+                "<div>" + html.escape(_("… and {n} more").format(n=len(plan.entries) - PLAN_ROWS)) + "</div>"
+            )
+        self.plan_view.value = (
+            f"<div class='hubw-plan'><div><b>{html.escape(header)}</b></div>"
+            f"<div>{html.escape(where)}</div>{table}{more}</div>"
+        )
+        self.push_button.description = (
+            plan.summary()
+            if not request.create_pr or plan.is_empty
+            else (plan.summary() + " " + _("(pull request)"))
+        )
+        self.push_button.disabled = plan.is_empty
+
+    def _show_findings(self, findings: list[Finding], blocking: bool) -> None:
+        self._findings = findings
+        if not findings:
+            self.secrets_view.value = ""
+            self.allow_secrets.layout.display = "none"
+            return
+        title = (
+            _("Push blocked: possible secrets in the files:")
+            if blocking
+            else _("Possible secrets in the files (the push will be blocked):")
+        )
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in summarize(findings))
+        self.secrets_view.value = f"<div class='hubw-secrets' style='color:#cf222e'><b>⚠ {html.escape(title)}</b><ul>{items}</ul></div>"
+        self.allow_secrets.layout.display = ""
+
+    # -- push ----------------------------------------------------------------------------------------
+
+    def push(self) -> HubTask | None:
+        """Push now (off the main thread); returns the task (`panel.wait()` blocks until it is over)."""
+        request = self._check_request()
+        if request is None or self._running:
+            return None
+        self._set_running(True)
+        self.result_view.value = ""
+        self.status.busy(_("Preparing the push…"))
+        started = time.monotonic()
+
+        hashed = [0]
+        hash_lock = threading.Lock()
+
+        def on_hash_start(total: int) -> None:
+            hashed[0] = 0
+            self.progress.start(total, 0)
+
+        def on_hash(n: int) -> None:
+            with hash_lock:  # files are hashed on several threads
+                hashed[0] += n
+                done = hashed[0]
+            self.progress.update(done_bytes=done)
+
+        def on_start(plan: Plan) -> None:
+            self.progress.start(plan.upload_bytes, len(plan.to_upload))
+
+        def on_progress(done_bytes: int, done_files: int) -> None:
+            self.progress.update(done_bytes=done_bytes, done_files=done_files)
+
+        def run() -> PushResult:
+            saved = None
+            task = current_task()
+            check = task.raise_if_cancelled if task else None
+            try:
+                request.source, saved = self._materialize()
+                result = push(
+                    self.session,
+                    request,
+                    cache=self._hash_cache,
+                    on_phase=self.status.busy,
+                    on_start=on_start,
+                    on_progress=on_progress,
+                    on_hash=on_hash,
+                    on_hash_start=on_hash_start,
+                    check=check,
+                )
+                self._show_result(result, request, time.monotonic() - started)
+                return result
+            except CancelledError:
+                self.progress.finish(ok=False)
+                self.status.warning(
+                    _("Cancelled before the commit: the repo was left untouched (nothing was committed).")
+                )
+                raise
+            except SecretsFound as exc:
+                self._show_findings(exc.findings, blocking=True)
+                self.status.error(str(exc))
+                raise
+            except BaseException as exc:
+                if self.progress.layout.display != "none":
+                    self.progress.finish(ok=False)
+                self.status.error(self.session.describe_error(exc))
+                raise
+            finally:
+                if saved is not None:
+                    saved.cleanup()
+                self._set_running(False)
+
+        self.task = self.session.submit(run)
+        return self.task
+
+    def _show_result(self, result: PushResult, request: PushRequest, seconds: float) -> None:
+        self.last_result = result
+        plan = result.plan
+        if result.nothing_to_do:
+            self.progress.hide()
+            self.status.success(
+                _("Nothing to push: {repo} is already up to date.").format(repo=request.repo_id)
+            )
+            return
+        self.progress.finish(ok=True)
+        n = len(plan.to_upload)
+        what = ngettext("{n} file", "{n} files", n).format(n=n) + f", {format_bytes(plan.upload_bytes)}"
+        if plan.to_delete:
+            what += ", " + ngettext("{n} deleted", "{n} deleted", len(plan.to_delete)).format(
+                n=len(plan.to_delete)
+            )
+        if result.pr_url:
+            self.status.success(
+                _("Opened a pull request on {repo}: {what}.").format(repo=request.repo_id, what=what)
+            )
+        else:
+            self.status.success(
+                _("Pushed {what} to {repo}@{branch}.").format(
+                    what=what, repo=request.repo_id, branch=request.revision
+                )
+            )
+        links = [link(result.commit_url, _("Commit"))] if result.commit_url else []
+        if result.pr_url:
+            links.append(link(result.pr_url, _("Pull request")))
+        links.append(link(self.session.url(request.repo_id, request.repo_type), _("Repo page")))
+        self.result_view.value = " · ".join(links)
+        self.browse_button.layout.display = "" if _module_exists("hub_widgets.browser.panel") else "none"
+        self.history.append(
+            {
+                "time": time.strftime("%H:%M:%S"),
+                "repo_id": request.repo_id,
+                "repo_type": request.repo_type,
+                "branch": request.revision,
+                "files": n,
+                "deleted": len(plan.to_delete),
+                "bytes": plan.upload_bytes,
+                "seconds": seconds,
+                "commit_url": result.commit_url,
+                "pr_url": result.pr_url,
+            }
+        )
+        self._render_history()
+        # What was planned is now on the Hub: the next push starts from a fresh plan.
+        self._plan = None
+        self.push_button.description = _("Push")
+        self.plan_view.value = ""
+
+    def _render_history(self) -> None:
+        items = []
+        for entry in reversed(self.history):
+            text = html.escape(
+                _("{time} {repo}@{branch}: {files} files, {size}").format(
+                    time=entry["time"],
+                    repo=entry["repo_id"],
+                    branch=entry["branch"],
+                    files=entry["files"],
+                    size=format_bytes(entry["bytes"]),
+                )
+            )
+            url = entry["pr_url"] or entry["commit_url"]
+            label = _("pull request") if entry["pr_url"] else _("commit")
+            items.append(f"<li>{text} · {link(url, label)}</li>")
+        self.history_view.value = (
+            f"<details open><summary>{html.escape(_('Pushes from this panel'))} ({len(self.history)})</summary>"
+            f"<ul>{''.join(items)}</ul></details>"
+        )
+
+    def cancel(self) -> None:
+        """Stop the running plan or push; a push is stopped before its commit is created."""
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+            self.status.busy(_("Cancelling…"))
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """Block until the current task is over; return its result or None if it failed (for scripts, tests)."""
+        if self.task is None:
+            return None
+        try:
+            return self.task.wait(timeout)
+        except Exception:
+            return None
+
+    def _set_running(self, running: bool, planning: bool = False) -> None:
+        with self._lock:
+            self._running = running
+        self.plan_button.disabled = running
+        self.push_button.disabled = running or (self._plan is not None and self._plan.is_empty)
+        self.cancel_button.disabled = not running
+        if running and not planning:
+            self.progress.hide()
+
+    # -- companions ----------------------------------------------------------------------------------
+
+    def open_browser(self) -> Any:
+        """Show the pushed repo in a `RepoBrowser` inside this panel (if that widget is installed)."""
+        if not _module_exists("hub_widgets.browser.panel"):
+            self.status.warning(_("The repo browser is not available."))
+            return None
+        from hub_widgets.browser.panel import RepoBrowser
+
+        entry = (
+            self.history[-1] if self.history else {"repo_id": self.repo_id, "repo_type": self.repo_type.value}
+        )
+        browser = RepoBrowser(repo_id=entry["repo_id"], repo_type=entry["repo_type"], session=self.session)
+        self.extra.children = (browser,)
+        return browser
+
+    def edit_card(self) -> Any:
+        """Open the card editor on the source folder, to write its README.md before pushing."""
+        folder = self.source_path.value.strip()
+        if not folder or not _module_exists("hub_widgets.card"):
+            self.status.warning(_("The card editor is not available."))
+            return None
+        from hub_widgets.card import ModelCardEditor
+
+        editor = ModelCardEditor(path=Path(os.path.expanduser(folder)), session=self.session)
+        self.extra.children = (editor,)
+        return editor

@@ -1,0 +1,621 @@
+"""The push itself: access check, plan against the Hub, upload with progress and cancellation, commit.
+
+No widgets here: `PushPanel` calls these functions on a session worker and shows what they report.
+All Hub access goes through `huggingface_hub` (`HfApi` from the session).
+
+Order of a push, so that nothing reaches the Hub until it is safe and decided:
+access check -> local listing + secret scan -> create repo (if asked) -> plan (hashes vs remote)
+-> LFS uploads (`preupload_lfs_files`) -> [last cancel point] -> create branch -> `create_commit`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub_widgets._i18n import _, ngettext
+from hub_widgets.errors import CancelledError, HubWidgetsError, ValidationError
+from hub_widgets.push.plan import (
+    DEFAULT_EXCLUDES,
+    Plan,
+    RemoteFile,
+    build_plan,
+    hash_local_files,
+    lfs_patterns_from_gitattributes,
+    list_local_files,
+    remote_files_from_hub,
+)
+from hub_widgets.push.secrets import Finding, scan_files
+
+REPO_TYPES = ("model", "dataset", "space")
+# The LFS patterns of the .gitattributes the Hub writes into a new repo.
+HUB_DEFAULT_LFS_PATTERNS = [
+    "*.7z",
+    "*.arrow",
+    "*.bin",
+    "*.bz2",
+    "*.ckpt",
+    "*.ftz",
+    "*.gz",
+    "*.h5",
+    "*.joblib",
+    "*.lfs.*",
+    "*.mlmodel",
+    "*.model",
+    "*.msgpack",
+    "*.npy",
+    "*.npz",
+    "*.onnx",
+    "*.ot",
+    "*.parquet",
+    "*.pb",
+    "*.pickle",
+    "*.pkl",
+    "*.pt",
+    "*.pth",
+    "*.rar",
+    "*.safetensors",
+    "saved_model/**/*",
+    "*.tar.*",
+    "*.tar",
+    "*.tflite",
+    "*.tgz",
+    "*.wasm",
+    "*.xz",
+    "*.zip",
+    "*.zst",
+    "*tfevents*",
+]
+PATHS_INFO_CHUNK = 500
+
+
+class AccessDenied(HubWidgetsError):
+    """The token cannot push to this repo (read-only token, foreign namespace, no write permission)."""
+
+
+class SecretsFound(HubWidgetsError):
+    """The files hold probable secrets and the user did not tick the override."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        found = ngettext("{n} possible secret found", "{n} possible secrets found", len(findings))
+        super().__init__(
+            _("Push blocked: {found}. Remove them, exclude the files, or tick the override.").format(
+                found=found.format(n=len(findings))
+            )
+        )
+
+
+@dataclass
+class PushRequest:
+    """Everything a push needs, as the user entered it.
+
+    Args:
+        source: Local file or folder to push.
+        repo_id: `namespace/name`.
+        repo_type: "model", "dataset" or "space".
+        branch: Target branch ("" or None: the default branch); created from `main` if missing.
+        create_repo: Create the repo if it does not exist.
+        private: Visibility of a created repo.
+        create_pr: Open a pull request instead of committing to the branch.
+        path_in_repo: Folder in the repo.
+        commit_message: Commit title (a default is used when empty).
+        commit_description: Commit description.
+        include: Only push files matching these patterns.
+        exclude: Skip files matching these patterns.
+        delete_patterns: Delete remote files under `path_in_repo` matching these.
+        allow_secrets: Push even if the secret scan found something.
+    """
+
+    source: str
+    repo_id: str
+    repo_type: str = "model"
+    branch: str | None = None
+    create_repo: bool = False
+    private: bool = False
+    create_pr: bool = False
+    path_in_repo: str = ""
+    commit_message: str = ""
+    commit_description: str = ""
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    delete_patterns: list[str] = field(default_factory=list)
+    allow_secrets: bool = False
+
+    @property
+    def revision(self) -> str:
+        return (self.branch or "").strip() or "main"
+
+    def validate(self) -> None:
+        """Raise `ValidationError` with a one-line message for bad input."""
+        from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+        if not self.source or not os.path.exists(os.path.expanduser(self.source)):
+            raise ValidationError(_("Source not found: {path}").format(path=self.source or "–"))
+        if self.repo_type not in REPO_TYPES:
+            raise ValidationError(_("Unknown repo type: {repo_type}").format(repo_type=self.repo_type))
+        if self.repo_id.count("/") != 1:
+            raise ValidationError(_("The repo id must look like namespace/name."))
+        try:
+            validate_repo_id(self.repo_id)
+        except HFValidationError as exc:
+            raise ValidationError(
+                _("Invalid repo id: {reason}").format(reason=str(exc).splitlines()[0])
+            ) from None
+        if ".." in self.path_in_repo.split("/"):
+            raise ValidationError(_("The path in repo cannot contain '..'."))
+
+
+@dataclass
+class PlanResult:
+    """A plan and what was learnt about the remote while making it."""
+
+    plan: Plan
+    files: list[tuple[str, str]]
+    repo_exists: bool
+    branch_exists: bool
+    base_revision: str  # the revision compared against (main when the branch is new)
+
+
+@dataclass
+class PushResult:
+    plan: Plan
+    commit_url: str | None = None
+    pr_url: str | None = None
+    oid: str | None = None
+    created_repo: bool = False
+    created_branch: bool = False
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.commit_url is None
+
+
+# -- progress and cancellation ------------------------------------------------------------------
+
+
+class TransferMeter:
+    """Counts bytes and finished files across upload threads; calls `on_progress(bytes, files)`.
+
+    Bytes are counted as the furthest offset read in each file, so retries (which seek back and
+    read again) and the client's extra reads of small files are never counted twice.
+    """
+
+    def __init__(self, on_progress: Callable[[int, int], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._furthest: dict[str, int] = {}
+        self._finished: set[str] = set()
+        self.done_bytes = 0
+        self._on_progress = on_progress
+
+    @property
+    def done_files(self) -> int:
+        return len(self._finished)
+
+    def reached(self, key: str, offset: int, size: int) -> None:
+        with self._lock:
+            previous = self._furthest.get(key, 0)
+            if offset <= previous and not (offset >= size and key not in self._finished):
+                return
+            if offset > previous:
+                self._furthest[key] = offset
+                self.done_bytes += offset - previous
+            if offset >= size:
+                self._finished.add(key)
+            done_bytes, done_files = self.done_bytes, len(self._finished)
+        if self._on_progress is not None:
+            self._on_progress(done_bytes, done_files)
+
+
+class CountingFile(io.BufferedIOBase):
+    """A read-only view of a local file that reports bytes read and stops when the push is cancelled.
+
+    `huggingface_hub` reads it everywhere it reads an upload: whole (regular files, in the commit
+    payload), streamed in 64 KiB reads (LFS single PUT), or by slices after `seek` (LFS multipart).
+    The file is opened lazily and closed at end of file, so hundreds of operations don't hold
+    hundreds of descriptors.
+
+    Args:
+        path: The local file.
+        size: Its size.
+        meter: Where to report progress.
+        check: Called before each read; raises `CancelledError` to stop the upload.
+    """
+
+    def __init__(
+        self, path: str, size: int, meter: TransferMeter, check: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__()
+        self._path, self._size, self._meter, self._check = path, size, meter, check
+        self._pos = 0
+        self._file: io.BufferedReader | None = None
+        self._lock = threading.Lock()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def _raw(self) -> io.BufferedReader:
+        if self._file is None:
+            self._file = open(self._path, "rb")  # noqa: SIM115 - closed at EOF or by release()
+            self._file.seek(self._pos)
+        return self._file
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._check is not None:
+            self._check()
+        with self._lock:
+            if self._pos >= self._size:
+                self.release()
+                return b""
+            data = self._raw().read(-1 if size is None or size < 0 else size)
+            self._pos += len(data)
+            if self._pos >= self._size:
+                self.release()
+            position = self._pos
+        self._meter.reached(self._path, position, self._size)
+        return data
+
+    read1 = read
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        with self._lock:
+            if whence == io.SEEK_SET:
+                position = offset
+            elif whence == io.SEEK_CUR:
+                position = self._pos + offset
+            elif whence == io.SEEK_END:
+                position = self._size + offset
+            else:
+                raise ValueError(f"invalid whence ({whence})")
+            self._pos = max(0, position)
+            if self._file is not None:
+                self._file.seek(self._pos)
+            return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def release(self) -> None:
+        """Close the underlying file (reopened if read again)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        self.release()
+        super().close()
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    # huggingface_hub wraps LFS upload errors in RuntimeError("Error while uploading ..."): show the cause.
+    while isinstance(exc, RuntimeError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    return exc
+
+
+# -- access -----------------------------------------------------------------------------------------
+
+
+def token_role(whoami: dict | None) -> str | None:
+    """The role of the token that answered whoami: "read", "write", "fineGrained" (or None)."""
+    auth = (whoami or {}).get("auth") or {}
+    return (auth.get("accessToken") or {}).get("role")
+
+
+def check_write_access(session: Any, request: PushRequest, repo_exists: bool) -> None:
+    """Refuse before any upload when the token cannot push to `request.repo_id`.
+
+    A read-only token is refused; so is a namespace that is neither the user nor one of their
+    organizations (unless opening a pull request on an existing repo, which the Hub allows). For an
+    existing repo the Hub's own write check (`auth_check`) has the last word.
+
+    Raises:
+        AccessDenied: With the reason, in one sentence.
+    """
+    info = session.whoami()
+    if not info:
+        raise AccessDenied(_("You are not logged in: log in with a write token to push."))
+    if token_role(info) == "read":
+        raise AccessDenied(
+            _("Your token is read-only: nothing was uploaded. Log in with a token that has write access.")
+        )
+    namespace = request.repo_id.split("/", 1)[0]
+    foreign = namespace not in session.namespaces()
+    if foreign and not (request.create_pr and repo_exists):
+        raise AccessDenied(
+            _(
+                "You cannot push to '{namespace}': it is neither your account nor one of your organizations. "
+                "Nothing was uploaded."
+            ).format(namespace=namespace)
+        )
+    if repo_exists and not request.create_pr:
+        from huggingface_hub.errors import HfHubHTTPError
+
+        try:
+            session.api.auth_check(request.repo_id, repo_type=request.repo_type, write=True)
+        except HfHubHTTPError as exc:
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            if status in (401, 403):
+                raise AccessDenied(
+                    _("Your token has no write access to {repo}: nothing was uploaded.").format(
+                        repo=request.repo_id
+                    )
+                ) from None
+            raise
+
+
+# -- plan -------------------------------------------------------------------------------------------
+
+
+def _remote_state(api: Any, request: PushRequest) -> tuple[bool, bool, str | None, str]:
+    """(repo exists, branch exists, head commit compared against, base revision)."""
+    from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
+
+    try:
+        info = api.repo_info(request.repo_id, repo_type=request.repo_type, revision=request.revision)
+        return True, True, info.sha, request.revision
+    except RepositoryNotFoundError:
+        return False, False, None, "main"
+    except RevisionNotFoundError:
+        info = api.repo_info(request.repo_id, repo_type=request.repo_type)
+        return True, False, info.sha, "main"
+
+
+def repo_exists(api: Any, request: PushRequest) -> bool:
+    return _remote_state(api, request)[0]
+
+
+def compute_plan(
+    api: Any,
+    request: PushRequest,
+    *,
+    files: list[tuple[str, str]] | None = None,
+    cache: dict | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+    check: Callable[[], None] | None = None,
+) -> PlanResult:
+    """Compare the local files of `request` with the remote revision. Reads only; uploads nothing.
+
+    A missing repo counts as empty (when `create_repo` is set), a missing branch as a copy of `main`.
+
+    Raises:
+        ValidationError: If the repo is missing and `create_repo` is not set.
+    """
+    if files is None:
+        files = list_local_files(
+            request.source,
+            path_in_repo=request.path_in_repo,
+            include=request.include,
+            exclude=request.exclude,
+        )
+    exists, branch_exists, head, base = _remote_state(api, request)
+    if not exists and not request.create_repo:
+        raise ValidationError(
+            _("Repository {repo} not found: tick 'Create if missing' to create it.").format(
+                repo=request.repo_id
+            )
+        )
+    remote: dict[str, RemoteFile] = {}
+    deletable: list[str] = []
+    if exists and head:
+        paths = [path for path, _local in files]
+        for start in range(0, len(paths), PATHS_INFO_CHUNK):
+            chunk = paths[start : start + PATHS_INFO_CHUNK]
+            remote.update(
+                remote_files_from_hub(
+                    api.get_paths_info(request.repo_id, chunk, repo_type=request.repo_type, revision=head)
+                )
+            )
+        if request.delete_patterns:
+            folder = request.path_in_repo.strip("/") or None
+            from huggingface_hub.errors import EntryNotFoundError
+
+            try:
+                tree = remote_files_from_hub(
+                    api.list_repo_tree(
+                        request.repo_id,
+                        path_in_repo=folder,
+                        recursive=True,
+                        repo_type=request.repo_type,
+                        revision=head,
+                    )
+                )
+            except EntryNotFoundError:
+                tree = {}
+            deletable = list(tree)
+            remote.update(tree)
+    # Which files the Hub routes to LFS by name: the default .gitattributes of a new repo, or the one
+    # being pushed. (Remote files already stored as LFS are known from the tree; the Hub's preupload
+    # answer decides at push time anyway.)
+    lfs_patterns: list[str] = list(HUB_DEFAULT_LFS_PATTERNS)
+    local_gitattributes = dict(files).get(".gitattributes")
+    if local_gitattributes:
+        with open(local_gitattributes, encoding="utf-8", errors="replace") as file:
+            lfs_patterns = lfs_patterns_from_gitattributes(file.read())
+    if check is not None:
+        check()
+    hashed = hash_local_files(
+        files, remote=remote, lfs_patterns=lfs_patterns, cache=cache, on_bytes=on_bytes, check=check
+    )
+    plan = build_plan(
+        hashed,
+        remote,
+        delete_patterns=request.delete_patterns,
+        deletable=deletable,
+        path_in_repo=request.path_in_repo,
+        revision=request.revision,
+        head=head,
+    )
+    return PlanResult(plan, files, exists, branch_exists, base)
+
+
+# -- push -------------------------------------------------------------------------------------------
+
+
+def push(
+    session: Any,
+    request: PushRequest,
+    *,
+    cache: dict | None = None,
+    on_phase: Callable[[str], None] | None = None,
+    on_start: Callable[[Plan], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_hash: Callable[[int], None] | None = None,
+    on_hash_start: Callable[[int], None] | None = None,
+    check: Callable[[], None] | None = None,
+) -> PushResult:
+    """Push `request` through `session`; blocking (run it on a worker).
+
+    Args:
+        session: A `HubSession`.
+        request: What to push where.
+        cache: A hash cache shared with earlier plans (skips re-hashing unchanged files).
+        on_phase: Receives a short sentence for each phase.
+        on_start: Receives the plan just before uploads start.
+        on_progress: Receives `(bytes uploaded, files uploaded)`.
+        on_hash_start: Receives the bytes to hash before planning starts.
+        on_hash: Receives bytes hashed while planning (increments).
+        check: Raises `CancelledError` when the user cancelled; called often.
+
+    Raises:
+        ValidationError, AccessDenied, SecretsFound, CancelledError, or the client's errors.
+    """
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+
+    def phase(text: str) -> None:
+        if on_phase is not None:
+            on_phase(text)
+
+    def stop_if_cancelled() -> None:
+        if check is not None:
+            check()
+
+    request.validate()
+    api = session.api
+    phase(_("Checking write access…"))
+    exists = repo_exists(api, request)
+    check_write_access(session, request, exists)
+    stop_if_cancelled()
+
+    files = list_local_files(
+        request.source, path_in_repo=request.path_in_repo, include=request.include, exclude=request.exclude
+    )
+    if not request.allow_secrets:
+        phase(_("Scanning for secrets…"))
+        findings = scan_files(files)
+        if findings:
+            raise SecretsFound(findings)
+    stop_if_cancelled()
+
+    created_repo = False
+    if not exists:
+        if not request.create_repo:
+            compute_plan(api, request, files=files)  # raises the clear "not found" error
+        phase(_("Creating {repo}…").format(repo=request.repo_id))
+        api.create_repo(
+            request.repo_id,
+            repo_type=request.repo_type,
+            private=request.private,
+            exist_ok=True,
+            space_sdk="static" if request.repo_type == "space" else None,
+        )
+        created_repo = True
+
+    try:
+        phase(_("Comparing with the Hub…"))
+        if on_hash_start is not None:
+            on_hash_start(sum(os.path.getsize(local) for _path, local in files))
+        planned = compute_plan(api, request, files=files, cache=cache, on_bytes=on_hash, check=check)
+        plan = planned.plan
+        if plan.is_empty:
+            return PushResult(plan=plan, created_repo=created_repo)
+        meter = TransferMeter(on_progress)
+        additions = []
+        for entry in plan.to_upload:
+            local = entry.local
+            assert local is not None
+            operation = CommitOperationAdd(path_in_repo=entry.path, path_or_fileobj=local.local_path)
+            if local.sha256:  # hashed while planning: the client won't read the file again to hash it
+                operation.upload_info.sha256 = bytes.fromhex(local.sha256)
+            operation.path_or_fileobj = CountingFile(local.local_path, local.size, meter, check)
+            additions.append(operation)
+        deletions = [CommitOperationDelete(path_in_repo=e.path, is_folder=False) for e in plan.to_delete]
+        if on_start is not None:
+            on_start(plan)
+
+        phase(_("Uploading…"))
+        try:
+            api.preupload_lfs_files(
+                request.repo_id,
+                additions=additions,
+                repo_type=request.repo_type,
+                revision=planned.base_revision,
+                create_pr=request.create_pr,
+                free_memory=False,
+            )
+            stop_if_cancelled()  # last point where cancelling leaves the repo as it was
+
+            created_branch = False
+            if not planned.branch_exists and request.revision != "main":
+                api.create_branch(
+                    request.repo_id,
+                    branch=request.revision,
+                    revision=plan.head,
+                    repo_type=request.repo_type,
+                    exist_ok=True,
+                )
+                created_branch = True
+            phase(_("Creating the commit…"))
+            info = api.create_commit(
+                request.repo_id,
+                operations=[*deletions, *additions],
+                commit_message=request.commit_message.strip() or _("Upload with hub-widgets"),
+                commit_description=request.commit_description,
+                repo_type=request.repo_type,
+                revision=request.revision,
+                create_pr=request.create_pr,
+                parent_commit=plan.head if (plan.head and not request.create_pr) else None,
+            )
+        except BaseException as exc:
+            if check is not None:
+                try:
+                    check()
+                except CancelledError:
+                    raise CancelledError(_("Cancelled.")) from None
+            raise _unwrap(exc) from None
+        finally:
+            for operation in additions:
+                if isinstance(operation.path_or_fileobj, CountingFile):
+                    operation.path_or_fileobj.release()
+    except CancelledError:
+        if created_repo:
+            _delete_quietly(api, request)
+        raise
+    return PushResult(
+        plan=plan,
+        commit_url=info.commit_url,
+        pr_url=info.pr_url,
+        oid=info.oid,
+        created_repo=created_repo,
+        created_branch=created_branch,
+    )
+
+
+def _delete_quietly(api: Any, request: PushRequest) -> None:
+    # The repo was created by this very push and holds nothing of the user's: cancelling removes it.
+    try:
+        api.delete_repo(request.repo_id, repo_type=request.repo_type, missing_ok=True)
+    except Exception:
+        pass

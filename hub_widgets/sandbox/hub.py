@@ -1,0 +1,161 @@
+"""SandboxHub: the sandbox server, run on a tornado IOLoop in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from .auth import Accounts
+from .faults import Faults, parse_faults
+from .store import Store
+
+
+class SandboxHub:
+    """A local Hugging Face Hub-compatible server for demos and tests.
+
+    Args:
+        host: Interface to bind (loopback by default).
+        port: TCP port; 0 picks a free one (see `endpoint` after `start()`).
+        data_dir: Folder for blobs and the sqlite database; the same folder after a restart gives back
+            the same repos, commits, users and tokens. A temporary folder (removed on `stop()`) if None.
+        users: `{name: write token}` to create.
+        read_tokens: `{name: read token}` to create.
+        orgs: `{org: [member, ...]}` to create.
+        seed: `"demo"` to fill the Hub with demo content on first start.
+        faults: A fault spec like ``"latency=0.2,error_rate=0.1,drop_after=1000000"``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        data_dir: str | Path | None = None,
+        users: dict[str, str] | None = None,
+        read_tokens: dict[str, str] | None = None,
+        orgs: dict[str, list[str]] | None = None,
+        seed: str | None = None,
+        faults: str | None = None,
+    ) -> None:
+        self.host, self.port = host, port
+        self._temp_dir = None if data_dir is not None else tempfile.mkdtemp(prefix="sandbox-hub-")
+        self.data_dir = Path(data_dir if data_dir is not None else self._temp_dir)  # type: ignore[arg-type]
+        self.store = Store(self.data_dir)
+        self.accounts = Accounts(self.store)
+        self.faults = Faults()
+        if faults:
+            self.faults.set(**parse_faults(faults))
+        from .oauth import DeviceFlow
+
+        self.device = DeviceFlow(self.accounts)
+        for name, token in (users or {}).items():
+            self.accounts.add_token(name, token, "write")
+        for name, token in (read_tokens or {}).items():
+            self.accounts.add_token(name, token, "read")
+        for org, members in (orgs or {}).items():
+            self.accounts.add_org(org, members)
+        self.seed = seed
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: Any = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._closed = False
+        from .server import ServerState
+
+        self.state = ServerState(self.store, self.accounts, self.faults, oauth=self.device)
+
+    @property
+    def request_log(self) -> list[dict[str, Any]]:
+        """Recent requests: `{method, path, authorization: bool, status, time}`, oldest first."""
+        return list(self.state.request_log)
+
+    @property
+    def endpoint(self) -> str:
+        if not self._ready.is_set():
+            raise RuntimeError("SandboxHub is not started: call start() first.")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> SandboxHub:
+        """Start serving from a background thread; returns self once the port is bound."""
+        if self._thread is not None:
+            return self
+        if self._closed:  # started again after stop(): reopen the same data folder
+            self.store = Store(self.data_dir)
+            self.accounts = Accounts(self.store)
+            from .oauth import DeviceFlow
+            from .server import ServerState
+
+            self.device = DeviceFlow(self.accounts)
+            self.state = ServerState(self.store, self.accounts, self.faults, oauth=self.device)
+            self._closed = False
+        self._thread = threading.Thread(target=self._serve, name="sandbox-hub", daemon=True)
+        self._thread.start()
+        self._ready.wait(30)
+        if self._error is not None:
+            raise RuntimeError(f"SandboxHub failed to start: {self._error}") from self._error
+        if self.seed:
+            from .seed import seed
+
+            seed(self, self.seed)
+        return self
+
+    def _serve(self) -> None:
+        try:
+            import tornado.httpserver
+            import tornado.netutil
+
+            from .server import body_limits, make_app
+
+            self._loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self._loop)
+            app = make_app(self.state)
+            sockets = tornado.netutil.bind_sockets(self.port, self.host, reuse_port=False)
+            self.port = sockets[0].getsockname()[1]
+            self._server = tornado.httpserver.HTTPServer(app, idle_connection_timeout=300, **body_limits())
+            self._server.add_sockets(sockets)
+        except BaseException as exc:  # reported to start()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            self._loop.run_forever()
+        finally:
+            self._loop.close()
+
+    def stop(self) -> None:
+        """Stop serving and close the database (a temporary data folder is removed)."""
+        if self._thread is None:
+            if not self._closed:
+                self.store.close()
+                self._closed = True
+            return
+        loop = self._loop
+        if loop is not None and loop.is_running():
+
+            def _shutdown() -> None:
+                if self._server is not None:
+                    self._server.stop()
+                loop.stop()
+
+            loop.call_soon_threadsafe(_shutdown)
+        self._thread.join(10)
+        self._thread = None
+        self._ready.clear()
+        self.store.close()
+        self._closed = True
+        if self._temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir = None
+
+    def __enter__(self) -> SandboxHub:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

@@ -1,0 +1,360 @@
+"""The Hugging Face sidebar: a narrow column with login, my repos, quick push and the playground.
+
+The JupyterLab extension displays `HubSidebar()` in a left-sidebar panel (its own kernel) and calls
+`set_current_path(path)` when the current document changes. It works in a notebook cell too.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import importlib.util
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from hub_widgets._i18n import _, ngettext
+from hub_widgets.session import HubSession, HubTask, get_session
+from hub_widgets.ui import StatusLine
+
+REPO_TYPES = ("model", "dataset", "space")
+TIMEOUT_NAMESPACES = 60.0
+
+
+def _full_width() -> W.Layout:
+    # A new Layout each time: a shared one would hide every widget when one is hidden.
+    return W.Layout(width="100%")
+
+
+def _auto_width() -> W.Layout:
+    return W.Layout(width="auto")
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def suggest_repo_name(path: str | None) -> str:
+    """A Hub-friendly repo name from a file or folder path (`My Notebook.ipynb` -> `my-notebook`).
+
+    Args:
+        path: A file or folder path, or None.
+
+    Returns:
+        A name of letters, digits, `-`, `_` and `.`, or "" when nothing usable is left.
+    """
+    if not path:
+        return ""
+    target = Path(os.path.abspath(os.path.expanduser(path)))
+    stem = target.stem if target.suffix else target.name
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._").lower()
+    return name[:96]
+
+
+def list_namespace_repos(session: HubSession, namespaces: list[str], limit: int = 50) -> list[dict]:
+    """The repos of each namespace, models then datasets then spaces (blocking: run it in a worker).
+
+    Args:
+        session: The session whose `api` lists the repos.
+        namespaces: Users and organisations to list (e.g. `session.namespaces()`).
+        limit: At most this many repos of each type per namespace.
+
+    Returns:
+        Dicts with `repo_id`, `repo_type`, `namespace` and `private`.
+    """
+    api = session.api
+    listers = {"model": api.list_models, "dataset": api.list_datasets, "space": api.list_spaces}
+    repos: list[dict] = []
+    for namespace in namespaces:
+        for repo_type in REPO_TYPES:
+            for info in listers[repo_type](author=namespace, limit=limit):
+                repos.append(
+                    {
+                        "repo_id": info.id,
+                        "repo_type": repo_type,
+                        "namespace": namespace,
+                        "private": bool(getattr(info, "private", False)),
+                    }
+                )
+    return repos
+
+
+def repo_label(repo: dict) -> str:
+    """The text of one repo in the list: `alice/model · dataset` (models have no suffix)."""
+    suffix = "" if repo["repo_type"] == "model" else f" · {_(repo['repo_type'])}"
+    lock = " 🔒" if repo.get("private") else ""
+    return f"{repo['repo_id']}{suffix}{lock}"
+
+
+class HubSidebar(W.VBox):
+    """A compact column for a narrow sidebar: login, my repos and my orgs' repos, quick push.
+
+    Clicking a repo opens it in a `RepoBrowser` below the list; quick push opens a `PushPanel` for
+    the current notebook (or its folder) with the target filled in and pushes at once.
+
+    Args:
+        session: The `HubSession` to use (default: the shared one).
+    """
+
+    def __init__(self, session: HubSession | None = None, **kwargs: Any) -> None:
+        self.session = session or get_session()
+        self.current_path: str | None = None
+        self.repos: list[dict] = []
+        self.detail_widget: Any = None
+        self.task: HubTask | None = None
+
+        self.status = StatusLine()
+        self.login_widget = self._make_login()
+        self.user_view = W.HTML()
+
+        # -- my repos
+        self.repo_filter = W.Dropdown(
+            options=[
+                (_("All types"), ""),
+                (_("Models"), "model"),
+                (_("Datasets"), "dataset"),
+                (_("Spaces"), "space"),
+            ],
+            value="",
+            layout=W.Layout(width="auto", flex="1 1 auto"),
+        )
+        self.refresh_button = W.Button(
+            icon="refresh", tooltip=_("Reload my repos"), layout=W.Layout(width="36px")
+        )
+        self.repo_list = W.Select(options=[], rows=8, layout=_full_width())
+        self.repo_count = W.HTML()
+
+        # -- quick push
+        self.current_view = W.HTML()
+        self.push_namespace = W.Dropdown(options=[], layout=W.Layout(width="auto", flex="1 1 auto"))
+        self.push_name = W.Text(placeholder=_("repo name"), layout=W.Layout(width="auto", flex="1 1 auto"))
+        self.push_notebook_button = W.Button(
+            description=_("Push notebook"), icon="upload", button_style="primary", layout=_auto_width()
+        )
+        self.push_folder_button = W.Button(description=_("Push folder"), icon="folder", layout=_auto_width())
+
+        # -- more
+        self.playground_button = W.Button(
+            description=_("Inference playground"), icon="play", layout=_auto_width()
+        )
+        self.search_button = W.Button(description=_("Search the Hub"), icon="search", layout=_auto_width())
+        self.close_button = W.Button(icon="times", tooltip=_("Close"), layout=W.Layout(width="36px"))
+        self.detail_title = W.HTML()
+        self.detail = W.VBox(layout=_full_width())
+        self.detail_box = W.VBox(
+            [W.HBox([self.detail_title, self.close_button]), self.detail], layout=_full_width()
+        )
+        self.detail_box.layout.display = "none"
+
+        def heading(text: str) -> W.HTML:
+            return W.HTML(f"<b>{html.escape(text)}</b>")
+
+        super().__init__(
+            [
+                self.login_widget,
+                self.user_view,
+                heading(_("My repos")),
+                W.HBox([self.repo_filter, self.refresh_button], layout=_full_width()),
+                self.repo_list,
+                self.repo_count,
+                heading(_("Quick push")),
+                self.current_view,
+                W.HBox([self.push_namespace, W.HTML("/"), self.push_name], layout=_full_width()),
+                W.HBox([self.push_notebook_button, self.push_folder_button], layout=_full_width()),
+                heading(_("More")),
+                W.HBox([self.search_button, self.playground_button], layout=W.Layout(flex_flow="row wrap")),
+                self.status,
+                self.detail_box,
+            ],
+            layout=W.Layout(width="100%", max_width="420px"),
+            **kwargs,
+        )
+        self.add_class("hub-sidebar")
+
+        self.repo_list.observe(self._on_repo_selected, names="value")
+        self.repo_filter.observe(lambda _change: self._show_repos(), names="value")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.push_notebook_button.on_click(lambda _b: self.quick_push(folder=False))
+        self.push_folder_button.on_click(lambda _b: self.quick_push(folder=True))
+        self.playground_button.on_click(lambda _b: self.open_playground())
+        self.search_button.on_click(lambda _b: self.open_repo())
+        self.close_button.on_click(lambda _b: self.close_detail())
+        self.session.on_change(self.refresh)
+        self.set_current_path(None)
+        self.refresh()
+
+    # -- parts that other modules provide -----------------------------------------------------------
+
+    def _make_login(self) -> W.Widget:
+        if not _module_exists("hub_widgets.login"):
+            return W.HTML(html.escape(_("The login widget is not available in this installation.")))
+        try:
+            from hub_widgets.login import LoginWidget
+
+            return LoginWidget(session=self.session, compact=True)
+        except Exception as exc:  # a broken companion must not break the sidebar
+            return W.HTML(html.escape(_("The login widget could not start: {error}").format(error=exc)))
+
+    # -- login state and repos ----------------------------------------------------------------------
+
+    def refresh(self) -> HubTask:
+        """Reload who is logged in and their repos (off the main thread); returns the task."""
+        self.refresh_button.disabled = True
+
+        def run() -> tuple[dict | None, list[str], list[dict]]:
+            info = self.session.whoami() if self.session.has_token else None
+            namespaces = self.session.namespaces() if info else []
+            return info, namespaces, list_namespace_repos(self.session, namespaces) if info else []
+
+        def show(result: tuple[dict | None, list[str], list[dict]]) -> None:
+            info, namespaces, repos = result
+            if info is None:
+                self.user_view.value = html.escape(_("Not logged in: log in above to see your repos."))
+            else:
+                orgs = namespaces[1:]
+                text = _("Logged in as {user}").format(user=f"<b>{html.escape(info['name'])}</b>")
+                if orgs:
+                    text += " · " + html.escape(", ".join(orgs))
+                self.user_view.value = text
+            previous = self.push_namespace.value
+            self.push_namespace.options = namespaces
+            self.push_namespace.value = previous if previous in namespaces else next(iter(namespaces), None)
+            self.repos = repos
+            self._show_repos()
+            self.status.clear()
+
+        def failed(exc: BaseException) -> None:
+            self.status.error(self.session.describe_error(exc))
+
+        def done() -> None:
+            self.refresh_button.disabled = False
+
+        self.task = self.session.submit(
+            run, on_result=show, on_error=failed, on_done=done, key=f"sidebar-{id(self)}"
+        )
+        return self.task
+
+    def _show_repos(self) -> None:
+        wanted = self.repo_filter.value
+        shown = [r for r in self.repos if not wanted or r["repo_type"] == wanted]
+        self.repo_list.unobserve(self._on_repo_selected, names="value")
+        try:
+            self.repo_list.options = [(repo_label(r), (r["repo_type"], r["repo_id"])) for r in shown]
+            self.repo_list.value = None
+        finally:
+            self.repo_list.observe(self._on_repo_selected, names="value")
+        self.repo_count.value = html.escape(
+            ngettext("{n} repo", "{n} repos", len(shown)).format(n=len(shown))
+        )
+
+    def _on_repo_selected(self, change: dict) -> None:
+        if change["new"]:
+            repo_type, repo_id = change["new"]
+            self.open_repo(repo_id, repo_type)
+
+    # -- the area below -----------------------------------------------------------------------------
+
+    def _show_detail(self, title: str, widget: W.Widget) -> None:
+        self.detail_title.value = f"<b>{html.escape(title)}</b>"
+        self.detail.children = (widget,)
+        self.detail_widget = widget
+        self.detail_box.layout.display = None
+
+    def close_detail(self) -> None:
+        """Close the repo browser, push panel or playground shown below the list."""
+        self.detail.children = ()
+        self.detail_widget = None
+        self.detail_box.layout.display = "none"
+
+    def open_repo(self, repo_id: str | None = None, repo_type: str = "model") -> Any:
+        """Open a repo (or the search, without `repo_id`) in a `RepoBrowser` below the list.
+
+        Returns:
+            The `RepoBrowser`, or None when that widget is not installed (a message says so).
+        """
+        if not _module_exists("hub_widgets.browser.panel"):
+            self.status.warning(_("The repo browser is not available in this installation."))
+            return None
+        from hub_widgets.browser.panel import RepoBrowser
+
+        browser = RepoBrowser(repo_id=repo_id, repo_type=repo_type, session=self.session)
+        self._show_detail(repo_id or _("Search the Hub"), browser)
+        return browser
+
+    def open_playground(self) -> Any:
+        """Open the inference playground below the list (None with a message if not installed)."""
+        if not _module_exists("hub_widgets.playground.panel"):
+            self.status.warning(_("The inference playground is not available in this installation."))
+            return None
+        from hub_widgets.playground.panel import InferencePlayground
+
+        playground = InferencePlayground(session=self.session)
+        self._show_detail(_("Inference playground"), playground)
+        return playground
+
+    # -- quick push ---------------------------------------------------------------------------------
+
+    def set_current_path(self, path: str | None) -> None:
+        """Tell the sidebar which document is current (the frontend calls this); None: no document.
+
+        Args:
+            path: The document's path, absolute or relative to the kernel's working directory.
+        """
+        self.current_path = path or None
+        if self.current_path is None:
+            self.current_view.value = html.escape(_("Open a notebook to push it."))
+        else:
+            self.current_view.value = _("Current: {path}").format(
+                path=f"<code>{html.escape(self.current_path)}</code>"
+            )
+            folder = os.path.dirname(os.path.abspath(os.path.expanduser(self.current_path)))
+            self.push_folder_button.tooltip = folder
+            if not self.push_name.value.strip():
+                self.push_name.value = suggest_repo_name(self.current_path)
+        self.push_notebook_button.disabled = self.current_path is None
+        self.push_folder_button.disabled = self.current_path is None
+
+    def quick_push(self, folder: bool = False) -> Any:
+        """Push the current document (or its folder) to `namespace/name` through a `PushPanel` below.
+
+        Args:
+            folder: Push the document's folder instead of the document.
+
+        Returns:
+            The `PushPanel` (its `wait()` blocks until the push is over), or None with a message.
+        """
+        if self.current_path is None:
+            self.status.warning(_("Open a notebook first: there is nothing to push."))
+            return None
+        name = self.push_name.value.strip()
+        if not name:
+            self.status.warning(_("Type a repo name to push to."))
+            return None
+        if not _module_exists("hub_widgets.push.panel"):
+            self.status.warning(_("The push panel is not available in this installation."))
+            return None
+        from hub_widgets.push.panel import PushPanel
+
+        source = os.path.abspath(os.path.expanduser(self.current_path))
+        if folder:
+            source = os.path.dirname(source)
+        repo_id = (
+            name if "/" in name or not self.push_namespace.value else f"{self.push_namespace.value}/{name}"
+        )
+        panel = PushPanel(source=source, repo_id=repo_id, session=self.session)
+        self._show_detail(_("Push to {repo}").format(repo=repo_id), panel)
+        self.status.clear()
+        # The panel loads its namespace menu on a worker; reloading it resets the menu for a moment,
+        # so push once that is over (a newer refresh supersedes the one its constructor started).
+        refreshing = panel.refresh_namespaces()
+        if refreshing is None:
+            panel.push()
+        else:
+            self.task = self.session.submit(refreshing.wait, TIMEOUT_NAMESPACES, on_done=panel.push)
+        return panel

@@ -1,0 +1,336 @@
+/**
+ * Panels that host the Python widgets of a dedicated kernel.
+ *
+ * One `KernelHost` owns the kernel session (a stable path, so a page reload reconnects) and a
+ * rendermime bound to a widget manager for that kernel. Each `HostPanel` runs a little display
+ * code in that kernel and shows its output: the sidebar, or a main-area panel.
+ */
+import { ISessionContext, SessionContext } from '@jupyterlab/apputils';
+import { OutputArea, OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ServiceManager } from '@jupyterlab/services';
+import * as base from '@jupyter-widgets/base';
+import {
+  KernelWidgetManager,
+  output,
+  registerWidgetManager,
+  WidgetRenderer
+} from '@jupyter-widgets/jupyterlab-manager';
+import { PromiseDelegate } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+import { Panel, Widget } from '@lumino/widgets';
+
+import { displayCode, HostedKind, IHostedArgs, KERNEL_SESSION_PATH, PROBE_EXPRESSION } from './kernelcode';
+
+const WIDGET_VIEW_MIMETYPE = 'application/vnd.jupyter.widget-view+json';
+
+/** What the host can tell a panel about its kernel. */
+export type HostState = 'idle' | 'starting' | 'ready' | 'dead' | 'missing' | 'error';
+
+/**
+ * The dedicated kernel and its widget-aware rendermime.
+ */
+export class KernelHost implements IDisposable {
+  constructor(options: KernelHost.IOptions) {
+    this.rendermime = options.rendermime.clone();
+    this.sessionContext = new SessionContext({
+      sessionManager: options.serviceManager.sessions,
+      specsManager: options.serviceManager.kernelspecs,
+      path: KERNEL_SESSION_PATH,
+      name: 'Hugging Face',
+      type: 'hub-widgets',
+      kernelPreference: { shouldStart: true, canStart: true, autoStartDefault: true }
+    });
+    this.sessionContext.statusChanged.connect(this._onStatus, this);
+  }
+
+  readonly rendermime: IRenderMimeRegistry;
+  readonly sessionContext: SessionContext;
+
+  get state(): HostState {
+    return this._state;
+  }
+
+  get stateChanged(): ISignal<this, HostState> {
+    return this._stateChanged;
+  }
+
+  /** Emitted when the kernel is (again) ready to display widgets: panels re-run their code. */
+  get booted(): ISignal<this, void> {
+    return this._booted;
+  }
+
+  get kernelId(): string {
+    return this.sessionContext.session?.kernel?.id ?? '';
+  }
+
+  get message(): string {
+    return this._message;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Start or reconnect the kernel once; later calls wait for the same start.
+   */
+  start(): Promise<void> {
+    if (!this._started) {
+      this._started = this._start();
+    }
+    return this._started;
+  }
+
+  /** Restart the kernel (the Restart button of a dead kernel). */
+  async restart(): Promise<void> {
+    this._setState('starting');
+    try {
+      if (this.sessionContext.session?.kernel) {
+        await this.sessionContext.restartKernel();
+      } else {
+        await this.sessionContext.changeKernel({ name: this.sessionContext.kernelPreference.name });
+      }
+      await this._probe();
+    } catch (err) {
+      this._fail(err);
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._managerBinding?.dispose();
+    this.sessionContext.dispose();
+    Signal.clearData(this);
+  }
+
+  private async _start(): Promise<void> {
+    this._setState('starting');
+    try {
+      await this.sessionContext.initialize();
+      await this.sessionContext.ready;
+      if (!this.sessionContext.session?.kernel) {
+        throw new Error('no kernel');
+      }
+      this._bindWidgetManager();
+      await this._probe();
+    } catch (err) {
+      this._fail(err);
+    }
+  }
+
+  /** Check hub_widgets imports in the kernel, then tell the panels to display. */
+  private async _probe(): Promise<void> {
+    const kernel = this.sessionContext.session?.kernel;
+    if (!kernel) {
+      this._setState('dead');
+      return;
+    }
+    const reply = await kernel.requestExecute({
+      code: '',
+      silent: true,
+      store_history: false,
+      user_expressions: { ok: PROBE_EXPRESSION }
+    }).done;
+    const content = reply.content as any;
+    const result = content.user_expressions?.ok;
+    const ok = result?.status === 'ok' && result.data?.['text/plain'] === 'True';
+    if (!ok) {
+      this._message = 'hub_widgets is not installed in the kernel environment: pip install hub-widgets';
+      this._setState('missing');
+      return;
+    }
+    this._setState('ready');
+    this._booted.emit();
+  }
+
+  /**
+   * Bind a widget manager for this kernel to the panel's rendermime.
+   *
+   * `registerWidgetManager` with a stand-in document context builds the manager the widgets
+   * extension builds for notebooks (all registered widget modules). If that fails, an own
+   * `KernelWidgetManager` with the core modules (base, controls, output) still renders controls.
+   */
+  private _bindWidgetManager(): void {
+    if (this._managerBound) {
+      return;
+    }
+    this._managerBound = true;
+    try {
+      const context = {
+        sessionContext: this.sessionContext,
+        saveState: new Signal<any, string>(this),
+        model: { getMetadata: () => undefined, setMetadata: () => undefined, dirty: false },
+        urlResolver: {
+          resolveUrl: async (url: string) => url,
+          getDownloadUrl: async (url: string) => url
+        }
+      };
+      this._managerBinding = registerWidgetManager(
+        context as any,
+        this.rendermime,
+        ([] as WidgetRenderer[])[Symbol.iterator]()
+      );
+    } catch (err) {
+      console.warn('hub-widgets: falling back to an own widget manager', err);
+      const kernel = this.sessionContext.session!.kernel!;
+      const manager = new KernelWidgetManager(kernel, this.rendermime);
+      manager.register({ name: '@jupyter-widgets/base', version: base.JUPYTER_WIDGETS_VERSION, exports: base as any });
+      manager.register({ name: '@jupyter-widgets/output', version: output.OUTPUT_WIDGET_VERSION, exports: output as any });
+      void import('@jupyter-widgets/controls').then(controls =>
+        manager.register({ name: '@jupyter-widgets/controls', version: controls.JUPYTER_CONTROLS_VERSION, exports: controls as any })
+      );
+      this.rendermime.removeMimeType(WIDGET_VIEW_MIMETYPE);
+      this.rendermime.addFactory(
+        { safe: false, mimeTypes: [WIDGET_VIEW_MIMETYPE], createRenderer: options => new WidgetRenderer(options, manager) },
+        -10
+      );
+      this._managerBinding = manager;
+    }
+  }
+
+  private _onStatus(_: ISessionContext, status: string): void {
+    if (status === 'dead') {
+      this._message = 'The Hugging Face kernel died.';
+      this._setState('dead');
+    } else if (status === 'restarting' || status === 'autorestarting') {
+      this._setState('starting');
+      this._restarting = true;
+    } else if (status === 'idle' && this._restarting) {
+      this._restarting = false;
+      void this._probe().catch(err => this._fail(err));
+    }
+  }
+
+  private _fail(err: unknown): void {
+    this._message = `Could not start the Hugging Face kernel: ${(err as Error)?.message ?? err}`;
+    this._setState(this.sessionContext.session?.kernel ? 'error' : 'dead');
+  }
+
+  private _setState(state: HostState): void {
+    this._state = state;
+    this._stateChanged.emit(state);
+  }
+
+  private _state: HostState = 'idle';
+  private _message = '';
+  private _started: Promise<void> | null = null;
+  private _restarting = false;
+  private _managerBound = false;
+  private _managerBinding: IDisposable | null = null;
+  private _isDisposed = false;
+  private _stateChanged = new Signal<this, HostState>(this);
+  private _booted = new Signal<this, void>(this);
+}
+
+export namespace KernelHost {
+  export interface IOptions {
+    serviceManager: ServiceManager.IManager;
+    rendermime: IRenderMimeRegistry;
+  }
+}
+
+/**
+ * A panel showing one Python widget from the host kernel, with clear kernel states.
+ */
+export class HostPanel extends Panel {
+  constructor(options: HostPanel.IOptions) {
+    super();
+    this.addClass('jp-HubWidgets-panel');
+    this.host = options.host;
+    this.kind = options.kind;
+    this.args = options.args ?? {};
+    this._status = document.createElement('div');
+    this._status.className = 'jp-HubWidgets-status';
+    this._statusText = document.createElement('span');
+    this._restartButton = document.createElement('button');
+    this._restartButton.className = 'jp-mod-styled jp-mod-accept jp-HubWidgets-restart';
+    this._restartButton.textContent = 'Restart kernel';
+    this._restartButton.onclick = () => void this.host.restart();
+    this._status.append(this._statusText, this._restartButton);
+    this.addWidget(new Widget({ node: this._status }));
+    this._area = new SimplifiedOutputArea({ model: new OutputAreaModel({ trusted: true }), rendermime: this.host.rendermime });
+    this._area.addClass('jp-HubWidgets-output');
+    this.addWidget(this._area);
+    this.host.stateChanged.connect(this._renderState, this);
+    this.host.booted.connect(this._display, this);
+    this._renderState();
+  }
+
+  readonly host: KernelHost;
+  readonly kind: HostedKind;
+  readonly args: IHostedArgs;
+
+  /** Resolves once the widget output has been rendered (for benchmarks and tests). */
+  get displayed(): Promise<void> {
+    return this._displayed.promise;
+  }
+
+  /** Start the kernel if needed and display the widget (also when the kernel is already up). */
+  activateHost(): void {
+    if (this.host.state === 'ready') {
+      if (!this._shown) {
+        void this._display();
+      }
+    } else {
+      void this.host.start();
+    }
+  }
+
+  protected onAfterShow(): void {
+    this.activateHost();
+  }
+
+  private async _display(): Promise<void> {
+    this._shown = true;
+    this._area.model.clear();
+    try {
+      await OutputArea.execute(displayCode(this.kind, this.args), this._area, this.host.sessionContext);
+      this.node.dataset.kernelId = this.host.kernelId;
+      this._displayed.resolve();
+    } catch (err) {
+      this._shown = false;
+      this._statusText.textContent = `Could not show the widget: ${(err as Error)?.message ?? err}`;
+      this._status.dataset.state = 'error';
+    }
+  }
+
+  private _renderState(): void {
+    const state = this.host.state;
+    const text: Record<HostState, string> = {
+      idle: '',
+      starting: 'Starting the Hugging Face kernel…',
+      ready: '',
+      dead: this.host.message || 'The Hugging Face kernel is not running.',
+      missing: this.host.message,
+      error: this.host.message
+    };
+    this._status.dataset.state = state;
+    this._statusText.textContent = text[state];
+    this._restartButton.style.display = state === 'dead' || state === 'error' ? '' : 'none';
+    this._status.style.display = text[state] ? '' : 'none';
+    this.node.dataset.state = state;
+    if (state === 'ready') {
+      this.node.dataset.kernelId = this.host.kernelId;
+    }
+  }
+
+  private _area: SimplifiedOutputArea;
+  private _status: HTMLDivElement;
+  private _statusText: HTMLSpanElement;
+  private _restartButton: HTMLButtonElement;
+  private _shown = false;
+  private _displayed = new PromiseDelegate<void>();
+}
+
+export namespace HostPanel {
+  export interface IOptions {
+    host: KernelHost;
+    kind: HostedKind;
+    args?: IHostedArgs;
+  }
+}
