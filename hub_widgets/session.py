@@ -120,6 +120,11 @@ class HubSession:
         return self.__token or get_token()
 
     @property
+    def pinned(self) -> bool:
+        """True when a token was given to this session in code (it then ignores the stored login)."""
+        return bool(self.__token)
+
+    @property
     def has_token(self) -> bool:
         return bool(self._token())
 
@@ -174,6 +179,11 @@ class HubSession:
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call `callback()` after a login, logout or token switch made through any widget."""
         self._listeners.append(callback)
+
+    def off_change(self, callback: Callable[[], None]) -> None:
+        """Stop calling `callback` (a closed widget stops listening)."""
+        if callback in self._listeners:
+            self._listeners.remove(callback)
 
     def notify_changed(self) -> None:
         with self._lock:
@@ -416,6 +426,10 @@ def _describe(exc: BaseException, endpoint: str | None) -> str:  # noqa: C901 - 
         return _("The Hub answered with an error ({status}).").format(status=status) + detail
     if isinstance(exc, (httpx2.TimeoutException, TimeoutError)):
         return _("{where} did not answer in time: check your connection and retry.").format(where=where)
+    if isinstance(exc, (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError)):
+        return _("The connection to {where} broke off before the answer arrived: try again.").format(
+            where=where
+        )
     if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError, ConnectionError)):
         return _("Cannot reach {where}: check your network or the endpoint address.").format(where=where)
     if isinstance(exc, FileNotFoundError):

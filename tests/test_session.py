@@ -101,6 +101,9 @@ def test_connection_refused_names_the_endpoint():
 
 def test_timeout_and_misc_errors():
     assert "did not answer in time" in describe_error(httpx2.ReadTimeout("slow"), endpoint="http://hub")
+    assert "broke off" in describe_error(
+        httpx2.RemoteProtocolError("Server disconnected"), endpoint="http://hub"
+    )
     assert "Browser login failed" in describe_error(DeviceCodeError("Device code expired: expired_token"))
     assert "Invalid repo id" in describe_error(HFValidationError("Repo id must be in the form 'repo_name'"))
     assert "nothing was changed" in describe_error(CancelledError("x"))
@@ -118,7 +121,11 @@ def test_session_uses_stored_login_and_pinned_token(sandbox, hf_home):
     assert session.run(session.whoami) is None
     (hf_home / "token").write_text(BOB)  # a login made elsewhere is seen at the next call
     assert session.run(session.whoami)["name"] == "bob"
+    assert not session.pinned
+    changes = []
+    session.on_change(lambda: changes.append(1))
     session.set_token(ALICE)
+    assert session.pinned and changes == [1]
     assert session.run(session.whoami)["name"] == "alice"
     assert session.run(session.namespaces) == ["alice", "acme"]
     assert ALICE not in repr(session)

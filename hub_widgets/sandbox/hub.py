@@ -139,12 +139,17 @@ class SandboxHub:
         loop = self._loop
         if loop is not None and loop.is_running():
 
-            def _shutdown() -> None:
+            async def _close() -> None:
+                # Close kept-alive client connections too: a client would otherwise wait forever on them.
                 if self._server is not None:
                     self._server.stop()
+                    try:
+                        await asyncio.wait_for(self._server.close_all_connections(), 5)
+                    except Exception:
+                        pass
                 loop.stop()
 
-            loop.call_soon_threadsafe(_shutdown)
+            loop.call_soon_threadsafe(lambda: asyncio.ensure_future(_close()))
         self._thread.join(10)
         self._thread = None
         self._ready.clear()

@@ -69,16 +69,35 @@ async function expectControls(page: Page, scope: string): Promise<void> {
   }
 }
 
-/** Run every cell of the current notebook once its kernel is up (Lab and Notebook 7 alike). */
-async function runAll(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const widget = (window as any).jupyterapp.shell.currentWidget;
-    return widget?.sessionContext?.session?.kernel?.status === 'idle';
-  }, undefined, { timeout: 90_000 });
-  await page.evaluate(async () => {
+/** Run every cell of a notebook once its kernel is up (Lab and Notebook 7 alike). */
+async function runAll(page: Page, notebookPath: string): Promise<void> {
+  const find = (p: string) => {
     const app = (window as any).jupyterapp;
-    await app.commands.execute('notebook:run-all-cells');
-  });
+    for (const widget of app.shell.widgets('main')) {
+      if (widget?.context?.path === p) {
+        return widget;
+      }
+    }
+    return null;
+  };
+  await page.waitForFunction(
+    ({ p, f }) => {
+      const widget = new Function(`return (${f})`)()(p);
+      return widget?.sessionContext?.session?.kernel?.status === 'idle';
+    },
+    { p: notebookPath, f: find.toString() },
+    { timeout: 90_000 }
+  );
+  await page.evaluate(
+    async ({ p, f }) => {
+      const app = (window as any).jupyterapp;
+      const widget = new Function(`return (${f})`)()(p);
+      // The notebook commands act on the tracker's current notebook: activate it first.
+      app.shell.activateById(widget.id);
+      await app.commands.execute('notebook:run-all-cells');
+    },
+    { p: notebookPath, f: find.toString() }
+  );
 }
 
 test.describe.serial('Hugging Face sidebar', () => {
@@ -119,10 +138,15 @@ test.describe.serial('Hugging Face sidebar', () => {
     await openLab(page, `lab/tree/${NOTEBOOK}`);
     await openSidebar(page);
     const sidebar = page.locator(SIDEBAR);
-    const password = sidebar.locator('input[type="password"]').first();
-    if (await password.count()) {
-      await password.fill(server().alice);
-      await sidebar.getByRole('button', { name: /log ?in|sign in|use token|save/i }).first().click();
+    const login = sidebar.locator('.hubw-login');
+    if (await login.count()) {
+      // LoginWidget compact: the actions menu opens the paste-a-token form.
+      const menu = login.locator('select').first();
+      if (await menu.count()) {
+        await menu.selectOption({ label: 'Paste a token' });
+      }
+      await login.locator('input[type="password"]').first().fill(server().alice);
+      await login.locator('button', { hasText: /^\s*Log in\s*$/ }).first().click();
     } else {
       // No LoginWidget in this checkout: log in through the kernel so the rest can still be checked.
       test.info().annotations.push({ type: 'warning', description: 'LoginWidget missing: logged in through the kernel' });
@@ -199,7 +223,9 @@ test.describe.serial('Hugging Face sidebar', () => {
     await page.keyboard.press('Control+Shift+C');
     const palette = page.locator('.lm-CommandPalette-input');
     await palette.fill('Insert login cell');
-    await page.locator('.lm-CommandPalette-item', { hasText: 'Insert login cell' }).first().click();
+    const item = page.locator('.lm-CommandPalette-item.lm-mod-active[data-command="hub-widgets:insert-login-cell"]');
+    await expect(item).toBeVisible();
+    await palette.press('Enter');
     await expect(notebook.locator('.jp-Cell .cm-content', { hasText: 'from hub_widgets import login; login()' })).toBeVisible();
     await screenshot(page, 'insert-login-cell.png');
   });
@@ -215,14 +241,14 @@ test.describe.serial('01_login.ipynb renders as controls', () => {
 
   test('in JupyterLab', async ({ page }) => {
     await openLab(page, `lab/tree/${notebook}`);
-    await runAll(page);
+    await runAll(page, notebook);
     await expectControls(page, '.jp-NotebookPanel:not(.lm-mod-hidden)');
     await screenshot(page, '01_login-lab.png');
   });
 
   test('in Notebook 7', async ({ page }) => {
     await openLab(page, `notebooks/${notebook}`);
-    await runAll(page);
+    await runAll(page, notebook);
     await expectControls(page, '.jp-NotebookPanel');
     await screenshot(page, '01_login-notebook7.png');
   });
