@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 _HOME = tempfile.mkdtemp(prefix="hubw-test-home-")
@@ -100,6 +101,17 @@ def repo_name(request) -> str:
 
     base = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name)[:40].strip("-")
     return f"{base}-{uuid.uuid4().hex[:6]}"
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
+    """Poll `condition()` until it is truthy and return its value (widget updates land on worker threads)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def write_tree(root: Path, files: dict[str, bytes | str]) -> Path:

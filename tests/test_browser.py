@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import struct
 import threading
-import time
 import zlib
 from pathlib import Path
 
@@ -15,20 +14,9 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from hub_widgets.browser.panel import RepoBrowser
 from hub_widgets.errors import CancelledError
 from hub_widgets.session import HubSession
-from tests.conftest import BOB
+from tests.conftest import BOB, wait_for
 
 TIMEOUT = 30
-
-
-def wait_for(condition, timeout: float = TIMEOUT, what: str = "condition"):
-    """Poll `condition()` until it is truthy (UI updates land on worker threads)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:

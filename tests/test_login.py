@@ -20,17 +20,9 @@ from ipywidgets.widgets.widget import _instances as live_widgets
 from hub_widgets.auth_state import mask_token, save_login
 from hub_widgets.login import LoginWidget
 from hub_widgets.session import HubSession
-from tests.conftest import ALICE, ALICE_READ, BOB, CAROL
+from tests.conftest import ALICE, ALICE_READ, BOB, CAROL, wait_for
 
 TIMEOUT = 60
-
-
-def wait_for(condition, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def settle(widget: LoginWidget, timeout: float = TIMEOUT) -> None:

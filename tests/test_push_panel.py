@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import time
 
 import pytest
 from huggingface_hub import HfApi
@@ -15,7 +14,7 @@ from huggingface_hub import HfApi
 from hub_widgets.push.panel import PushPanel
 from hub_widgets.push.plan import git_blob_sha1
 from hub_widgets.session import HubSession
-from tests.conftest import ALICE_READ, BOB, ORG, write_tree
+from tests.conftest import ALICE_READ, BOB, ORG, wait_for, write_tree
 
 FAKE_HF = "hf_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7"
 TIMEOUT = 120
@@ -31,14 +30,6 @@ def make_panel(session, source, repo_id, **values) -> PushPanel:
 def click(panel: PushPanel, button) -> None:
     button.click()
     panel.wait(TIMEOUT)
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def remote_files(api: HfApi, repo_id: str, **kwargs) -> set[str]:
