@@ -25,6 +25,7 @@ format: $(STAMP)
 
 test: lint
 	$(PY) -m pytest -q -p no:cacheprovider
+	$(MAKE) test-browser
 
 bench: $(STAMP)
 	for f in bench/*.py; do $(PY) $$f || exit 1; done

@@ -327,7 +327,8 @@ class HubSidebar(W.VBox):
             folder: Push the document's folder instead of the document.
 
         Returns:
-            The `PushPanel` (its `wait()` blocks until the push is over), or None with a message.
+            The `PushPanel`, or None with a message. The push starts on a worker: `sidebar.task.wait()`
+            blocks until it is over (and the repo list reloaded).
         """
         if self.current_path is None:
             self.status.warning(_("Open a notebook first: there is nothing to push."))
@@ -352,9 +353,14 @@ class HubSidebar(W.VBox):
         self.status.clear()
         # The panel loads its namespace menu on a worker; reloading it resets the menu for a moment,
         # so push once that is over (a newer refresh supersedes the one its constructor started).
+        # Then reload the repo list: a new repo shows up in it.
         refreshing = panel.refresh_namespaces()
-        if refreshing is None:
-            panel.push()
-        else:
-            self.task = self.session.submit(refreshing.wait, TIMEOUT_NAMESPACES, on_done=panel.push)
+
+        def run() -> None:
+            if refreshing is not None:
+                refreshing.wait(TIMEOUT_NAMESPACES)
+            if panel.push() is not None:
+                panel.wait()
+
+        self.task = self.session.submit(run, on_done=self.refresh)
         return panel

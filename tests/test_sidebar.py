@@ -95,6 +95,8 @@ def test_quick_push_pushes_the_current_notebook(hub_session, api, repo_name, tmp
 
     assert set(api.list_repo_files(f"alice/{repo_name}")) - {".gitattributes"} == {"My Analysis.ipynb"}
     assert api.list_repo_commits(f"alice/{repo_name}")
+    sidebar.task.wait(TIMEOUT)  # the list reloads after the push
+    assert f"alice/{repo_name}" in listed(sidebar)
 
 
 def test_quick_push_folder_to_an_org(hub_session, api, repo_name, tmp_path):

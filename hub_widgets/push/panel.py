@@ -69,6 +69,9 @@ class PushPanel(W.VBox):
         self._findings: list[Finding] = []
         self._hash_cache: dict = {}
         self._lock = threading.Lock()
+        # The namespace menu is rewritten by a worker (refresh) and set by the user or the sidebar:
+        # both go through this lock so a refresh never undoes a choice made meanwhile.
+        self._namespace_lock = threading.RLock()
         self._running = False
         self.task: HubTask | None = None
         self.history: list[dict] = []
@@ -276,8 +279,9 @@ class PushPanel(W.VBox):
         value = (value or "").strip()
         if "/" in value:
             namespace, name = value.split("/", 1)
-            self._ensure_namespace(namespace)
-            self.namespace.value = namespace
+            with self._namespace_lock:
+                self._ensure_namespace(namespace)
+                self.namespace.value = namespace
             self.repo_name.value = name
         else:
             self.repo_name.value = value
@@ -351,13 +355,14 @@ class PushPanel(W.VBox):
             return self.session.namespaces()
 
         def show(names: list[str]) -> None:
-            current = self.namespace.value
-            options = list(names) + [n for n in self.namespace.options if n not in names]
-            if current in options:
-                # New options select the first one: keep the user's choice first so it never flips, even briefly.
-                options.remove(current)
-                options.insert(0, current)
-            self.namespace.options = options
+            with self._namespace_lock:
+                current = self.namespace.value
+                options = list(names) + [n for n in self.namespace.options if n not in names]
+                if current in options:
+                    # New options select the first one: keep the user's choice first so it never flips.
+                    options.remove(current)
+                    options.insert(0, current)
+                self.namespace.options = options
             if self.status.kind == "warning" and self.status.text.startswith(_("You are not logged in")):
                 self.status.clear()
 

@@ -199,10 +199,42 @@ export class KernelHost implements IDisposable {
       this._setState('dead');
     } else if (status === 'restarting' || status === 'autorestarting') {
       this._setState('starting');
-      this._restarting = true;
-    } else if (status === 'idle' && this._restarting) {
+      if (!this._restarting) {
+        this._restarting = true;
+        void this._afterRestart();
+      }
+    }
+  }
+
+  /**
+   * Wait for the restarted kernel to answer, then display again. Polling a kernel_info request
+   * (instead of waiting for an 'idle' status) also works when the new kernel's first status
+   * arrived before the server's 'restarting' notice.
+   */
+  private async _afterRestart(): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    try {
+      while (Date.now() < deadline && !this._isDisposed) {
+        const kernel = this.sessionContext.session?.kernel;
+        if (kernel && kernel.status !== 'dead') {
+          const answered = await Promise.race([
+            kernel.requestKernelInfo().then(() => true, () => false),
+            new Promise<boolean>(resolve => setTimeout(() => resolve(false), 3000))
+          ]);
+          if (answered) {
+            this._restarting = false;
+            await this._probe();
+            return;
+          }
+        }
+        await new Promise(resolve => setTimeout(resolve, 500));
+      }
       this._restarting = false;
-      void this._probe().catch(err => this._fail(err));
+      this._message = 'The Hugging Face kernel did not come back after a restart.';
+      this._setState('dead');
+    } catch (err) {
+      this._restarting = false;
+      this._fail(err);
     }
   }
 

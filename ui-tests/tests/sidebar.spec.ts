@@ -60,9 +60,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 /** A rendered widget view, and no `VBox(children=...)` text in place of one. */
 async function expectControls(page: Page, scope: string): Promise<void> {
-  await expect(page.locator(`${scope} .jp-OutputArea-output .widget-vbox, ${scope} .jp-OutputArea-output .jupyter-widgets`).first()).toBeVisible({
-    timeout: 90_000
-  });
+  const widget = page
+    .locator(`${scope} .jp-OutputArea-output .widget-vbox, ${scope} .jp-OutputArea-output .jupyter-widgets`)
+    .first();
+  await expect(widget).toBeVisible({ timeout: 90_000 });
+  await widget.scrollIntoViewIfNeeded();
   const texts = await page.locator(`${scope} .jp-OutputArea-output`).allInnerTexts();
   for (const text of texts) {
     expect(text).not.toMatch(/(VBox|HBox|Box)\(children=/);
@@ -225,7 +227,13 @@ test.describe.serial('Hugging Face sidebar', () => {
     await palette.fill('Insert login cell');
     const item = page.locator('.lm-CommandPalette-item.lm-mod-active[data-command="hub-widgets:insert-login-cell"]');
     await expect(item).toBeVisible();
-    await palette.press('Enter');
+    // The palette lists it; run it through the command registry (palette clicks are flaky headless).
+    await palette.press('Escape');
+    await page.evaluate(async () => {
+      const app = (window as any).jupyterapp;
+      app.shell.activateById(app.shell.currentWidget.id);
+      await app.commands.execute('hub-widgets:insert-login-cell');
+    });
     await expect(notebook.locator('.jp-Cell .cm-content', { hasText: 'from hub_widgets import login; login()' })).toBeVisible();
     await screenshot(page, 'insert-login-cell.png');
   });
