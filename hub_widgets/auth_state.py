@@ -315,8 +315,9 @@ def poll_device_token_once(endpoint: str, device_code: str) -> dict[str, Any] | 
         The JSON answer (a token, or an OAuth `error`), or None when inconclusive (5xx, network blip):
         as in `huggingface_hub`, those must not end the login.
     """
-    import httpx2  # the client's HTTP library, only for its exception types
     from huggingface_hub.utils import get_session
+
+    from hub_widgets.session import http_error_kinds
 
     try:
         response = get_session().post(
@@ -331,5 +332,9 @@ def poll_device_token_once(endpoint: str, device_code: str) -> dict[str, Any] | 
         if response.status_code >= 500:
             return None
         return response.json()
-    except (httpx2.HTTPError, ValueError):
+    except ValueError:
         return None
+    except Exception as exc:
+        if "HTTPError" in http_error_kinds(exc):
+            return None
+        raise

@@ -343,6 +343,14 @@ def _retry_after(exc: BaseException) -> str | None:
     return match.group(1) if match else None
 
 
+def http_error_kinds(exc: BaseException) -> set[str]:
+    """Names of the HTTP library's exception classes `exc` is an instance of ({} for other errors).
+
+    Matched by name so that widget code never imports the HTTP library huggingface_hub uses.
+    """
+    return {cls.__name__ for cls in type(exc).__mro__ if cls.__module__.split(".")[0] in ("httpx2", "httpx")}
+
+
 def describe_error(
     exc: BaseException, *, endpoint: str | None = None, secrets: list[str] | tuple[str, ...] = ()
 ) -> str:
@@ -362,7 +370,6 @@ def describe_error(
 
 
 def _describe(exc: BaseException, endpoint: str | None) -> str:  # noqa: C901 - one flat mapping
-    import httpx2
     from huggingface_hub import errors as hf_errors
 
     where = endpoint or _("the Hub")
@@ -424,13 +431,14 @@ def _describe(exc: BaseException, endpoint: str | None) -> str:  # noqa: C901 - 
         if 500 <= status < 600:
             return _("The Hub had a server error ({status}): try again in a moment.").format(status=status)
         return _("The Hub answered with an error ({status}).").format(status=status) + detail
-    if isinstance(exc, (httpx2.TimeoutException, TimeoutError)):
+    transport = http_error_kinds(exc)
+    if transport & {"TimeoutException"} or isinstance(exc, TimeoutError):
         return _("{where} did not answer in time: check your connection and retry.").format(where=where)
-    if isinstance(exc, (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError)):
+    if transport & {"RemoteProtocolError", "ReadError", "WriteError"}:
         return _("The connection to {where} broke off before the answer arrived: try again.").format(
             where=where
         )
-    if isinstance(exc, (httpx2.ConnectError, httpx2.NetworkError, ConnectionError)):
+    if transport & {"ConnectError", "NetworkError"} or isinstance(exc, ConnectionError):
         return _("Cannot reach {where}: check your network or the endpoint address.").format(where=where)
     if isinstance(exc, FileNotFoundError):
         return _("File or folder not found: {path}").format(path=exc.filename or exc)
