@@ -399,12 +399,14 @@ class LoginWidget(W.VBox):
 
     def _logged_in(self, result: Any) -> None:
         self._details_open = False
-        self.session.notify_changed()  # redraws this widget too (it listens), and every other one
         self.status.success(
             _("Logged in as {user} (token {name}, {role}).").format(
                 user=result.username, name=result.token_name, role=describe_role(result.role)
             )
         )
+        # Last: the check this starts redraws this widget (it listens) and every other one, and its
+        # message (e.g. the read-token warning) must land after the one above, never before.
+        self.session.notify_changed()
 
     def _login_failed(self, exc: BaseException, secret: str | None = None) -> None:
         self.state = "logged_out"
