@@ -139,6 +139,41 @@ class HubSession:
         own = (urlsplit(self.endpoint).hostname or "").lower()
         return host == own or any(host == s or host.endswith("." + s) for s in HF_HOST_SUFFIXES)
 
+    def may_send_token(self, url: str | None, opted_in: bool = False) -> bool:
+        """The token rule: True for Hugging Face hosts (None: the Hugging Face router) or when opted in."""
+        return url is None or opted_in or self.is_hf_host(url)
+
+    def inference_client(
+        self,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        provider: str | None = None,
+        timeout: float | None = None,
+        send_token: bool = False,
+    ) -> Any:
+        """An `InferenceClient` that follows the token rule.
+
+        The token goes to Hugging Face hosts (and this session's Hub) only. For any other URL it is
+        withheld unless `send_token` is True: `InferenceClient` would otherwise send the stored
+        token to whatever URL it is given, so an empty `authorization` header replaces it.
+
+        Args:
+            model: A Hub model id (Inference Providers) when `base_url` is None.
+            base_url: A custom endpoint URL (TGI, vLLM, an Inference Endpoint, a local server).
+            provider: "auto" or a provider name, for a Hub model id.
+            timeout: Seconds to wait for an answer (None: forever).
+            send_token: Send the token to a non-Hugging-Face `base_url` anyway (the user opted in).
+        """
+        from huggingface_hub import InferenceClient
+
+        if not self.may_send_token(base_url, send_token):
+            return InferenceClient(base_url=base_url, timeout=timeout, headers={"authorization": ""})
+        token = self._token()
+        if base_url:
+            return InferenceClient(base_url=base_url, timeout=timeout, token=token)
+        return InferenceClient(model=model, provider=provider or "auto", timeout=timeout, token=token)
+
     def url(self, repo_id: str, repo_type: str = "model") -> str:
         """The web URL of a repo on this session's Hub."""
         prefix = "" if repo_type == "model" else f"{repo_type}s/"

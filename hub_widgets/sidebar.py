@@ -177,6 +177,7 @@ class HubSidebar(W.VBox):
         )
         self.add_class("hub-sidebar")
 
+        self.last_selected: tuple[str, str] | None = None  # the playground opens on the selected model
         self.repo_list.observe(self._on_repo_selected, names="value")
         self.repo_filter.observe(lambda _change: self._show_repos(), names="value")
         self.refresh_button.on_click(lambda _b: self.refresh())
@@ -256,6 +257,7 @@ class HubSidebar(W.VBox):
     def _on_repo_selected(self, change: dict) -> None:
         if change["new"]:
             repo_type, repo_id = change["new"]
+            self.last_selected = (repo_type, repo_id)
             self.open_repo(repo_id, repo_type)
 
     # -- the area below -----------------------------------------------------------------------------
@@ -287,14 +289,21 @@ class HubSidebar(W.VBox):
         self._show_detail(repo_id or _("Search the Hub"), browser)
         return browser
 
-    def open_playground(self) -> Any:
-        """Open the inference playground below the list (None with a message if not installed)."""
+    def open_playground(self, model: str | None = None) -> Any:
+        """Open the inference playground below the list (None with a message if not installed).
+
+        Args:
+            model: The model to try; default: the model selected in the list, if any.
+        """
         if not _module_exists("hub_widgets.playground.panel"):
             self.status.warning(_("The inference playground is not available in this installation."))
             return None
         from hub_widgets.playground.panel import InferencePlayground
 
-        playground = InferencePlayground(session=self.session)
+        selected = self.last_selected
+        if model is None and selected is not None and selected[0] == "model":
+            model = selected[1]
+        playground = InferencePlayground(model=model, session=self.session)
         self._show_detail(_("Inference playground"), playground)
         return playground
 

@@ -42,6 +42,8 @@ def main() -> int:
     env = {
         **os.environ,
         "HF_ENDPOINT": hub.endpoint,
+        # The playground's default backend: the sandbox's inference routes (offline, no provider).
+        "HUB_WIDGETS_INFERENCE_ENDPOINT": hub.endpoint + "/inference/models/{model}",
         "HF_HUB_DISABLE_XET": "1",
         "HF_HOME": str(DEMO / "hf_home"),
         "HF_HUB_DISABLE_TELEMETRY": "1",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import struct
 import threading
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 
 from hub_widgets.browser.panel import RepoBrowser
 from hub_widgets.errors import CancelledError
+from hub_widgets.sandbox.inference.images import solid_png
 from hub_widgets.session import HubSession
 from tests.conftest import BOB, wait_for
 
@@ -20,19 +19,8 @@ TIMEOUT = 30
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:
-    """A tiny valid PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    """A tiny valid PNG (red)."""
+    return solid_png(width, height, (255, 0, 0))
 
 
 def make_repo(api: HfApi, repo_id: str, files: dict[str, bytes | str], repo_type: str = "model", **kw) -> str:

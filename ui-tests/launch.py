@@ -48,6 +48,21 @@ def wait_http(url: str, timeout: float = 120.0) -> None:
     raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
 
 
+def make_models(endpoint: str) -> None:
+    """Models for the playground test: a sentiment classifier and a chat model (alice's)."""
+    os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
+    from huggingface_hub import HfApi
+
+    api = HfApi(endpoint=endpoint, token=ALICE)
+    for repo_id, header in (
+        ("alice/e2e-sentiment", "pipeline_tag: text-classification"),
+        ("alice/e2e-chat", "pipeline_tag: text-generation\ntags:\n- conversational"),
+    ):
+        api.create_repo(repo_id, exist_ok=True)
+        card = f"---\nlicense: mit\n{header}\n---\n# {repo_id}\n"
+        api.upload_file(path_or_fileobj=card.encode(), path_in_repo="README.md", repo_id=repo_id)
+
+
 def main() -> int:
     info_path = Path(sys.argv[1]).resolve()
     from hub_widgets.sandbox import SandboxHub
@@ -63,6 +78,7 @@ def main() -> int:
         users={"alice": ALICE, "bob": BOB},
         orgs={"acme": ["alice", "bob"]},
     ).start()
+    make_models(hub.endpoint)
 
     env = dict(os.environ)
     for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
@@ -76,6 +92,8 @@ def main() -> int:
         JUPYTER_RUNTIME_DIR=str(work / "runtime"),
         JUPYTERLAB_SETTINGS_DIR=str(work / "lab_settings"),
         PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""),
+        # The playground's default backend: the sandbox's inference routes.
+        HUB_WIDGETS_INFERENCE_ENDPOINT=hub.endpoint + "/inference/models/{model}",
     )
     # No "get notified about Jupyter news?" toast over the screenshots.
     news = work / "lab_settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"

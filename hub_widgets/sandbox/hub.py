@@ -59,6 +59,9 @@ class SandboxHub:
         for org, members in (orgs or {}).items():
             self.accounts.add_org(org, members)
         self.seed = seed
+        from .inference import InferenceControl
+
+        self.inference = InferenceControl()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
@@ -67,7 +70,9 @@ class SandboxHub:
         self._closed = False
         from .server import ServerState
 
-        self.state = ServerState(self.store, self.accounts, self.faults, oauth=self.device)
+        self.state = ServerState(
+            self.store, self.accounts, self.faults, oauth=self.device, inference=self.inference
+        )
 
     @property
     def request_log(self) -> list[dict[str, Any]]:
@@ -92,7 +97,9 @@ class SandboxHub:
             from .server import ServerState
 
             self.device = DeviceFlow(self.accounts)
-            self.state = ServerState(self.store, self.accounts, self.faults, oauth=self.device)
+            self.state = ServerState(
+                self.store, self.accounts, self.faults, oauth=self.device, inference=self.inference
+            )
             self._closed = False
         self._thread = threading.Thread(target=self._serve, name="sandbox-hub", daemon=True)
         self._thread.start()

@@ -36,6 +36,51 @@ MODELS: list[tuple[str, str, str, list[str], str]] = [
     ("ada/tiny-diffusion", "text-to-image", "diffusers", ["stable-diffusion"], "openrail"),
     ("demo/tiny-whisper", "automatic-speech-recognition", "transformers", ["audio"], "mit"),
 ]
+# A gated model (gated="manual"): only its owner may use it, everybody else gets 403 GatedRepo.
+GATED_MODEL = ("ada/gated-llm", "text-generation", "transformers", ["conversational", "gated"], "other")
+
+# Widget examples, shaped like the `widget:` field of real model cards (YAML lines under `widget:`).
+WIDGETS: dict[str, str] = {
+    "text-classification": """- text: "I love this movie!"
+  example_title: Positive
+- text: "The plot was terrible and far too long."
+  example_title: Negative""",
+    "zero-shot-classification": """- text: "The team scored in the last minute and won the final."
+  candidate_labels: "sports, politics, cooking"
+  multi_class: false
+  example_title: Sports""",
+    "fill-mask": '''- text: "Paris is the [MASK] of France."
+- text: "The sea was calm and the [MASK] was clear."''',
+    "token-classification": '''- text: "My name is Sarah Jones and I live in London."
+- text: "Ada Lovelace worked with Charles Babbage in London."''',
+    "question-answering": """- text: "When was the Eiffel Tower built?"
+  context: "The Eiffel Tower was built in 1889. It stands in Paris, the capital of France."
+  example_title: Eiffel Tower""",
+    "summarization": '''- text: "The harbour town woke early every morning. Fishermen carried their nets down to the boats,
+    and the smell of fresh bread drifted from the bakery. The fish market opened at six. By noon the fish
+    market was empty and the town was quiet again."''',
+    "translation": """- text: "Hello my friend, the weather is good today."
+  example_title: English to French""",
+    "sentence-similarity": '''- source_sentence: "I like eating fresh bread"
+  sentences:
+  - "Eating bread is something I like"
+  - "The car is parked on the road"
+  - "Fresh bread from the bakery"''',
+    "feature-extraction": '''- text: "Embeddings turn text into vectors."''',
+    "text-generation": """- text: "Once upon a time, in a harbour town,"
+  example_title: Story""",
+    "text-to-image": '''- text: "A calm blue ocean under a clear sky"
+  example_title: Ocean
+- text: "A red fire in a dark forest"''',
+    "image-classification": """- src: examples/snow.png
+  example_title: Snow""",
+    "automatic-speech-recognition": """- src: examples/tones.wav
+  example_title: Three tones""",
+}
+CHAT_WIDGET = """- messages:
+  - role: user
+    content: "Tell me about the harbour town."
+  example_title: Chat"""
 
 REVIEWS_CSV = """text,label
 "I loved this movie, the acting was wonderful.",positive
@@ -47,6 +92,11 @@ REVIEWS_CSV = """text,label
 "Fast delivery and friendly support.",positive
 "Not worth the money.",negative
 """
+
+
+def _widget(task: str, tags: list[str]) -> str:
+    examples = CHAT_WIDGET if "conversational" in tags else WIDGETS.get(task)
+    return f"widget:\n{examples}\n" if examples else ""
 
 
 def _model_card(repo_id: str, task: str, library: str, tags: list[str], license_: str) -> str:
@@ -63,7 +113,7 @@ tags:
 datasets:
 - demo/reviews
 base_model: demo/tiny-base
----
+{_widget(task, tags)}---
 # {name}
 
 A tiny demo model for **{task}**, served by the sandbox Hub. It exists to show the hub-widgets
@@ -75,6 +125,20 @@ Demos and tests only: the weights are random bytes.
 ## Training data
 [demo/reviews](../datasets/demo/reviews): a handful of product and movie reviews.
 """
+
+
+def _example_files(task: str) -> dict[str, bytes]:
+    """The files the `src:` widget examples point to (generated, no download)."""
+    if task == "image-classification":
+        from .inference.images import solid_png
+
+        return {"examples/snow.png": solid_png(64, 48, (238, 240, 245))}
+    if task == "automatic-speech-recognition":
+        from .inference.audio import encode_wav
+
+        tones = [(440, 0.3, 0.27), (0, 0.2, 0), (660, 0.4, 0.27), (0, 0.3, 0), (330, 0.3, 0.27)]
+        return {"examples/tones.wav": encode_wav(tones)}
+    return {}
 
 
 def _config(task: str) -> str:
@@ -98,13 +162,17 @@ def seed(hub: Any, name: str) -> None:
     for user, fullname in DEMO_USERS.items():
         accounts.add_user(user, fullname)
     accounts.add_org(DEMO_ORG, list(DEMO_USERS))
-    if hub.store.get_repo("model", "demo", "tiny-sentiment") is not None:
+    seeded = hub.store.get_repo("model", "demo", "tiny-sentiment") is not None
+    gated_ns, gated_name = GATED_MODEL[0].split("/")
+    if seeded and hub.store.get_repo("model", gated_ns, gated_name) is not None:
         return
     tokens = {user: accounts.new_token(user, "write", name="sandbox-seed") for user in DEMO_USERS}
     saved_xet = constants.HF_HUB_DISABLE_XET
     constants.HF_HUB_DISABLE_XET = True  # the sandbox speaks plain LFS only
     try:
-        _seed_demo(hub, tokens)
+        if not seeded:
+            _seed_demo(hub, tokens)
+        _seed_gated(hub, tokens)  # also added to data folders seeded before it existed
     finally:
         constants.HF_HUB_DISABLE_XET = saved_xet
         for token in tokens.values():
@@ -131,6 +199,7 @@ def _seed_demo(hub: Any, tokens: dict[str, str]) -> None:
             CommitOperationAdd("README.md", _model_card(repo_id, task, library, tags, license_).encode()),
             CommitOperationAdd("config.json", _config(task).encode()),
         ]
+        ops += [CommitOperationAdd(path, data) for path, data in _example_files(task).items()]
         api.create_commit(repo_id, ops, commit_message="Add model card and config")
         namespace, name = repo_id.split("/")
         repo = hub.store.get_repo("model", namespace, name)
@@ -225,3 +294,25 @@ def _seed_demo(hub: Any, tokens: dict[str, str]) -> None:
         repo_id="demo/private-notes",
         commit_message="Private notes",
     )
+
+
+def _seed_gated(hub: Any, tokens: dict[str, str]) -> None:
+    """ada/gated-llm: a chat model with gated="manual" (only ada may run it or read its files)."""
+    from huggingface_hub import CommitOperationAdd, HfApi
+
+    repo_id, task, library, tags, license_ = GATED_MODEL
+    owner = repo_id.split("/")[0]
+    api = HfApi(endpoint=hub.endpoint, token=tokens[owner], library_name="sandbox-seed")
+    api.create_repo(repo_id, exist_ok=True)
+    card = _model_card(repo_id, task, library, tags, license_) + (
+        "\n## Access\nThis model is gated: ask the owner for access (on the sandbox only its owner may use it).\n"
+    )
+    api.create_commit(
+        repo_id,
+        [
+            CommitOperationAdd("README.md", card.encode()),
+            CommitOperationAdd("config.json", _config(task).encode()),
+        ],
+        commit_message="Add model card and config",
+    )
+    api.update_repo_settings(repo_id, gated="manual")

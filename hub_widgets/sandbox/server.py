@@ -73,6 +73,7 @@ class ServerState:
     request_log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=5000))
     tickets: dict[str, UploadTicket] = field(default_factory=dict)
     oauth: Any = None
+    inference: Any = None  # inference.InferenceControl: error models of the /inference routes
 
     def repo(self, repo_type: str, repo_id: str) -> Repo | None:
         """A repo by type and 'namespace/name' (for the inference routes)."""
@@ -147,8 +148,14 @@ class BaseHandler(tornado.web.RequestHandler):
     def uses_token(self) -> bool:
         return True
 
+    def finish(self, chunk: Any = None) -> Any:
+        # Logged before the answer leaves: a client that reads the log right after its call sees it.
+        if hasattr(self, "_log_entry") and self._log_entry["status"] is None:
+            self._log_entry["status"] = self.get_status()
+        return super().finish(chunk)
+
     def on_finish(self) -> None:
-        if hasattr(self, "_log_entry"):
+        if hasattr(self, "_log_entry") and self._log_entry["status"] is None:
             self._log_entry["status"] = self.get_status()
         if self._body_file is not None:
             self._body_file.close()
@@ -244,8 +251,14 @@ class BaseHandler(tornado.web.RequestHandler):
     # -- helpers -----------------------------------------------------------------------------------
 
     def send_json_error(
-        self, status: int, message: str, code: str | None = None, headers: dict | None = None
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        headers: dict | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
+        """Answer `{"error": message, **extra}` with the Hub's error headers (X-Error-Code, X-Error-Message)."""
         if self._finished:
             return
         self.clear_header("Content-Type")
@@ -261,7 +274,7 @@ class BaseHandler(tornado.web.RequestHandler):
         if self.request.method == "HEAD":
             self.finish()
         else:
-            self.finish(json.dumps({"error": message}))
+            self.finish(json.dumps({"error": message, **(extra or {})}))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -545,6 +558,8 @@ def repo_json(
         data["modelId"] = repo.id
         data["pipeline_tag"] = card.get("pipeline_tag")
         data["library_name"] = card.get("library_name")
+        if isinstance(card.get("widget"), list):  # the card's widget examples, as the Hub serves them
+            data["widgetData"] = card["widget"]
         data["spaces"] = []
     elif repo.type == "dataset":
         data["description"] = ""

@@ -216,6 +216,36 @@ test.describe.serial('Hugging Face sidebar', () => {
     await expect(sidebar).toHaveAttribute('data-kernel-id', kernelId!);
   });
 
+  test('the inference playground in the sidebar: scores as bars, a streamed chat', async ({ page }) => {
+    await openLab(page);
+    await openSidebar(page);
+    const sidebar = page.locator(SIDEBAR);
+    await sidebar.getByRole('button', { name: 'Inference playground' }).click();
+    const playground = sidebar.locator('.hubw-playground');
+    await expect(playground).toBeVisible({ timeout: 30_000 });
+    const model = playground.locator('input[placeholder="owner/name"]').first();
+    await model.fill('alice/e2e-sentiment');
+    await model.press('Enter');
+    await expect(playground).toContainText('alice/e2e-sentiment: Text classification.', { timeout: 30_000 });
+    await playground.locator('textarea').first().fill('What a wonderful, lovely day!');
+    await playground.getByRole('button', { name: 'Run' }).click();
+    await expect(playground.locator('.hubw-bar').first()).toBeVisible({ timeout: 30_000 });
+    await expect(playground.locator('.hubw-bars .hubw-bar-row').first()).toContainText('POSITIVE');
+    await expect(playground).toContainText('Done.');
+    await screenshot(page, 'playground-classification.png');
+
+    await model.fill('alice/e2e-chat');
+    await model.press('Enter');
+    await expect(playground).toContainText('alice/e2e-chat: Chat.', { timeout: 30_000 });
+    await playground.locator('textarea').nth(1).fill('Tell me about the sea.');
+    await playground.getByRole('button', { name: 'Send' }).click();
+    await expect(playground.locator('.hubw-assistant').first()).toBeVisible({ timeout: 30_000 });
+    await expect(playground).toContainText('completion tokens', { timeout: 30_000 });
+    await expect(sidebar).not.toContainText(server().alice);
+    fs.mkdirSync(DOCS, { recursive: true });
+    await sidebar.screenshot({ path: path.join(DOCS, 'screenshot-playground.png') });
+  });
+
   test('"Insert login cell" from the command palette', async ({ page }) => {
     await openLab(page, `lab/tree/${NOTEBOOK}`);
     const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');

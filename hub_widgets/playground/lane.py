@@ -1,0 +1,294 @@
+"""One configuration of the playground (model, provider or endpoint) and what it answered.
+
+The playground shows one lane, or two side by side in compare mode. A lane holds its own chat
+history, so two models can hold the same conversation in parallel.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import ipywidgets as W
+
+from hub_widgets._i18n import _
+from hub_widgets.playground import render
+from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, python_snippet
+from hub_widgets.playground.problems import Problem
+from hub_widgets.playground.tasks import Call
+from hub_widgets.session import HubSession
+from hub_widgets.ui import link
+
+MAX_UPDATES_PER_SECOND = 20
+
+
+@dataclass
+class StreamStats:
+    """Timings of one streamed answer (perf_counter seconds), for the user and the benchmarks."""
+
+    started: float = 0.0
+    first_chunk: float | None = None
+    first_shown: float | None = None
+    finished: float | None = None
+    updates: int = 0
+    chunks: int = 0
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    update_times: list[float] = field(default_factory=list)
+
+
+class Throttle:
+    """Lets an update through at most `rate` times a second; the first one at once."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.last = float("-inf")
+
+    def ready(self, now: float) -> bool:
+        if now - self.last >= self.interval:
+            self.last = now
+            return True
+        return False
+
+
+class Lane:
+    """A backend configuration (`config`, shown above the inputs) and its answers (`view`)."""
+
+    def __init__(
+        self,
+        session: HubSession,
+        title: str,
+        model: str = "",
+        provider: str = "auto",
+        endpoint: str = "",
+    ) -> None:
+        self.session = session
+        self.name = title
+        self.title = W.HTML(f"<b>{html.escape(title)}</b>")
+        self.title_copy = W.HTML(f"<b>{html.escape(title)}</b>")
+        self.model = W.Text(
+            value=model, description=_("Model"), placeholder=_("owner/name"), continuous_update=False
+        )
+        self.backend_kind = W.ToggleButtons(
+            options=[(_("Inference Providers"), "providers"), (_("Endpoint URL"), "endpoint")],
+            value="endpoint" if endpoint else "providers",
+        )
+        self.provider = W.Dropdown(
+            description=_("Provider"), options=PROVIDERS if provider in PROVIDERS else (provider, *PROVIDERS)
+        )
+        self.provider.value = provider
+        self.endpoint = W.Text(
+            value=endpoint,
+            description=_("URL"),
+            placeholder=_("https://… (TGI, vLLM, an Inference Endpoint); {model} = the model id"),
+            continuous_update=False,
+            layout=W.Layout(width="100%"),
+        )
+        self.send_token = W.Checkbox(
+            value=False, description=_("Send my Hugging Face token to this endpoint")
+        )
+        self.token_note = W.HTML()
+        self.latency = W.HTML()
+        self.problem_view = W.HTML()
+        self.output = W.HTML(layout=W.Layout(min_height="2em"))
+        self.raw = W.HTML(layout=W.Layout(display="none"))
+        box = {"flex": "1 1 0", "min_width": "0", "padding": "4px"}
+        self.config = W.VBox(
+            [
+                self.title,
+                self.model,
+                self.backend_kind,
+                self.provider,
+                self.endpoint,
+                self.send_token,
+                self.token_note,
+            ],
+            layout=W.Layout(**box),
+        )
+        self.view = W.VBox(
+            [self.title_copy, self.problem_view, self.latency, self.output, self.raw],
+            layout=W.Layout(border="1px solid #e5e7eb", **box),
+        )
+        self.history: list[dict[str, str]] = []
+        self.result: Any = None
+        self.last_call: Call | None = None
+        self.last_backend: Backend | None = None
+        self.problem: Problem | None = None
+        self.stats = StreamStats()
+        self._lock = threading.Lock()
+        for control in (self.backend_kind, self.endpoint, self.send_token, self.model):
+            control.observe(self._refresh_backend_view, "value")
+        self._refresh_backend_view()
+
+    # -- configuration ----------------------------------------------------------------------------
+
+    def backend(self, timeout: float | None) -> Backend:
+        endpoint = self.endpoint.value.strip() if self.backend_kind.value == "endpoint" else ""
+        return Backend(
+            model=self.model.value.strip(),
+            provider=self.provider.value,
+            endpoint=endpoint,
+            send_token=self.send_token.value,
+            timeout=timeout,
+        )
+
+    def _refresh_backend_view(self, change: dict | None = None) -> None:
+        endpoint_mode = self.backend_kind.value == "endpoint"
+        self.provider.layout.display = "none" if endpoint_mode else ""
+        self.endpoint.layout.display = "" if endpoint_mode else "none"
+        url = self.backend(None).url if endpoint_mode else None
+        hf_host = url is None or self.session.is_hf_host(url)
+        self.send_token.layout.display = "" if endpoint_mode and url and not hf_host else "none"
+        if not endpoint_mode:
+            note = _("Your token goes to Hugging Face's router only.")
+        elif not url:
+            note = ""
+        elif hf_host and urlsplit(url).hostname == urlsplit(self.session.endpoint).hostname:
+            note = _("Your token is sent: this is the Hub you log in to.")
+        elif hf_host:
+            note = _("Your token is sent: this is a Hugging Face host.")
+        elif self.send_token.value:
+            note = _("Your token is sent to this endpoint (you opted in).")
+        else:
+            note = _("Your token is not sent to this endpoint.")
+        self.token_note.value = (
+            f"<span class='hubw-token-note' style='color:#666;font-size:90%'>{html.escape(note)}</span>"
+        )
+
+    def set_providers(self, providers: list[str]) -> None:
+        """Offer the providers that serve the model ("auto" first); every known one if none is listed."""
+        options = ("auto", *providers) if providers else PROVIDERS
+        current = self.provider.value
+        self.provider.options = options
+        self.provider.value = current if current in options else "auto"
+
+    def token_allowed(self, backend: Backend) -> bool:
+        return self.session.may_send_token(backend.url, backend.send_token)
+
+    def client(self, backend: Backend) -> Any:
+        return self.session.inference_client(**client_kwargs(backend))
+
+    def snippet(self) -> str | None:
+        """Python that reproduces this lane's last call, or None before the first call."""
+        if self.last_call is None or self.last_backend is None:
+            return None
+        return python_snippet(self.last_backend, self.last_call, self.token_allowed(self.last_backend))
+
+    # -- showing results --------------------------------------------------------------------------
+
+    def show_raw(self, visible: bool) -> None:
+        self.raw.layout.display = "" if visible else "none"
+
+    def clear_output(self) -> None:
+        self.result, self.problem = None, None
+        self.output.value = ""
+        self.raw.value = ""
+        self.latency.value = ""
+        self.problem_view.value = ""
+
+    def show_busy(self, text: str) -> None:
+        self.problem_view.value = ""
+        self.latency.value = f"<span class='hubw-busy' style='color:#555'>{html.escape(text)}</span>"
+
+    def show_result(self, task: str, result: Any, values: dict[str, Any], seconds: float) -> None:
+        self.result, self.problem = result, None
+        self.problem_view.value = ""
+        self.output.value = render.render_result(task, result, values)
+        self.raw.value = render.raw_json(result)
+        self.latency.value = _latency_html(_("answered in {ms:.0f} ms").format(ms=seconds * 1000))
+
+    def show_problem(self, problem: Problem) -> None:
+        self.problem = problem
+        extra = ""
+        if problem.link:
+            extra = " " + link(problem.link, _("Open the page"))
+        self.problem_view.value = (
+            f"<span class='hubw-problem hubw-{problem.kind}' style='color:#cf222e'>✗ "
+            f"{html.escape(problem.message)}</span>{extra}"
+        )
+        self.latency.value = ""
+
+    def show_chat(self, pending: str | None = None, note: str = "") -> None:
+        self.output.value = render.chat_html(self.history, pending, note)
+
+    def show_stream_stats(self, stopped: bool) -> None:
+        s = self.stats
+        parts = []
+        if s.first_chunk is not None:
+            parts.append(_("first token {ms:.0f} ms").format(ms=(s.first_chunk - s.started) * 1000))
+        if s.finished is not None:
+            parts.append(_("total {seconds:.2f} s").format(seconds=s.finished - s.started))
+        completion = s.completion_tokens if s.completion_tokens is not None else s.chunks
+        if s.prompt_tokens is not None:
+            parts.append(_("{n} prompt tokens").format(n=s.prompt_tokens))
+        parts.append(_("{n} completion tokens").format(n=completion))
+        if s.first_chunk is not None and s.finished is not None and s.finished > s.first_chunk and completion:
+            parts.append(_("{rate:.1f} tokens/s").format(rate=completion / (s.finished - s.first_chunk)))
+        if stopped:
+            parts.append(_("stopped"))
+        self.latency.value = _latency_html(" · ".join(parts))
+
+    # -- streaming --------------------------------------------------------------------------------
+
+    def stream_answer(self, chunks: Any, is_chat: bool, cancelled: Any, on_text: Any) -> tuple[str, bool]:
+        """Consume a stream, showing the text at most MAX_UPDATES_PER_SECOND times a second.
+
+        Args:
+            chunks: The iterator `InferenceClient` returned (chat chunks or text tokens).
+            is_chat: Chat chunks (`choices[0].delta.content`) rather than plain text tokens.
+            cancelled: A callable: True once the user pressed Stop.
+            on_text: Called with the text so far (on the worker thread) when an update is due.
+
+        Returns:
+            The text received, and whether the user stopped it.
+        """
+        throttle = Throttle(MAX_UPDATES_PER_SECOND)
+        stats = self.stats
+        pieces: list[str] = []
+        stopped = False
+        try:
+            for chunk in chunks:
+                now = time.perf_counter()
+                if stats.first_chunk is None:
+                    stats.first_chunk = now
+                if cancelled():
+                    stopped = True
+                    break
+                if is_chat:
+                    usage = getattr(chunk, "usage", None)
+                    if usage:
+                        stats.prompt_tokens = getattr(usage, "prompt_tokens", None)
+                        stats.completion_tokens = getattr(usage, "completion_tokens", None)
+                    choices = getattr(chunk, "choices", None) or []
+                    piece = (choices[0].delta.content or "") if choices and choices[0].delta else ""
+                else:
+                    piece = str(chunk)
+                if not piece:
+                    continue
+                stats.chunks += 1
+                pieces.append(piece)
+                if throttle.ready(now):
+                    on_text("".join(pieces))
+                    self._count_update()
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # frees the connection when stopped early
+        stats.finished = time.perf_counter()
+        return "".join(pieces), stopped
+
+    def _count_update(self) -> None:
+        stats = self.stats
+        now = time.perf_counter()
+        if stats.first_shown is None:
+            stats.first_shown = now
+        stats.updates += 1
+        stats.update_times.append(now)
+
+
+def _latency_html(text: str) -> str:
+    return f"<span class='hubw-latency' style='color:#555;font-size:90%'>{html.escape(text)}</span>"

@@ -1,0 +1,646 @@
+"""InferencePlayground: try a model's task (or chat with it) from a notebook, one or two backends at once."""
+
+from __future__ import annotations
+
+import html
+import keyword
+import mimetypes
+import os
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import ipywidgets as W
+
+from hub_widgets._i18n import _
+from hub_widgets.errors import ValidationError
+from hub_widgets.playground import render
+from hub_widgets.playground.backend import DEFAULT_TIMEOUT
+from hub_widgets.playground.lane import Lane, StreamStats
+from hub_widgets.playground.problems import diagnose
+from hub_widgets.playground.tasks import (
+    TASKS,
+    Call,
+    Field,
+    build_call,
+    build_chat_call,
+    default_values,
+    examples_from_widget_data,
+    resolve_example_file,
+    task_for_model,
+)
+from hub_widgets.session import HubSession, HubTask, current_task, get_session
+from hub_widgets.ui import StatusLine
+
+RETRYABLE = ("loading", "rate_limit")
+# What the playground reads about a model (the task, examples, who serves it, its mask token).
+MODEL_INFO_FIELDS = [
+    "pipeline_tag",
+    "tags",
+    "cardData",
+    "widgetData",
+    "inferenceProviderMapping",
+    "mask_token",
+]
+# A default endpoint URL for every playground (e.g. a team's TGI gateway); `{model}` is the model id.
+ENDPOINT_VARIABLE = "HUB_WIDGETS_INFERENCE_ENDPOINT"
+MAX_AUTO_RETRIES = 5
+
+
+class TaskForm(W.VBox):
+    """The inputs of one task, built from its fields."""
+
+    def __init__(self, task: str) -> None:
+        self.task = task
+        self.controls: dict[str, W.Widget] = {f.name: _control(f) for f in TASKS[task].fields}
+        super().__init__(list(self.controls.values()))
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, control in self.controls.items():
+            if isinstance(control, W.FileUpload):
+                files = control.value
+                values[name] = (
+                    {"name": files[0]["name"], "content": bytes(files[0]["content"])} if files else None
+                )
+            else:
+                values[name] = control.value
+        return values
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            control = self.controls.get(name)
+            if control is None or isinstance(control, W.FileUpload) or value is None:
+                continue
+            try:
+                control.value = type(control.value)(value)
+            except (TypeError, ValueError):  # an example of the wrong type: keep the current value
+                continue
+
+
+def _control(spec: Field) -> W.Widget:
+    wide = W.Layout(width="100%")
+    if spec.kind == "text":
+        return W.Textarea(value=spec.default, description=spec.label, rows=3, layout=wide)
+    if spec.kind == "lines":
+        return W.Textarea(value=spec.default, description=spec.label, rows=4, layout=wide)
+    if spec.kind in ("line", "labels"):
+        return W.Text(value=spec.default, description=spec.label, layout=wide)
+    if spec.kind == "check":
+        return W.Checkbox(value=bool(spec.default), description=spec.label)
+    if spec.kind == "int":
+        return W.BoundedIntText(value=spec.default, min=1, max=32768, description=spec.label)
+    if spec.kind == "float":
+        return W.BoundedFloatText(value=spec.default, min=0.0, max=2.0, step=0.05, description=spec.label)
+    if spec.kind == "image":
+        return W.FileUpload(accept="image/*", multiple=False, description=spec.label)
+    if spec.kind == "audio":
+        return W.FileUpload(accept="audio/*", multiple=False, description=spec.label)
+    raise ValueError(f"unknown field kind {spec.kind!r}")
+
+
+class InferencePlayground(W.VBox):
+    """Try hosted inference for a model: every common task, chat with streaming, two backends side by side.
+
+    Args:
+        model: A Hub model id; its pipeline tag picks the task and its card's widget data the examples.
+        task: The task to open (default: the model's, else chat).
+        provider: "auto" or an Inference Providers name.
+        endpoint: A custom endpoint URL instead of Inference Providers (TGI, vLLM, an Inference
+            Endpoint, a local server); `{model}` in it is replaced by the model id. Default: the
+            `HUB_WIDGETS_INFERENCE_ENDPOINT` environment variable, if set.
+        session: The `HubSession` to use (default: the shared one).
+        timeout: Seconds to wait for an answer (0: forever).
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        task: str | None = None,
+        provider: str = "auto",
+        endpoint: str | None = None,
+        session: HubSession | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        **kwargs: Any,
+    ) -> None:
+        if task is not None and task not in TASKS:
+            raise ValueError(
+                _("Unknown task {task!r}: use one of {tasks}.").format(task=task, tasks=", ".join(TASKS))
+            )
+        self.session = session or get_session()
+        if endpoint is None:
+            endpoint = os.environ.get(ENDPOINT_VARIABLE) or None
+        self.lanes = [
+            Lane(self.session, _("A"), model or "", provider, endpoint or ""),
+            Lane(self.session, _("B"), model or "", provider, endpoint or ""),
+        ]
+        self.task = W.Dropdown(
+            description=_("Task"),
+            options=[(spec.label, name) for name, spec in TASKS.items()],
+            value=task or "chat",
+        )
+        self.compare = W.ToggleButton(value=False, description=_("Compare"), icon="columns")
+        self.raw_toggle = W.ToggleButton(value=False, description=_("Raw JSON"), icon="code")
+        self.timeout = W.BoundedFloatText(value=timeout, min=0, max=3600, description=_("Timeout (s)"))
+        self.examples = W.Dropdown(description=_("Example"), options=[])
+        self.form_box = W.VBox()
+        self.run_button = W.Button(description=_("Run"), button_style="primary", icon="play")
+        self.stop_button = W.Button(description=_("Stop"), icon="stop", disabled=True)
+        self.retry_button = W.Button(description=_("Wait and retry"), icon="clock-o")
+        self.retry_button.layout.display = "none"
+        self.auto_retry = W.Checkbox(value=False, description=_("Wait and retry automatically"))
+        self.new_chat_button = W.Button(description=_("New chat"), icon="eraser")
+        self.copy_button = W.Button(description=_("Copy as Python"), icon="clipboard")
+        self.snippet_view = W.HTML()
+        self.save_name = W.Text(placeholder=_("variable name"), layout=W.Layout(width="160px"))
+        self.save_button = W.Button(description=_("Save result to a variable"), icon="save")
+        self.status = StatusLine()
+        self.configs_box = W.HBox([lane.config for lane in self.lanes], layout=W.Layout(width="100%"))
+        self.views_box = W.HBox([lane.view for lane in self.lanes], layout=W.Layout(width="100%"))
+        self.inputs_box = W.VBox(
+            [
+                self.examples,
+                self.form_box,
+                W.HBox(
+                    [
+                        self.run_button,
+                        self.stop_button,
+                        self.retry_button,
+                        self.new_chat_button,
+                        self.auto_retry,
+                    ]
+                ),
+                self.status,
+            ]
+        )
+        super().__init__(
+            [
+                W.HBox([self.task, self.compare, self.raw_toggle, self.timeout]),
+                self.configs_box,
+                self.inputs_box,
+                self.views_box,
+                W.HBox([self.copy_button, self.save_name, self.save_button]),
+                self.snippet_view,
+            ],
+            **kwargs,
+        )
+        self.add_class("hubw-playground")
+        self._forms: dict[str, TaskForm] = {}
+        self._widget_data: Any = None
+        self._running: dict[int, HubTask] = {}
+        self._countdown: HubTask | None = None
+        self._retries = 0
+        self._last_values: dict[str, Any] = {}
+        self._task_given = task is not None
+
+        self.task.observe(lambda _c: self._show_task(), "value")
+        self.compare.observe(lambda _c: self._show_lanes(), "value")
+        self.raw_toggle.observe(lambda c: [lane.show_raw(c["new"]) for lane in self.lanes], "value")
+        self.examples.observe(self._apply_example, "value")
+        self.lanes[0].model.observe(lambda _c: self.load_model_info(), "value")
+        self.run_button.on_click(lambda _b: self.run())
+        self.stop_button.on_click(lambda _b: self.stop())
+        self.retry_button.on_click(lambda _b: self.wait_and_retry())
+        self.new_chat_button.on_click(lambda _b: self.new_chat())
+        self.copy_button.on_click(lambda _b: self.show_snippet())
+        self.save_button.on_click(lambda _b: self.save_result())
+        self._show_lanes()
+        self._show_task()
+        self.info_task: HubTask | None = self.load_model_info() if model else None
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def active_lanes(self) -> list[Lane]:
+        return self.lanes if self.compare.value else self.lanes[:1]
+
+    def form(self, task: str | None = None) -> TaskForm:
+        """The input form of `task` (default: the current one); kept, so switching tasks loses nothing."""
+        task = task or self.task.value
+        if task not in self._forms:
+            self._forms[task] = TaskForm(task)
+        return self._forms[task]
+
+    def _show_lanes(self) -> None:
+        compare = self.compare.value
+        self.lanes[1].config.layout.display = "" if compare else "none"
+        self.lanes[1].view.layout.display = "" if compare else "none"
+        for lane in self.lanes:
+            lane.title.layout.display = lane.title_copy.layout.display = "" if compare else "none"
+
+    def _show_task(self) -> None:
+        task = self.task.value
+        chat = task == "chat"
+        self.form_box.children = [self.form(task)]
+        self.run_button.description = _("Send") if chat else _("Run")
+        self.new_chat_button.layout.display = "" if chat else "none"
+        # Chat reads top-down like a conversation (answers above the message box); tasks input-first.
+        middle = [self.views_box, self.inputs_box] if chat else [self.inputs_box, self.views_box]
+        self.children = (self.children[0], self.configs_box, *middle, *self.children[4:])
+        for lane in self.lanes:
+            lane.clear_output()
+            if chat:
+                lane.show_chat()
+        self._refresh_examples()
+
+    def _refresh_examples(self) -> None:
+        task = self.task.value
+        examples = examples_from_widget_data(task, self._widget_data) or [
+            (_("Default"), default_values(task))
+        ]
+        self._examples = dict(examples)
+        self.examples.unobserve(self._apply_example, "value")
+        self.examples.options = [title for title, _values in examples]
+        self.examples.value = None
+        self.examples.observe(self._apply_example, "value")
+        if self._widget_data and examples_from_widget_data(task, self._widget_data):
+            self.use_example(examples[0][1])
+
+    def _apply_example(self, change: dict) -> None:
+        values = self._examples.get(change["new"]) if change["new"] else None
+        if values:
+            self.use_example(values)
+
+    def use_example(self, values: dict[str, Any]) -> HubTask | None:
+        """Fill the form with an example; an example file (image, audio) is fetched from the Hub."""
+        form = self.form()
+        form.set_values(values)
+        files = {k: v["src"] for k, v in values.items() if isinstance(v, dict) and v.get("src")}
+        if not files:
+            return None
+        name, src = next(iter(files.items()))
+        where = resolve_example_file(src, self.lanes[0].model.value.strip(), self.session.endpoint)
+        if where is None:
+            self.status.warning(
+                _("The example file is on another site: upload it yourself ({src}).").format(src=src)
+            )
+            return None
+        self.status.busy(_("Fetching the example file…"))
+        return self.session.submit(
+            self._fetch_example_file,
+            where,
+            on_result=lambda content: self._set_upload(form, name, where[3], content),
+            on_error=lambda exc: self.status.error(
+                _("Could not fetch the example file: {reason}").format(
+                    reason=self.session.describe_error(exc)
+                )
+            ),
+            key=f"playground-example-{id(self)}",
+        )
+
+    def _fetch_example_file(self, where: tuple[str, str, str, str]) -> bytes:
+        repo_id, repo_type, revision, path = where
+        local = self.session.api.hf_hub_download(repo_id, path, repo_type=repo_type, revision=revision)
+        with open(local, "rb") as file:
+            return file.read()
+
+    def _set_upload(self, form: TaskForm, name: str, path: str, content: bytes) -> None:
+        filename = path.rsplit("/", 1)[-1]
+        mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        form.controls[name].value = (
+            {
+                "name": filename,
+                "type": mime,
+                "size": len(content),
+                "content": memoryview(content),
+                "last_modified": datetime.now(timezone.utc),
+            },
+        )
+        self.status.info(_("Example file {name} loaded.").format(name=filename))
+
+    # -- the model's task and examples ----------------------------------------------------------------
+
+    def load_model_info(self) -> HubTask | None:
+        """Read the model's pipeline tag and widget examples from the Hub; the task follows the model."""
+        model_id = self.lanes[0].model.value.strip()
+        if not model_id or model_id.startswith(("http://", "https://")):
+            return None
+        for lane in self.lanes[1:]:
+            if not lane.model.value.strip():
+                lane.model.value = model_id
+        self.status.busy(_("Reading {model} from the Hub…").format(model=model_id))
+        self.info_task = self.session.submit(
+            self._fetch_info,
+            model_id,
+            on_result=self._on_info,
+            on_error=lambda exc: self.status.warning(
+                _("Could not read the model's task ({reason}): choose the task yourself.").format(
+                    reason=self.session.describe_error(exc)
+                )
+            ),
+            key=f"playground-info-{id(self)}",
+        )
+        return self.info_task
+
+    def _fetch_info(self, model_id: str) -> Any:
+        return self.session.api.model_info(model_id, expand=MODEL_INFO_FIELDS)
+
+    def _on_info(self, info: Any) -> None:
+        card = getattr(info, "card_data", None)
+        widget_data = getattr(info, "widget_data", None) or (card.get("widget") if card is not None else None)
+        self._widget_data = widget_data
+        task = task_for_model(getattr(info, "pipeline_tag", None), list(getattr(info, "tags", None) or []))
+        if task and not self._task_given:
+            if self.task.value != task:
+                self.task.value = task  # redraws the form and examples
+            else:
+                self._refresh_examples()
+        else:
+            self._refresh_examples()
+        self._task_given = False  # from now on a new model brings its own task
+        providers = [
+            m.provider for m in getattr(info, "inference_provider_mapping", None) or [] if m.status == "live"
+        ]
+        for lane in self.lanes:
+            if lane.model.value.strip() == info.id:
+                lane.set_providers(providers)
+        mask = getattr(info, "mask_token", None)
+        if task == "fill-mask" and mask and mask != "[MASK]":
+            text = self.form(task).controls["text"]
+            text.value = text.value.replace("[MASK]", mask)
+        if self._running or self.status.kind != "busy":
+            return  # a run started meanwhile: its status line matters more
+        if task:
+            self.status.info(_("{model}: {task}.").format(model=info.id, task=TASKS[task].label))
+        else:
+            self.status.warning(
+                _("{model} has no task the playground knows ({tag}): choose one.").format(
+                    model=info.id, tag=getattr(info, "pipeline_tag", None) or _("none")
+                )
+            )
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def run(self, lanes: list[Lane] | None = None, values: dict[str, Any] | None = None) -> list[HubTask]:
+        """Run the current task with the form's input on every shown backend (both in compare mode).
+
+        Returns:
+            The running tasks (`task.wait()` blocks until one has finished and shown its result).
+        """
+        task = self.task.value
+        lanes = lanes or self.active_lanes()
+        timeout = self.timeout.value or None
+        values = dict(values) if values is not None else self.form(task).values()
+        self._hide_retry()
+        try:
+            backends = [lane.backend(timeout) for lane in lanes]
+            for backend in backends:
+                backend.check()
+            if task == "chat":
+                message = str(values.get("message") or "").strip()
+                if not message:
+                    raise ValidationError(_("Type a message first."))
+                build_chat_call([], values, None)  # checks the parameters
+            else:
+                call = build_call(task, values)
+        except ValidationError as exc:
+            self.status.error(str(exc))
+            return []
+        self._last_values = values
+        if task == "chat":
+            self.form(task).controls["message"].value = ""
+        self.status.busy(_("Running…") if len(lanes) == 1 else _("Running on both…"))
+        tasks = []
+        for lane, backend in zip(lanes, backends, strict=True):
+            if task == "chat":
+                lane.history.append({"role": "user", "content": message})
+                messages = (
+                    [{"role": "system", "content": values["system"].strip()}]
+                    if values.get("system", "").strip()
+                    else []
+                ) + lane.history
+                model = backend.model if backend.url and "{model}" not in backend.endpoint else None
+                call = build_chat_call(messages, values, model)
+                lane.show_chat(pending="")
+            lane.last_call, lane.last_backend = call, backend
+            lane.problem = None
+            lane.show_busy(_("Waiting for the answer…"))
+            index = self.lanes.index(lane)
+            hub_task = self.session.submit(
+                self._work,
+                lane,
+                backend,
+                task,
+                call,
+                values,
+                on_error=lambda exc, lane=lane, backend=backend: self._on_error(lane, backend, task, exc),
+                on_done=lambda index=index: self._on_done(index),
+                key=f"playground-{id(self)}-{index}",
+            )
+            self._running[index] = hub_task
+            tasks.append(hub_task)
+        self._set_running(True)
+        return tasks
+
+    def wait(self, timeout: float | None = 120) -> bool:
+        """Block until the running calls and any retry countdown have finished (for scripts and demos).
+
+        Errors are not raised: they are shown in the widget (and kept in `lane.problem`).
+
+        Returns:
+            False if still running after `timeout` seconds.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            pending = [
+                t for t in [*self._running.values(), self._countdown] if t is not None and not t.done()
+            ]
+            if not pending:
+                return True
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            try:
+                pending[0].wait(remaining)
+            except Exception:  # shown in the widget already
+                pass
+
+    def _work(self, lane: Lane, backend: Any, task: str, call: Call, values: dict[str, Any]) -> None:
+        hub_task = current_task()
+        cancelled = (lambda: hub_task.cancelled or hub_task.stale) if hub_task else (lambda: False)
+        client = lane.client(backend)
+        lane.stats = StreamStats(started=time.perf_counter())
+        started = time.perf_counter()
+        if not TASKS[task].streams:
+            result = call.run(client)
+            if not cancelled():
+                lane.show_result(task, result, values, time.perf_counter() - started)
+            return
+        is_chat = task == "chat"
+
+        def show(text: str) -> None:
+            if is_chat:
+                lane.show_chat(pending=text)
+            else:
+                lane.output.value = render.text_block(text)
+
+        text, stopped = lane.stream_answer(call.run(client), is_chat, cancelled, show)
+        lane.result = text
+        if is_chat:
+            lane.history.append({"role": "assistant", "content": text})
+            lane.show_chat(note=_("Stopped.") if stopped else "")
+        else:
+            lane.output.value = render.text_block(text)
+        lane.raw.value = render.raw_json({"generated_text": text})
+        lane.show_stream_stats(stopped)
+
+    def _on_error(self, lane: Lane, backend: Any, task: str, exc: BaseException) -> None:
+        problem = diagnose(exc, session=self.session, model=backend.model, url=backend.url)
+        if task == "chat" and lane.history and lane.history[-1]["role"] == "user":
+            lost = lane.history.pop()["content"]
+            lane.show_chat()
+            message = self.form("chat").controls["message"]
+            if not message.value.strip():
+                message.value = lost  # nothing typed is lost
+        lane.show_problem(problem)
+
+    def _on_done(self, index: int) -> None:
+        # Runs on the finished task's worker: a task that was stopped or replaced reports nothing.
+        if self._running.get(index) is not current_task():
+            return
+        del self._running[index]
+        if self._running:
+            return
+        self._set_running(False)
+        problems = [lane.problem for lane in self.active_lanes() if lane.problem is not None]
+        if not problems:
+            self.status.success(_("Done."))
+            self._retries = 0
+            return
+        self.status.error(
+            problems[0].message if len(problems) == 1 else _("Both calls failed; see each side.")
+        )
+        waits = [p.wait_seconds for p in problems if p.kind in RETRYABLE]
+        if waits:
+            seconds = max(w or 5.0 for w in waits)
+            self.retry_button.description = _("Wait {seconds:.0f} s and retry").format(seconds=seconds)
+            self.retry_button.layout.display = ""
+            if self.auto_retry.value and self._retries < MAX_AUTO_RETRIES:
+                self.wait_and_retry()
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.disabled = running
+        self.stop_button.disabled = not running
+
+    def stop(self) -> None:
+        """Stop what runs: a streamed answer stops at its next token; a countdown is cancelled."""
+        stopped = False
+        for hub_task in list(self._running.values()):
+            hub_task.cancel()
+            stopped = True
+        if self._countdown is not None and not self._countdown.done():
+            self._countdown.cancel()
+            self._countdown = None
+            stopped = True
+        for lane in self.active_lanes():
+            if lane.problem is None and not lane.output.value and lane.latency.value:
+                lane.latency.value = ""
+        self._running.clear()
+        self._set_running(False)
+        if stopped:
+            self.status.warning(_("Stopped."))
+
+    def wait_and_retry(self) -> HubTask | None:
+        """Count down the wait the server asked for (loading, rate limit), then run the failed sides again."""
+        failed = [
+            lane
+            for lane in self.active_lanes()
+            if lane.problem is not None and lane.problem.kind in RETRYABLE
+        ]
+        if not failed:
+            return None
+        seconds = max((lane.problem.wait_seconds or 5.0) for lane in failed)  # type: ignore[union-attr]
+        values = dict(self._last_values)
+        self._retries += 1
+        self._hide_retry()
+        self._set_running(True)
+        self._countdown = self.session.submit(
+            self._count_down, seconds, failed, values, key=f"playground-retry-{id(self)}"
+        )
+        return self._countdown
+
+    def _count_down(self, seconds: float, lanes: list[Lane], values: dict[str, Any]) -> None:
+        hub_task = current_task()
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if hub_task is not None and hub_task.cancelled:
+                return
+            self.status.busy(_("Retrying in {seconds:.0f} s… (Stop cancels)").format(seconds=left + 0.49))
+            time.sleep(min(0.25, left))
+        if hub_task is not None and hub_task.cancelled:
+            return
+        self._countdown = None
+        for task in self.run(lanes=lanes, values=values):
+            task.wait()
+
+    def _hide_retry(self) -> None:
+        self.retry_button.layout.display = "none"
+
+    def new_chat(self) -> None:
+        """Forget the conversation (on both sides)."""
+        for lane in self.lanes:
+            lane.history.clear()
+            lane.clear_output()
+            lane.show_chat()
+        self.status.info(_("New conversation."))
+
+    # -- reuse --------------------------------------------------------------------------------------
+
+    def snippet(self) -> str | None:
+        """Python reproducing the last call(s) with `InferenceClient` (None before the first run)."""
+        parts = []
+        for lane in self.active_lanes():
+            code = lane.snippet()
+            if code:
+                parts.append((lane, code))
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0][1]
+        return "\n".join(f"# {lane.last_backend.label()}\n{code}" for lane, code in parts)  # type: ignore[union-attr]
+
+    def show_snippet(self) -> None:
+        code = self.snippet()
+        if code is None:
+            self.status.warning(_("Run something first: the snippet reproduces the last call."))
+            return
+        self.snippet_view.value = (
+            "<div class='hubw-snippet'><button class='hubw-copy' "
+            "onclick=\"navigator.clipboard.writeText(this.parentElement.querySelector('pre').innerText)\">"
+            f"{html.escape(_('Copy'))}</button><pre style='font-size:12px'>{html.escape(code)}</pre></div>"
+        )
+        self.status.info(_("Python for the last call: copy it into a cell."))
+
+    def save_result(self, name: str | None = None) -> bool:
+        """Set `name` in the notebook's namespace to the last result (a dict of both in compare mode)."""
+        name = (name or self.save_name.value).strip()
+        if not name.isidentifier() or keyword.iskeyword(name):
+            self.status.error(_("{name!r} is not a valid Python variable name.").format(name=name))
+            return False
+        done = [lane for lane in self.active_lanes() if lane.result is not None]
+        if not done:
+            self.status.warning(_("No result to save yet: run something first."))
+            return False
+        if len(done) == 1:
+            value = done[0].result
+        else:
+            value = {
+                lane.last_backend.label() if lane.last_backend else lane.name: lane.result for lane in done
+            }
+        _user_namespace()[name] = value
+        self.status.success(_("Saved as {name}.").format(name=name))
+        return True
+
+
+def _user_namespace() -> dict[str, Any]:
+    """The notebook's global namespace (the `__main__` module outside IPython)."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None:
+        return shell.user_ns
+    import __main__
+
+    return __main__.__dict__

@@ -1,0 +1,36 @@
+"""Inference routes of the sandbox Hub: `InferenceClient(base_url=...)` works offline.
+
+Mounted by server.py under /inference:
+
+- POST /inference/models/{ns}/{name}                      the model's task (pipeline_tag; `?task=` overrides)
+- POST /inference/models/{ns}/{name}/pipeline/{task}      an explicit task
+- POST /inference/models/{ns}/{name}[/v1]/chat/completions  OpenAI chat completion (+ SSE streaming)
+- POST /inference/v1/chat/completions                     OpenAI router: the body's "model" is the repo id
+- GET  /inference/v1/models                               text-generation models (OpenAI list format)
+- GET/POST /inference/_control                            the error models (see InferenceControl)
+
+Control (one per SandboxHub, thread-safe): `hub.inference.fail(kind, model="*", times=None, ...)`,
+`hub.inference.clear()`, `hub.inference.token_delay = 0.01`, `hub.inference.real_models = None|False`.
+Over HTTP: POST /inference/_control `{"action": "fail", "kind": ..., ...}`, `{"action": "clear"}` or
+`{"action": "token_delay", "value": 0.05}`; GET lists the armed faults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .control import KINDS, InferenceControl, InferenceFault
+
+
+def routes(state: Any) -> list[tuple[str, type, dict[str, Any]]]:
+    """The tornado URL specs of the inference routes.
+
+    Args:
+        state: The sandbox's ServerState (its `inference` control is created if missing).
+    """
+    from .handlers import routes as _routes
+
+    return _routes(state)
+
+
+__all__ = ["KINDS", "InferenceControl", "InferenceFault", "routes"]

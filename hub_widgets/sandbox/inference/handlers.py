@@ -1,0 +1,572 @@
+"""Tornado handlers of the sandbox inference routes (mounted under /inference by server.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tornado.iostream import StreamClosedError
+
+from ..server import BaseHandler
+from ..store import Repo, StoreError
+from . import engines, realmodel
+from .control import InferenceControl, InferenceFault
+from .engines import EngineError
+from .generation import Generation, chat_reply, generate_text
+
+CHAT_TASKS = {"text-generation", "image-text-to-text", "text2text-generation", "conversational"}
+TASK_ALIASES = {
+    "sentiment-analysis": "text-classification",
+    "ner": "token-classification",
+    "text2text-generation": "text-generation",
+}
+BINARY_TASKS = {"image-classification", "automatic-speech-recognition"}
+SUPPORTED_TASKS = (
+    "text-classification",
+    "zero-shot-classification",
+    "fill-mask",
+    "token-classification",
+    "question-answering",
+    "summarization",
+    "translation",
+    "sentence-similarity",
+    "feature-extraction",
+    "text-generation",
+    "image-classification",
+    "text-to-image",
+    "automatic-speech-recognition",
+)
+CREDITS_MESSAGE = (
+    "You have exceeded your monthly included credits for Inference Providers. "
+    "Subscribe to PRO to get 20x more monthly included credits."
+)
+
+
+@dataclass
+class Real:
+    """A result computed by the real model (answered with `X-Sandbox-Engine: all-MiniLM-L6-v2`)."""
+
+    value: Any
+
+
+class ClientGone(Exception):
+    """The client closed the connection: stop quietly (logged with status 499)."""
+
+
+class InferenceError(StoreError):
+    """A StoreError whose JSON body carries extra fields (`estimated_time`, `error_type`)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        headers: dict | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(status, message, code, headers)
+        self.extra = extra or {}
+
+
+class InferenceHandler(BaseHandler):
+    """Shared behaviour: model lookup with the Hub's access rules, error models, SSE streaming."""
+
+    _client_gone = False
+
+    @property
+    def control(self) -> InferenceControl:
+        return self.state.inference  # type: ignore[no-any-return]
+
+    def on_connection_close(self) -> None:
+        self._client_gone = True
+        super().on_connection_close()
+
+    async def _guarded(self, serve: Callable[..., Any], *args: Any) -> None:
+        """Run `serve`, turning engine and inference errors into JSON error answers."""
+        try:
+            await serve(*args)
+        except InferenceError as exc:
+            self.send_json_error(exc.status, exc.message, exc.code, exc.headers, exc.extra)
+        except EngineError as exc:
+            self.send_json_error(exc.status, exc.message)
+        except ClientGone:
+            self._log_entry["status"] = 499
+            if not self._finished:
+                self.finish()
+
+    # -- access ------------------------------------------------------------------------------------
+
+    def model_repo(self, repo_id: str) -> Repo:
+        """The model `repo_id` if the caller may run it (404 RepoNotFound / 403 GatedRepo otherwise)."""
+        repo = self.state.repo("model", repo_id)
+        if repo is None or not self.accounts.can_read(self.ident, repo):
+            raise StoreError(404, f"Model {repo_id} does not exist", "RepoNotFound")
+        if repo.gated and repo.namespace not in self.accounts.namespaces(self.ident):
+            raise StoreError(403, _gated_message(repo_id), "GatedRepo")
+        return repo
+
+    async def apply_faults(self, repo_id: str, stream: bool) -> InferenceFault | None:
+        """Apply the armed error models for `repo_id`; returns a "midstream" fault left for the stream."""
+        faults = self.control.take(repo_id)
+        for fault in faults:
+            if fault.kind == "slow":
+                await asyncio.sleep(fault.delay)
+                if self._client_gone:  # the client timed out meanwhile
+                    raise ClientGone
+        for fault in faults:
+            kind = fault.kind
+            if kind == "loading":
+                raise InferenceError(
+                    503,
+                    f"Model {repo_id} is currently loading",
+                    extra={"estimated_time": fault.estimated_time},
+                )
+            if kind == "rate_limit":
+                n = fault.retry_after
+                raise InferenceError(
+                    429,
+                    "You have exceeded your rate limit for inference requests. Please retry later.",
+                    headers={
+                        "RateLimit": f'"api";r=0;t={n}',
+                        "RateLimit-Policy": '"fixed window";"api";q=1000;w=300',
+                        "Retry-After": str(n),
+                    },
+                )
+            if kind == "credits":
+                raise InferenceError(402, CREDITS_MESSAGE)
+            if kind == "gated":
+                raise InferenceError(403, _gated_message(repo_id), "GatedRepo")
+            if kind == "server_error":
+                raise InferenceError(500, "Internal Server Error (sandbox fault)")
+            if kind == "midstream":
+                if not stream:
+                    raise InferenceError(
+                        500,
+                        f"Generation failed: the model crashed after {fault.after_tokens} tokens (sandbox fault)",
+                    )
+                return fault
+        return None
+
+    # -- answers -----------------------------------------------------------------------------------
+
+    async def run_engine(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a (CPU-bound) engine on a worker thread so the server keeps answering."""
+        return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args))
+
+    async def send_events(
+        self, events: list[dict[str, Any]], fault: InferenceFault | None, done: bool
+    ) -> None:
+        """Write `events` as server-sent events, one flush per event, `control.token_delay` apart.
+
+        Args:
+            events: The JSON payloads, in order.
+            fault: A "midstream" fault: after `fault.after_tokens` events, an error event ends the stream.
+            done: Send `data: [DONE]` after the last event (OpenAI style).
+        """
+        self.set_status(200)
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")
+        try:
+            for i, payload in enumerate(events):
+                if fault is not None and (i >= fault.after_tokens or i == len(events) - 1):
+                    error = {
+                        "error": f"Generation failed after {fault.after_tokens} tokens (sandbox fault)",
+                        "error_type": "generation",
+                    }
+                    self.write(f"data: {json.dumps(error)}\n\n")
+                    await self.flush()
+                    break
+                if self._client_gone:
+                    self._log_entry["status"] = 499
+                    return
+                self.write(f"data: {json.dumps(payload)}\n\n")
+                await self.flush()
+                delay = float(self.control.token_delay or 0)
+                if delay > 0 and i < len(events) - 1:
+                    await asyncio.sleep(delay)
+            else:
+                if done:
+                    self.write("data: [DONE]\n\n")
+            self.finish()
+        except StreamClosedError:  # the client stopped reading: nothing left to do
+            self._client_gone = True
+            self._log_entry["status"] = 499
+
+    def on_finish(self) -> None:
+        status = self._log_entry.get("status") if hasattr(self, "_log_entry") else None
+        super().on_finish()
+        if status == 499:
+            self._log_entry["status"] = 499
+
+
+def _gated_message(repo_id: str) -> str:
+    return (
+        f"Access to model {repo_id} is restricted. You must have access to it and be authenticated to "
+        "access it. Please log in."
+    )
+
+
+# -- the model route ---------------------------------------------------------------------------------
+
+
+def _pooled(repo: Repo) -> bool:
+    card = repo.card
+    tags = card.get("tags") or []
+    return (
+        card.get("library_name") == "sentence-transformers"
+        or "sentence-transformers" in (tags if isinstance(tags, list) else [tags])
+        or card.get("pipeline_tag") == "sentence-similarity"
+    )
+
+
+def _language_pair(repo: Repo) -> tuple[str, str]:
+    card = repo.card
+    tags = card.get("tags") or []
+    hay = " ".join([repo.name, *(str(t) for t in (tags if isinstance(tags, list) else [tags]))]).lower()
+    m = re.search(r"\b([a-z]{2})[-_](?:to[-_])?([a-z]{2})\b", hay)
+    if m:
+        return m.group(1), m.group(2)
+    langs = card.get("language")
+    if isinstance(langs, list) and len(langs) == 2:
+        return str(langs[0]), str(langs[1])
+    return "en", "fr"
+
+
+class ModelHandler(InferenceHandler):
+    """POST /inference/models/{ns}/{name}[/pipeline/{task}]: the task of the model (or `?task=`)."""
+
+    async def do_post(self, namespace: str, name: str, path_task: str | None = None) -> None:
+        await self._guarded(self._serve, f"{namespace}/{name}", path_task)
+
+    def do_get(self, namespace: str, name: str, path_task: str | None = None) -> None:
+        repo = self.model_repo(f"{namespace}/{name}")
+        self.send_json(
+            {
+                "model_id": repo.id,
+                "pipeline_tag": repo.card.get("pipeline_tag"),
+                "library_name": repo.card.get("library_name"),
+                "state": "Loaded",
+                "framework": "sandbox",
+            }
+        )
+
+    def _task(self, repo: Repo, path_task: str | None, inputs: Any) -> str:
+        task = self.arg("task") or path_task
+        if not task:
+            tag = repo.card.get("pipeline_tag")
+            if not tag:
+                raise StoreError(
+                    400,
+                    f"Model {repo.id} has no pipeline_tag in its model card: the sandbox cannot tell which task "
+                    "to run. Add `pipeline_tag:` to its README front matter, or pass ?task=<task>.",
+                )
+            task = str(tag)
+            if task in ("sentence-similarity", "feature-extraction"):  # embedding models serve both
+                is_pair = isinstance(inputs, dict) and "source_sentence" in inputs
+                task = "sentence-similarity" if is_pair else "feature-extraction"
+        task = TASK_ALIASES.get(task, task)
+        if task not in SUPPORTED_TASKS:
+            raise StoreError(
+                400,
+                f"Task {task!r} is not supported by the sandbox inference engines. Supported: "
+                + ", ".join(SUPPORTED_TASKS)
+                + ".",
+            )
+        return task
+
+    def _payload(self, binary: bool) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        """(inputs, parameters, whole body) of the request; binary tasks accept raw bytes too."""
+        raw = self.body_bytes()
+        if binary and raw.lstrip()[:1] != b"{":  # raw image or audio bytes
+            return raw, {}, {}
+        body = self.json_body()
+        if "inputs" not in body:
+            raise StoreError(400, "The request body must have an 'inputs' field.")
+        params = body.get("parameters") or {}
+        if not isinstance(params, dict):
+            raise StoreError(400, "'parameters' must be an object.")
+        inputs = body["inputs"]
+        if binary:
+            if not isinstance(inputs, str):
+                raise StoreError(400, "'inputs' must be base64-encoded bytes.")
+            try:
+                inputs = base64.b64decode(inputs, validate=False)
+            except (binascii.Error, ValueError):
+                raise StoreError(400, "'inputs' is not valid base64.") from None
+        return inputs, params, body
+
+    async def _serve(self, repo_id: str, path_task: str | None) -> None:
+        repo = self.model_repo(repo_id)
+        declared = self.arg("task") or path_task or str(repo.card.get("pipeline_tag") or "")
+        binary = TASK_ALIASES.get(declared, declared) in BINARY_TASKS
+        inputs, params, body = self._payload(binary)
+        task = self._task(repo, path_task, inputs)
+        stream = bool(body.get("stream")) and task == "text-generation"
+        fault = await self.apply_faults(repo_id, stream)
+        if task == "text-generation":
+            await self._text_generation(inputs, params, stream, fault)
+            return
+        result = await self.run_engine(self._compute, repo, task, inputs, params, body)
+        if isinstance(result, Real):
+            self.set_header("X-Sandbox-Engine", realmodel.NAME)
+            result = result.value
+        if isinstance(result, bytes):
+            self.set_header("Content-Type", "image/png")
+            self.finish(result)
+        else:
+            self.send_json(result)
+
+    def _compute(
+        self, repo: Repo, task: str, inputs: Any, params: dict[str, Any], body: dict[str, Any]
+    ) -> Any:
+        real = self.control.real_models is not False and realmodel.available()
+        if task == "feature-extraction":
+            root = {k: v for k, v in body.items() if k not in ("inputs", "parameters")}
+            merged = {**params, **root}
+            if real and (
+                isinstance(inputs, str)
+                or (isinstance(inputs, list) and all(isinstance(t, str) for t in inputs))
+            ):
+                texts = [inputs] if isinstance(inputs, str) else inputs
+                normalize = merged.get("normalize") is not False
+                vectors = realmodel.embed(texts, normalize=normalize, pooled=_pooled(repo))
+                if vectors is not None:
+                    return Real(vectors)
+            return engines.feature_extraction(inputs, merged, pooled=_pooled(repo))
+        if task == "sentence-similarity" and real and isinstance(inputs, dict):
+            source, others = inputs.get("source_sentence"), inputs.get("sentences")
+            if (
+                isinstance(source, str)
+                and isinstance(others, list)
+                and all(isinstance(t, str) for t in others)
+            ):
+                scores = realmodel.similarity(source, others)
+                if scores is not None:
+                    return Real(scores)
+        if task == "translation":
+            return engines.translation(inputs, params, _language_pair(repo))
+        if task == "image-classification":
+            from .images import classify_image
+
+            return classify_image(inputs, params)
+        if task == "text-to-image":
+            from .images import text_to_image
+
+            return text_to_image(inputs, params)
+        if task == "automatic-speech-recognition":
+            from .audio import transcribe
+
+            return transcribe(inputs, params)
+        fn = getattr(engines, task.replace("-", "_"))
+        return fn(inputs, params)
+
+    async def _text_generation(
+        self, inputs: Any, params: dict[str, Any], stream: bool, fault: InferenceFault | None
+    ) -> None:
+        if not isinstance(inputs, str):
+            raise InferenceError(422, "'inputs' must be a string.", extra={"error_type": "validation"})
+        _validate_limit(params.get("max_new_tokens"), "max_new_tokens")
+        gen = await self.run_engine(generate_text, inputs, params)
+        details = {"finish_reason": gen.finish_reason, "generated_tokens": len(gen.tokens), "seed": gen.seed}
+        if not stream:
+            out: dict[str, Any] = {"generated_text": gen.prefix + gen.text}
+            if params.get("details"):
+                out["details"] = {
+                    **details,
+                    "prefill": [],
+                    "tokens": [
+                        {"id": t.id, "text": t.text, "logprob": t.logprob, "special": False}
+                        for t in gen.tokens
+                    ],
+                }
+            self.send_json([out])
+            return
+        await self.send_events(_tgi_events(gen, details), fault, done=False)
+
+
+def _validate_limit(value: Any, name: str) -> None:
+    if value is None:
+        return
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 1 or number > 4096:
+        raise InferenceError(
+            422,
+            f"Input validation error: `{name}` must be between 1 and 4096 (got {value!r})",
+            extra={"error_type": "validation"},
+        )
+
+
+def _tgi_events(gen: Generation, details: dict[str, Any]) -> list[dict[str, Any]]:
+    tokens = gen.tokens or []
+    events = []
+    for i, tok in enumerate(tokens):
+        last = i == len(tokens) - 1
+        events.append(
+            {
+                "index": i + 1,
+                "token": {"id": tok.id, "text": tok.text, "logprob": tok.logprob, "special": False},
+                "generated_text": gen.prefix + gen.text if last else None,
+                "details": details if last else None,
+                "top_tokens": None,
+            }
+        )
+    if not events:
+        events.append(
+            {
+                "index": 1,
+                "token": {"id": 2, "text": "", "logprob": 0.0, "special": True},
+                "generated_text": gen.prefix,
+                "details": details,
+                "top_tokens": None,
+            }
+        )
+    return events
+
+
+# -- chat --------------------------------------------------------------------------------------------
+
+
+class ChatHandler(InferenceHandler):
+    """POST /inference/models/{ns}/{name}[/v1]/chat/completions and POST /inference/v1/chat/completions."""
+
+    async def do_post(self, namespace: str | None = None, name: str | None = None) -> None:
+        await self._guarded(self._serve, f"{namespace}/{name}" if namespace else None)
+
+    async def _serve(self, repo_id: str | None) -> None:
+        body = self.json_body()
+        if repo_id is None:
+            repo_id = body.get("model")
+            if not isinstance(repo_id, str) or "/" not in repo_id:
+                raise StoreError(
+                    400, "The body's 'model' must be the id of a model on the sandbox Hub ('namespace/name')."
+                )
+            repo_id = repo_id.split(":", 1)[0]  # "org/model:provider" as the router accepts
+        repo = self.model_repo(repo_id)
+        tag = repo.card.get("pipeline_tag")
+        if tag not in CHAT_TASKS:
+            raise StoreError(
+                400,
+                f"Model {repo_id} does not support chat completion (pipeline_tag: {tag or 'none'}); "
+                "use a text-generation model.",
+            )
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise StoreError(400, "'messages' must be a non-empty list of {role, content} objects.")
+        stream = bool(body.get("stream"))
+        _validate_limit(body.get("max_tokens") or body.get("max_completion_tokens"), "max_tokens")
+        fault = await self.apply_faults(repo_id, stream)
+        gen = await self.run_engine(chat_reply, messages, body)
+        model = body.get("model") if body.get("model") not in (None, "", "dummy") else repo_id
+        ident = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        created = int(time.time())
+        usage = {
+            "prompt_tokens": gen.prompt_tokens,
+            "completion_tokens": len(gen.tokens),
+            "total_tokens": gen.prompt_tokens + len(gen.tokens),
+        }
+        base = {"id": ident, "created": created, "model": model, "system_fingerprint": "sandbox-engine"}
+        if not stream:
+            self.send_json(
+                {
+                    **base,
+                    "object": "chat.completion",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": gen.text},
+                            "logprobs": None,
+                            "finish_reason": gen.finish_reason,
+                        }
+                    ],
+                    "usage": usage,
+                }
+            )
+            return
+        chunk = {**base, "object": "chat.completion.chunk"}
+
+        def delta(content: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+            choice = {"index": 0, "delta": content, "logprobs": None, "finish_reason": finish}
+            return {**chunk, "choices": [choice], **extra}
+
+        events = [delta({"role": "assistant", "content": ""})]
+        events += [delta({"content": tok.text}) for tok in gen.tokens]
+        events.append(delta({}, gen.finish_reason, usage=usage))
+        if fault is not None:  # count the role chunk as free: the error comes after N content tokens
+            fault = InferenceFault(kind=fault.kind, after_tokens=fault.after_tokens + 1)
+        await self.send_events(events, fault, done=True)
+
+
+class ModelsListHandler(InferenceHandler):
+    """GET /inference/v1/models: the text-generation models the caller may chat with (OpenAI format)."""
+
+    def do_get(self) -> None:
+        repos, _ = self.store.list_repos(
+            "model", visible_to=self.accounts.namespaces(self.ident), tags=["text-generation"], limit=1000
+        )
+        data = [
+            {"id": r.id, "object": "model", "created": int(r.created_at), "owned_by": r.namespace}
+            for r in repos
+            if r.card.get("pipeline_tag") in CHAT_TASKS
+        ]
+        self.send_json({"object": "list", "data": data})
+
+
+class ControlHandler(InferenceHandler):
+    """GET/POST /inference/_control: the error models, for demos where the hub runs in another process."""
+
+    def uses_token(self) -> bool:
+        return False
+
+    def do_get(self) -> None:
+        self.send_json({"faults": self.control.active(), "token_delay": self.control.token_delay})
+
+    def do_post(self) -> None:
+        body = self.json_body()
+        action = body.pop("action", None)
+        try:
+            if action == "fail":
+                self.control.fail(**body)
+            elif action == "clear":
+                self.control.clear(body.get("model"))
+            elif action == "token_delay":
+                value = float(body.get("value", 0.01))
+                if value < 0:
+                    raise ValueError("token_delay must be >= 0")
+                self.control.token_delay = value
+            else:
+                raise StoreError(400, "action must be 'fail', 'clear' or 'token_delay'.")
+        except (TypeError, ValueError) as exc:
+            raise StoreError(400, f"Invalid control request: {exc}") from None
+        self.do_get()
+
+
+def routes(state: Any) -> list[tuple[str, type, dict[str, Any]]]:
+    """The URL specs of the inference routes (all under /inference).
+
+    Args:
+        state: The server's ServerState; gets an `InferenceControl` if it has none.
+    """
+    if getattr(state, "inference", None) is None:
+        state.inference = InferenceControl()
+    kw = {"state": state}
+    seg = r"([^/]+)"
+    return [
+        (r"/inference/_control", ControlHandler, kw),
+        (r"/inference/v1/models", ModelsListHandler, kw),
+        (r"/inference/v1/chat/completions", ChatHandler, kw),
+        (rf"/inference/models/{seg}/{seg}/(?:v1/)?chat/completions", ChatHandler, kw),
+        (rf"/inference/models/{seg}/{seg}/pipeline/{seg}", ModelHandler, kw),
+        (rf"/inference/models/{seg}/{seg}/?", ModelHandler, kw),
+    ]
