@@ -60,7 +60,10 @@ def models(sandbox):
     """One public model per task on the sandbox (alice's), plus a chat model; some with widget examples."""
     api = HfApi(endpoint=sandbox.endpoint, token=ALICE)
     widget = {
-        "text-classification": "widget:\n- text: I hate rainy mondays.\n  example_title: Grumpy\n",
+        "text-classification": (
+            "widget:\n- text: I hate rainy mondays.\n  example_title: Grumpy\n"
+            "- text: Sunny days make me happy.\n  example_title: Sunny\n"
+        ),
         "zero-shot-classification": (
             "widget:\n- text: The recipe needs two eggs and some flour.\n"
             "  candidate_labels: cooking, sports, politics\n"
@@ -171,7 +174,11 @@ def test_results_follow_the_input(hub_session, models, inference):
     form = playground.form()
     # The card's widget example is loaded first.
     assert form.controls["text"].value == "I hate rainy mondays."
-    assert playground.examples.options == ("Grumpy",)
+    assert [label for label, _i in playground.examples.options] == ["Grumpy", "Sunny"]
+    playground.examples.value = 1  # pick the second example
+    assert form.controls["text"].value == "Sunny days make me happy."
+    playground.examples.value = 0
+    assert form.controls["text"].value == "I hate rainy mondays."
     run_and_wait(playground)
     grumpy = playground.lanes[0].result
     form.controls["text"].value = "I love this, it is wonderful and great."
@@ -499,6 +506,30 @@ def test_an_example_file_from_the_card_is_fetched_from_the_repo(
     upload_control = playground.form("image-classification").controls["image"]
     wait_for(lambda: upload_control.value, TIMEOUT, "the example image")
     assert upload_control.value[0]["name"] == "bright.png"
-    assert playground.examples.options == ("Bright",)
+    assert [label for label, _i in playground.examples.options] == ["Bright"]
     run_and_wait(playground)
     assert playground.lanes[0].problem is None and "hubw-bar" in playground.lanes[0].output.value
+
+
+def test_inference_providers_mode_explains_what_is_missing(endpoint, models, inference):
+    """Providers mode without a token, and for a model no provider serves: one clear line each, no network."""
+    session = HubSession(endpoint=endpoint)  # logged out
+    try:
+        chat = InferencePlayground(model=CHAT_MODEL, session=session)
+        chat.info_task.wait(TIMEOUT)
+        assert chat.lanes[0].backend_kind.value == "providers"
+        assert "router only" in chat.lanes[0].token_note.value
+        chat.form().controls["message"].value = "Hello"
+        chat.run()
+        chat.wait(TIMEOUT)
+        assert chat.lanes[0].problem.kind == "login"
+        assert chat.form().controls["message"].value == "Hello"
+
+        classifier = InferencePlayground(model=models["text-classification"], session=session)
+        classifier.info_task.wait(TIMEOUT)
+        classifier.run()
+        classifier.wait(TIMEOUT)
+        assert classifier.lanes[0].problem.kind == "not_found"
+        assert "No Inference Provider serves" in classifier.status.text
+    finally:
+        session.close()

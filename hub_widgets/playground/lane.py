@@ -194,6 +194,11 @@ class Lane:
         self.problem_view.value = ""
         self.latency.value = f"<span class='hubw-busy' style='color:#555'>{html.escape(text)}</span>"
 
+    def show_stopped(self) -> None:
+        """Replace a "waiting" line once the user stopped the call (a streamed answer updates itself)."""
+        if "hubw-busy" in self.latency.value:
+            self.latency.value = _latency_html(_("stopped"))
+
     def show_result(self, task: str, result: Any, values: dict[str, Any], seconds: float) -> None:
         self.result, self.problem = result, None
         self.problem_view.value = ""

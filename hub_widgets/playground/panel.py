@@ -244,21 +244,18 @@ class InferencePlayground(W.VBox):
 
     def _refresh_examples(self) -> None:
         task = self.task.value
-        examples = examples_from_widget_data(task, self._widget_data) or [
-            (_("Default"), default_values(task))
-        ]
-        self._examples = dict(examples)
+        from_card = examples_from_widget_data(task, self._widget_data)
+        self._examples = from_card or [(_("Default"), default_values(task))]
         self.examples.unobserve(self._apply_example, "value")
-        self.examples.options = [title for title, _values in examples]
-        self.examples.value = None
+        self.examples.options = [(title, i) for i, (title, _values) in enumerate(self._examples)]
+        self.examples.value = 0  # the first example is in the form: the card's, or the default one
         self.examples.observe(self._apply_example, "value")
-        if self._widget_data and examples_from_widget_data(task, self._widget_data):
-            self.use_example(examples[0][1])
+        if from_card:
+            self.use_example(from_card[0][1])
 
     def _apply_example(self, change: dict) -> None:
-        values = self._examples.get(change["new"]) if change["new"] else None
-        if values:
-            self.use_example(values)
+        if change["new"] is not None:
+            self.use_example(self._examples[change["new"]][1])
 
     def use_example(self, values: dict[str, Any]) -> HubTask | None:
         """Fill the form with an example; an example file (image, audio) is fetched from the Hub."""
@@ -532,8 +529,7 @@ class InferencePlayground(W.VBox):
             self._countdown = None
             stopped = True
         for lane in self.active_lanes():
-            if lane.problem is None and not lane.output.value and lane.latency.value:
-                lane.latency.value = ""
+            lane.show_stopped()
         self._running.clear()
         self._set_running(False)
         if stopped:

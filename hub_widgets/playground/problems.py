@@ -155,6 +155,13 @@ def _diagnose(exc: BaseException, session: HubSession, model: str, url: str | No
             "timeout", _("No answer from {where} in time: raise the timeout or retry.").format(where=where)
         )
     if kinds & {"ConnectError"} or isinstance(exc, ConnectionError):
+        if url is None:
+            return Problem(
+                "unreachable",
+                _(
+                    "Cannot reach {where}: Inference Providers need internet access (offline, use an endpoint URL)."
+                ).format(where=where),
+            )
         return Problem(
             "unreachable",
             _("Cannot reach {where}: check the URL or that the server runs.").format(where=where),
@@ -168,6 +175,13 @@ def _diagnose(exc: BaseException, session: HubSession, model: str, url: str | No
             "stream", _("The server stopped with an error: {text}").format(text=_first_line(str(exc)))
         )
     text = _first_line(str(exc))
+    if isinstance(exc, ValueError) and "provider mapping" in text.lower():
+        return Problem(
+            "not_found",
+            _(
+                "No Inference Provider serves {model} for this task: try another model, or an endpoint URL."
+            ).format(model=name),
+        )
     if isinstance(exc, ValueError) and "api_key" in text:
         return Problem("login", _("Log in first: Inference Providers need a Hugging Face token."))
     if isinstance(exc, ImportError):

@@ -291,3 +291,25 @@ test.describe.serial('01_login.ipynb renders as controls', () => {
     await screenshot(page, '01_login-notebook7.png');
   });
 });
+
+test.describe.serial('04_inference_playground.ipynb in JupyterLab', () => {
+  const notebook = 'notebooks/04_inference_playground.ipynb';
+
+  test('runs, renders the playgrounds as controls, bars and a chat', async ({ page }) => {
+    await openLab(page, `lab/tree/${notebook}`);
+    await runAll(page, notebook);
+    const panel = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+    await expectControls(page, panel);
+    const playgrounds = page.locator(`${panel} .hubw-playground`);
+    await expect(playgrounds.first()).toBeVisible({ timeout: 90_000 });
+    // The compare cell: two columns of bars.
+    await expect(page.locator(`${panel} .hubw-bars`).nth(1)).toBeAttached({ timeout: 90_000 });
+    await expect(page.locator(`${panel} .hubw-assistant`).first()).toBeAttached();
+    await expect(page.locator(`${panel} .hubw-image`).first()).toBeAttached({ timeout: 90_000 });
+    const compare = playgrounds.nth(2);
+    await compare.scrollIntoViewIfNeeded();
+    await expect(compare.getByRole('button', { name: 'Run' })).toBeEnabled();
+    fs.mkdirSync(DOCS, { recursive: true });
+    await compare.screenshot({ path: path.join(DOCS, 'screenshot-playground-compare.png') });
+  });
+});
