@@ -4,7 +4,8 @@
   to the same call made with a bare `InferenceClient` on the same endpoint; the difference is the
   playground's overhead (goal <= 5 ms).
 - F7: a streamed chat answer of several hundred tokens: widget updates per second (goal <= 20) and
-  the time from the first streamed chunk to the first token shown (goal <= 50 ms).
+  the time from the first token received to it being shown (goal <= 50 ms); also printed: from the
+  first streamed byte (the role-only chunk) to the first token shown, which adds the server's pause.
 
 The sandbox runs in its own process so that the client's timings do not include the server's work
 on the same interpreter.
@@ -51,6 +52,11 @@ def make_models(endpoint: str) -> tuple[str, str]:
             repo_id=repo_id,
         )
     return models["text-classification"], models["chat"]
+
+
+def max_per_second(times: list[float]) -> int:
+    """The most updates that fell within any one second."""
+    return max((sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times)), default=0)
 
 
 def set_token_delay(endpoint: str, seconds: float) -> None:
@@ -103,7 +109,7 @@ def f7(endpoint: str, model: str, rounds: int = 3) -> None:
 
     set_token_delay(endpoint, 0.004)  # ~250 tokens/s: far more chunks than updates allowed
     session = HubSession(endpoint=endpoint, token=TOKEN)
-    rates, first_shown, chunk_rates = [], [], []
+    rates, first_shown, chunk_rates, first_gap = [], [], [], []
     for _ in range(rounds):
         playground = InferencePlayground(
             model=model, task="chat", endpoint=endpoint + "/inference/models/{model}", session=session
@@ -115,16 +121,19 @@ def f7(endpoint: str, model: str, rounds: int = 3) -> None:
             task.wait()
         stats = playground.lanes[0].stats
         streamed = stats.finished - stats.first_chunk
-        rates.append(stats.updates / streamed)
+        rates.append(max_per_second(stats.update_times))
         chunk_rates.append(stats.chunks / streamed)
-        first_shown.append((stats.first_shown - stats.first_chunk) * 1000)
+        first_shown.append((stats.first_shown - stats.first_token) * 1000)
+        first_gap.append((stats.first_token - stats.first_chunk) * 1000)
     rate, shown = max(rates), max(first_shown)
     print(
         f"F7 streaming chat: {statistics.mean(chunk_rates):.0f} chunks/s arrive, widget updates "
-        f"{rate:.1f}/s at most (goal <= {UPDATES_GOAL:.0f}: {'ok' if rate <= UPDATES_GOAL else 'OVER GOAL'}); "
-        f"first chunk to first token shown {shown:.2f} ms at most "
+        f"{rate}/s at most (most in any one second) (goal <= {UPDATES_GOAL:.0f}: {'ok' if rate <= UPDATES_GOAL else 'OVER GOAL'}); "
+        f"first token received to shown {shown:.2f} ms at most "
         f"(goal <= {FIRST_SHOWN_GOAL_MS:.0f} ms: {'ok' if shown <= FIRST_SHOWN_GOAL_MS else 'OVER GOAL'}); "
-        f"updates/chunks ratio {statistics.mean(r / c for r, c in zip(rates, chunk_rates, strict=True)):.2f}"
+        f"updates/chunks ratio {statistics.mean(r / c for r, c in zip(rates, chunk_rates, strict=True)):.2f}; "
+        f"first streamed byte to first token shown {max(g + s for g, s in zip(first_gap, first_shown, strict=True)):.2f} ms "
+        "(includes the server's wait before its first token)"
     )
     set_token_delay(endpoint, 0.01)
     session.close()

@@ -237,7 +237,7 @@ def test_chat_completion(sandbox, models):
     c = client(sandbox, models["gpt"])
     messages = [{"role": "user", "content": "Tell me about the quiet library"}]
     out = c.chat_completion(messages, max_tokens=60, seed=1)
-    assert out.object == "chat.completion" and out.system_fingerprint == "sandbox-engine"
+    assert out.object == "chat.completion" and out.system_fingerprint == "sandbox engine"
     assert out.model == models["gpt"]
     content = out.choices[0].message.content
     assert out.choices[0].message.role == "assistant"

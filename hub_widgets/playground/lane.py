@@ -32,10 +32,12 @@ class StreamStats:
 
     started: float = 0.0
     first_chunk: float | None = None
+    first_token: float | None = None  # the first chunk that carried text
     first_shown: float | None = None
     finished: float | None = None
     updates: int = 0
     chunks: int = 0
+    served_by: str = ""  # the answer's model and system fingerprint (chat), e.g. "org/model (3.0.1)"
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     update_times: list[float] = field(default_factory=list)
@@ -235,6 +237,8 @@ class Lane:
             parts.append(_("{rate:.1f} tokens/s").format(rate=completion / (s.finished - s.first_chunk)))
         if stopped:
             parts.append(_("stopped"))
+        if s.served_by:
+            parts.append(_("served by {name}").format(name=s.served_by))
         self.latency.value = _latency_html(" · ".join(parts))
 
     # -- streaming --------------------------------------------------------------------------------
@@ -264,6 +268,9 @@ class Lane:
                     stopped = True
                     break
                 if is_chat:
+                    if not stats.served_by and getattr(chunk, "model", None):
+                        fingerprint = getattr(chunk, "system_fingerprint", None)
+                        stats.served_by = chunk.model + (f" ({fingerprint})" if fingerprint else "")
                     usage = getattr(chunk, "usage", None)
                     if usage:
                         stats.prompt_tokens = getattr(usage, "prompt_tokens", None)
@@ -275,6 +282,8 @@ class Lane:
                 if not piece:
                     continue
                 stats.chunks += 1
+                if stats.first_token is None:
+                    stats.first_token = now
                 pieces.append(piece)
                 if throttle.ready(now):
                     on_text("".join(pieces))

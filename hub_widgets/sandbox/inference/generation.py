@@ -322,6 +322,9 @@ def _keywords(text: str) -> list[str]:
     return sorted(seen, key=lambda w: (-len(w), seen.index(w)))[:2]
 
 
+LONG_WORDS = {"long", "story", "essay", "detailed", "details", "lengthy"}
+
+
 def chat_reply(messages: list[dict[str, Any]], params: dict[str, Any]) -> Generation:
     """An assistant reply that depends on the conversation (its last user message above all).
 
@@ -352,7 +355,9 @@ def chat_reply(messages: list[dict[str, Any]], params: dict[str, Any]) -> Genera
     opener_tokens = [GenToken(p, token_id(p), -0.05) for p in pieces(opener)]
     sep = " " if last_user.rstrip()[-1:] in SENTENCE_END else " . "
     context = f"{last_user}{sep}{opener}" + ("" if greeting else f" The {keys[0]}")
-    target = rng.randint(18, 40)
+    # Asked for something long (a story, an essay…): a long answer, so that Stop has something to stop.
+    wants_long = bool(LONG_WORDS & {w.strip(".,!?").lower() for w in last_user.split()})
+    target = rng.randint(250, 400) if wants_long else rng.randint(18, 40)
     tokens = opener_tokens[:limit]
     ended = False
     if greeting:

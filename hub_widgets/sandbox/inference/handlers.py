@@ -476,7 +476,7 @@ class ChatHandler(InferenceHandler):
             "completion_tokens": len(gen.tokens),
             "total_tokens": gen.prompt_tokens + len(gen.tokens),
         }
-        base = {"id": ident, "created": created, "model": model, "system_fingerprint": "sandbox-engine"}
+        base = {"id": ident, "created": created, "model": model, "system_fingerprint": "sandbox engine"}
         if not stream:
             self.send_json(
                 {
