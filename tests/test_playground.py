@@ -130,9 +130,9 @@ EXPECTED_HTML = {
     "translation": "hubw-text",
     "sentence-similarity": "hubw-bar",
     "feature-extraction": "hubw-shape",
-    "image-classification": "hubw-bar",
+    "image-classification": "data:image/png;base64,",
     "text-to-image": "data:image/png;base64,",
-    "automatic-speech-recognition": "hubw-text",
+    "automatic-speech-recognition": "<audio class='hubw-audio' controls src='data:audio/wav;base64,",
 }
 
 

@@ -61,7 +61,13 @@ class TaskForm(W.VBox):
             if isinstance(control, W.FileUpload):
                 files = control.value
                 values[name] = (
-                    {"name": files[0]["name"], "content": bytes(files[0]["content"])} if files else None
+                    {
+                        "name": files[0]["name"],
+                        "type": files[0].get("type") or mimetypes.guess_type(files[0]["name"])[0] or "",
+                        "content": bytes(files[0]["content"]),
+                    }
+                    if files
+                    else None
                 )
             else:
                 values[name] = control.value

@@ -93,12 +93,32 @@ def text_block(text: str) -> str:
     return f"<div class='hubw-text' style='white-space:pre-wrap'>{html.escape(text)}</div>"
 
 
-def image_html(png: bytes, alt: str = "") -> str:
-    data = base64.b64encode(png).decode("ascii")
+MAX_PREVIEW_BYTES = 2_000_000  # inputs larger than this are not echoed back into the widget state
+
+
+def image_html(data: bytes, alt: str = "", mime: str = "image/png") -> str:
+    encoded = base64.b64encode(data).decode("ascii")
     return (
-        f"<img class='hubw-image' alt='{html.escape(alt, quote=True)}' src='data:image/png;base64,{data}' "
+        f"<img class='hubw-image' alt='{html.escape(alt, quote=True)}' "
+        f"src='data:{html.escape(mime, quote=True)};base64,{encoded}' "
         "style='max-width:100%;max-height:384px;border-radius:4px'/>"
     )
+
+
+def upload_preview(upload: dict[str, Any] | None) -> str:
+    """The uploaded image or audio file, shown next to its result (small files only)."""
+    if not upload or not upload.get("content") or len(upload["content"]) > MAX_PREVIEW_BYTES:
+        return ""
+    mime = str(upload.get("type") or "")
+    if mime.startswith("image/"):
+        return image_html(bytes(upload["content"]), str(upload.get("name", "")), mime) + "<br>"
+    if mime.startswith("audio/"):
+        encoded = base64.b64encode(bytes(upload["content"])).decode("ascii")
+        return (
+            f"<audio class='hubw-audio' controls src='data:{html.escape(mime, quote=True)};base64,{encoded}'>"
+            "</audio><br>"
+        )
+    return ""
 
 
 def image_to_png(image: Any) -> bytes:
@@ -116,11 +136,7 @@ def render_result(task: str, result: Any, values: dict[str, Any]) -> str:
     """HTML for the result of `task` run with the form `values`."""
     if task in ("text-classification", "zero-shot-classification", "image-classification"):
         items = [(str(_get(r, "label")), float(_get(r, "score", 0.0))) for r in result]
-        image = values.get("image") if task == "image-classification" else None
-        preview = ""
-        if image and image.get("content") and bytes(image["content"][:8]) == b"\x89PNG\r\n\x1a\n":
-            preview = image_html(bytes(image["content"]), image.get("name", "")) + "<br>"
-        return preview + score_bars(items)
+        return upload_preview(values.get("image")) + score_bars(items)
     if task == "fill-mask":
         bars = score_bars(
             [(str(_get(r, "token_str", "")).strip(), float(_get(r, "score", 0.0))) for r in result]
@@ -167,7 +183,7 @@ def render_result(task: str, result: Any, values: dict[str, Any]) -> str:
     if task == "text-to-image":
         return image_html(image_to_png(result), str(values.get("text", "")))
     if task == "automatic-speech-recognition":
-        return text_block(str(_get(result, "text", "")))
+        return upload_preview(values.get("audio")) + text_block(str(_get(result, "text", "")))
     if task in ("text-generation", "chat"):
         return text_block(str(result))
     return raw_json(result)
