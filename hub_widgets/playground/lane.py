@@ -7,7 +7,6 @@ history, so two models can hold the same conversation in parallel.
 from __future__ import annotations
 
 import html
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,7 +120,6 @@ class Lane:
         self.last_backend: Backend | None = None
         self.problem: Problem | None = None
         self.stats = StreamStats()
-        self._lock = threading.Lock()
         for control in (self.backend_kind, self.endpoint, self.send_token, self.model):
             control.observe(self._refresh_backend_view, "value")
         self._refresh_backend_view()
