@@ -123,7 +123,10 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
   commands.addCommand(CommandIDs.openPlayground, {
     label: LABELS[CommandIDs.openPlayground],
     icon: deps.icon,
-    execute: () => openMain('playground', 'Inference playground')
+    execute: args =>
+      openMain('playground', 'Inference playground', {
+        repoId: typeof args?.repoId === 'string' ? args.repoId : undefined
+      })
   });
 
   commands.addCommand(CommandIDs.insertLoginCell, {

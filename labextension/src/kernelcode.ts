@@ -100,7 +100,10 @@ export function widgetExpression(kind: HostedKind, args: IHostedArgs = {}): stri
       }
       return `hub_widgets.RepoBrowser(${kw.join(', ')})`;
     case 'playground':
-      return 'hub_widgets.InferencePlayground()';
+      if (args.repoId) {
+        kw.push(`model=${pyString(args.repoId)}`);
+      }
+      return `hub_widgets.InferencePlayground(${kw.join(', ')})`;
   }
 }
 

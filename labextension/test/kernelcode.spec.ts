@@ -40,6 +40,10 @@ describe('kernel code', () => {
       'hub_widgets.RepoBrowser(repo_id="alice/m", repo_type="dataset")'
     );
     expect(widgetExpression('browser')).toBe('hub_widgets.RepoBrowser()');
+    expect(widgetExpression('playground', { repoId: 'alice/m' })).toBe(
+      'hub_widgets.InferencePlayground(model="alice/m")'
+    );
+    expect(widgetExpression('playground')).toBe('hub_widgets.InferencePlayground()');
   });
 
   it('keeps the sidebar in a kernel variable so a reload shows the same widget', () => {

@@ -246,6 +246,20 @@ test.describe.serial('Hugging Face sidebar', () => {
     await sidebar.screenshot({ path: path.join(DOCS, 'screenshot-playground.png') });
   });
 
+  test('"Open inference playground" opens it in the main area on a model', async ({ page }) => {
+    await openLab(page);
+    await page.evaluate(async () => {
+      const app = (window as any).jupyterapp;
+      await app.commands.execute('hub-widgets:open-playground', { repoId: 'alice/e2e-sentiment' });
+    });
+    const playground = page.locator('#jp-main-dock-panel .hubw-playground');
+    await expect(playground).toBeVisible({ timeout: 60_000 });
+    await expect(playground).toContainText('alice/e2e-sentiment: Text classification.', { timeout: 30_000 });
+    await playground.getByRole('button', { name: 'Run' }).click();
+    await expect(playground.locator('.hubw-bar').first()).toBeVisible({ timeout: 30_000 });
+    await screenshot(page, 'playground-main-area.png');
+  });
+
   test('"Insert login cell" from the command palette', async ({ page }) => {
     await openLab(page, `lab/tree/${NOTEBOOK}`);
     const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
