@@ -452,6 +452,24 @@ def test_edit_card_opens_the_editor_inside_the_browser(api, browser_factory, rep
         assert len(browser.card_editor.children) == 1
 
 
+def test_try_it_opens_the_playground_on_the_model(api, sandbox, browser_factory, repo_name, monkeypatch):
+    monkeypatch.setenv("HUB_WIDGETS_INFERENCE_ENDPOINT", sandbox.endpoint + "/inference/models/{model}")
+    repo_id = make_repo(api, f"alice/{repo_name}", {"README.md": card("fill-mask", "transformers")})
+    browser = browser_factory(repo_id=repo_id)
+    browser.info_task.wait(TIMEOUT)
+    assert not browser.try_button.disabled
+    browser.try_button.click()
+    (playground,) = browser.playground_box.children
+    playground.info_task.wait(TIMEOUT)
+    assert playground.task.value == "fill-mask"
+    playground.run_button.click()
+    assert playground.wait(TIMEOUT)
+    assert playground.lanes[0].problem is None and "hubw-bar" in playground.lanes[0].output.value
+    dataset = make_repo(api, f"alice/{repo_name}-data", {"README.md": "# data\n"}, repo_type="dataset")
+    browser.open_repo(dataset, "dataset").wait(TIMEOUT)
+    assert browser.try_button.disabled and browser.playground_box.children == ()
+
+
 def test_gated_repo_is_badged(api, browser_factory, repo_name):
     repo_id = make_repo(api, f"alice/{repo_name}", {"README.md": card("fill-mask", "transformers")})
     api.update_repo_settings(repo_id, gated="auto")

@@ -137,8 +137,17 @@ class RepoBrowser(W.VBox):
         self.card_metadata = W.HTML(layout=plain)
         self.edit_card_button = W.Button(layout=plain, description=_("Edit card"), icon="edit", disabled=True)
         self.card_editor = W.VBox(layout=plain)
+        self.try_button = W.Button(layout=plain, description=_("Try it"), icon="play", disabled=True)
+        self.playground_box = W.VBox(layout=plain)
         card_tab = W.VBox(
-            [self.card_metadata, self.edit_card_button, self.card_editor, self.card_markdown], layout=plain
+            [
+                self.card_metadata,
+                W.HBox([self.edit_card_button, self.try_button], layout=plain),
+                self.playground_box,
+                self.card_editor,
+                self.card_markdown,
+            ],
+            layout=plain,
         )
         self.files = FilesView(self.session, self.status)
         self.history = HistoryView(self.session, self.status)
@@ -173,6 +182,7 @@ class RepoBrowser(W.VBox):
         self.open_id.observe(lambda _c: self._open_typed(), names="value")
         self.back_button.on_click(lambda _b: self.show_search())
         self.edit_card_button.on_click(lambda _b: self.edit_card())
+        self.try_button.on_click(lambda _b: self.try_model())
         self.tabs.observe(self._on_tab, names="selected_index")
         self.files.revision_select.observe(self._on_revision, names="value")
         self.session.on_change(self._on_login_change)
@@ -365,7 +375,9 @@ class RepoBrowser(W.VBox):
         self.card_metadata.value = ""
         self.card_markdown.outputs = ()
         self.card_editor.children = ()
+        self.playground_box.children = ()
         self.edit_card_button.disabled = True
+        self.try_button.disabled = True
         self._history_for = None
         self.info_task = self.session.submit(
             self._fetch_info,
@@ -408,6 +420,9 @@ class RepoBrowser(W.VBox):
         else:
             set_markdown(self.card_markdown, split_card(readme)[1])
         self.edit_card_button.disabled = importlib.util.find_spec("hub_widgets.card") is None
+        self.try_button.disabled = (
+            self.repo_type != "model" or importlib.util.find_spec("hub_widgets.playground") is None
+        )
 
     def _info_error(self, exc: BaseException) -> None:
         self.status.error(self.session.describe_error(exc))
@@ -422,6 +437,16 @@ class RepoBrowser(W.VBox):
         editor = ModelCardEditor(repo_id=self.repo_id, repo_type=self.repo_type, session=self.session)
         self.card_editor.children = (editor,)
         return editor
+
+    def try_model(self) -> Any:
+        """Open the inference playground on this model, above its card (as the Hub's model page does)."""
+        if self.repo_id is None or self.repo_type != "model":
+            return None
+        from hub_widgets.playground.panel import InferencePlayground
+
+        playground = InferencePlayground(model=self.repo_id, session=self.session)
+        self.playground_box.children = (playground,)
+        return playground
 
     def _on_tab(self, change: dict) -> None:
         if change["new"] == 2:
