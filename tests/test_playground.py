@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 
 import ipywidgets as W
@@ -548,5 +549,34 @@ def test_inference_providers_mode_explains_what_is_missing(endpoint, models, inf
         classifier.wait(TIMEOUT)
         assert classifier.lanes[0].problem.kind == "not_found"
         assert "No Inference Provider serves" in classifier.status.text
+    finally:
+        session.close()
+
+
+class SlowToReturnSession(HubSession):
+    """A session whose `submit` returns late: the call is over (or waits for its callbacks) by then."""
+
+    def submit(self, fn, *args, **kwargs):
+        task = super().submit(fn, *args, **kwargs)
+        time.sleep(0.3)
+        return task
+
+
+def test_an_answer_that_arrives_before_run_returns_still_enables_run(endpoint, models, inference):
+    session = SlowToReturnSession(endpoint=endpoint, token=ALICE)
+    try:
+        playground = InferencePlayground(
+            model=models["text-classification"],
+            task="text-classification",
+            endpoint=template(endpoint),
+            session=session,
+        )
+        playground.compare.value = True
+        playground.run_button.click()
+        assert playground.wait(TIMEOUT)
+        assert playground._running == {}
+        assert not playground.run_button.disabled and playground.stop_button.disabled
+        assert playground.status.kind == "success"
+        assert all("hubw-bar" in lane.output.value for lane in playground.lanes)
     finally:
         session.close()

@@ -6,6 +6,7 @@ import html
 import keyword
 import mimetypes
 import os
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -194,6 +195,7 @@ class InferencePlayground(W.VBox):
         self._forms: dict[str, TaskForm] = {}
         self._widget_data: Any = None
         self._running: dict[int, HubTask] = {}
+        self._lock = threading.RLock()
         self._countdown: HubTask | None = None
         self._retries = 0
         self._last_values: dict[str, Any] = {}
@@ -403,35 +405,38 @@ class InferencePlayground(W.VBox):
             self.form(task).controls["message"].value = ""
         self.status.busy(_("Running…") if len(lanes) == 1 else _("Running on both…"))
         tasks = []
-        for lane, backend in zip(lanes, backends, strict=True):
-            if task == "chat":
-                lane.history.append({"role": "user", "content": message})
-                messages = (
-                    [{"role": "system", "content": values["system"].strip()}]
-                    if values.get("system", "").strip()
-                    else []
-                ) + lane.history
-                model = backend.model if backend.url and "{model}" not in backend.endpoint else None
-                call = build_chat_call(messages, values, model)
-                lane.show_chat(pending="")
-            lane.last_call, lane.last_backend = call, backend
-            lane.problem = None
-            lane.show_busy(_("Waiting for the answer…"))
-            index = self.lanes.index(lane)
-            hub_task = self.session.submit(
-                self._work,
-                lane,
-                backend,
-                task,
-                call,
-                values,
-                on_error=lambda exc, lane=lane, backend=backend: self._on_error(lane, backend, task, exc),
-                on_done=lambda index=index: self._on_done(index),
-                key=f"playground-{id(self)}-{index}",
-            )
-            self._running[index] = hub_task
-            tasks.append(hub_task)
-        self._set_running(True)
+        # Under the lock: a call that answers at once must find itself in `_running`, and its "done"
+        # (which enables Run again) must come after this "running".
+        with self._lock:
+            self._set_running(True)
+            for lane, backend in zip(lanes, backends, strict=True):
+                if task == "chat":
+                    lane.history.append({"role": "user", "content": message})
+                    messages = (
+                        [{"role": "system", "content": values["system"].strip()}]
+                        if values.get("system", "").strip()
+                        else []
+                    ) + lane.history
+                    model = backend.model if backend.url and "{model}" not in backend.endpoint else None
+                    call = build_chat_call(messages, values, model)
+                    lane.show_chat(pending="")
+                lane.last_call, lane.last_backend = call, backend
+                lane.problem = None
+                lane.show_busy(_("Waiting for the answer…"))
+                index = self.lanes.index(lane)
+                hub_task = self.session.submit(
+                    self._work,
+                    lane,
+                    backend,
+                    task,
+                    call,
+                    values,
+                    on_error=lambda exc, lane=lane, backend=backend: self._on_error(lane, backend, task, exc),
+                    on_done=lambda index=index: self._on_done(index),
+                    key=f"playground-{id(self)}-{index}",
+                )
+                self._running[index] = hub_task
+                tasks.append(hub_task)
         return tasks
 
     def wait(self, timeout: float | None = 120) -> bool:
@@ -444,9 +449,9 @@ class InferencePlayground(W.VBox):
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            pending = [
-                t for t in [*self._running.values(), self._countdown] if t is not None and not t.done()
-            ]
+            with self._lock:
+                running = [*self._running.values(), self._countdown]
+            pending = [t for t in running if t is not None and not t.done()]
             if not pending:
                 return True
             remaining = None if deadline is None else deadline - time.monotonic()
@@ -498,12 +503,13 @@ class InferencePlayground(W.VBox):
 
     def _on_done(self, index: int) -> None:
         # Runs on the finished task's worker: a task that was stopped or replaced reports nothing.
-        if self._running.get(index) is not current_task():
-            return
-        del self._running[index]
-        if self._running:
-            return
-        self._set_running(False)
+        with self._lock:
+            if self._running.get(index) is not current_task():
+                return
+            del self._running[index]
+            if self._running:
+                return
+            self._set_running(False)
         problems = [lane.problem for lane in self.active_lanes() if lane.problem is not None]
         if not problems:
             self.status.success(_("Done."))
@@ -536,8 +542,9 @@ class InferencePlayground(W.VBox):
             stopped = True
         for lane in self.active_lanes():
             lane.show_stopped()
-        self._running.clear()
-        self._set_running(False)
+        with self._lock:
+            self._running.clear()
+            self._set_running(False)
         if stopped:
             self.status.warning(_("Stopped."))
 
