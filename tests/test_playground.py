@@ -580,3 +580,16 @@ def test_an_answer_that_arrives_before_run_returns_still_enables_run(endpoint, m
         assert all("hubw-bar" in lane.output.value for lane in playground.lanes)
     finally:
         session.close()
+
+
+def test_compare_chat_keeps_the_message_where_it_was_answered(hub_session, models, inference):
+    inference.fail("server_error", model=models["text-generation"])
+    playground = chat_playground(hub_session)
+    playground.compare.value = True
+    playground.lanes[1].model.value = models["text-generation"]
+    playground.form().controls["message"].value = "Hello there"
+    run_and_wait(playground)
+    left, right = playground.lanes
+    assert [m["role"] for m in left.history] == ["user", "assistant"]
+    assert right.history == [] and right.problem.kind == "error"
+    assert playground.form().controls["message"].value == ""  # one side has it: not put back

@@ -494,11 +494,8 @@ class InferencePlayground(W.VBox):
     def _on_error(self, lane: Lane, backend: Any, task: str, exc: BaseException) -> None:
         problem = diagnose(exc, session=self.session, model=backend.model, url=backend.url)
         if task == "chat" and lane.history and lane.history[-1]["role"] == "user":
-            lost = lane.history.pop()["content"]
+            lane.history.pop()  # this side did not answer it: the conversation stays as it was
             lane.show_chat()
-            message = self.form("chat").controls["message"]
-            if not message.value.strip():
-                message.value = lost  # nothing typed is lost
         lane.show_problem(problem)
 
     def _on_done(self, index: int) -> None:
@@ -511,6 +508,9 @@ class InferencePlayground(W.VBox):
                 return
             self._set_running(False)
         problems = [lane.problem for lane in self.active_lanes() if lane.problem is not None]
+        message = self.form("chat").controls["message"] if self.task.value == "chat" else None
+        if message is not None and len(problems) == len(self.active_lanes()) and not message.value.strip():
+            message.value = self._last_values.get("message", "")  # no side got it: nothing typed is lost
         if not problems:
             self.status.success(_("Done."))
             self._retries = 0
