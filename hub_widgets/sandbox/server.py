@@ -217,7 +217,7 @@ class BaseHandler(tornado.web.RequestHandler):
             if inspect.isawaitable(result):
                 await result
         except StoreError as exc:
-            self.send_json_error(exc.status, exc.message, exc.code, exc.headers)
+            self.send_json_error(exc.status, exc.message, exc.code, exc.headers, exc.extra)
         except tornado.web.HTTPError:
             raise
         except Exception as exc:  # a bug in the sandbox: still answer JSON, never a traceback page

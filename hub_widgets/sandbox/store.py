@@ -37,10 +37,16 @@ class StoreError(Exception):
     """An error with an HTTP status and the `X-Error-Code` the client maps to an exception."""
 
     def __init__(
-        self, status: int, message: str, code: str | None = None, headers: dict | None = None
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        headers: dict | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.headers = status, message, code, headers or {}
+        self.extra = extra or {}  # more fields of the JSON error body (e.g. `estimated_time`)
 
 
 def now_iso(ts: float | None = None) -> str:

@@ -61,21 +61,6 @@ class ClientGone(Exception):
     """The client closed the connection: stop quietly (logged with status 499)."""
 
 
-class InferenceError(StoreError):
-    """A StoreError whose JSON body carries extra fields (`estimated_time`, `error_type`)."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        code: str | None = None,
-        headers: dict | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(status, message, code, headers)
-        self.extra = extra or {}
-
-
 class InferenceHandler(BaseHandler):
     """Shared behaviour: model lookup with the Hub's access rules, error models, SSE streaming."""
 
@@ -90,11 +75,9 @@ class InferenceHandler(BaseHandler):
         super().on_connection_close()
 
     async def _guarded(self, serve: Callable[..., Any], *args: Any) -> None:
-        """Run `serve`, turning engine and inference errors into JSON error answers."""
+        """Run `serve`, turning engine errors into JSON error answers (StoreErrors go to BaseHandler)."""
         try:
             await serve(*args)
-        except InferenceError as exc:
-            self.send_json_error(exc.status, exc.message, exc.code, exc.headers, exc.extra)
         except EngineError as exc:
             self.send_json_error(exc.status, exc.message)
         except ClientGone:
@@ -124,14 +107,14 @@ class InferenceHandler(BaseHandler):
         for fault in faults:
             kind = fault.kind
             if kind == "loading":
-                raise InferenceError(
+                raise StoreError(
                     503,
                     f"Model {repo_id} is currently loading",
                     extra={"estimated_time": fault.estimated_time},
                 )
             if kind == "rate_limit":
                 n = fault.retry_after
-                raise InferenceError(
+                raise StoreError(
                     429,
                     "You have exceeded your rate limit for inference requests. Please retry later.",
                     headers={
@@ -141,14 +124,14 @@ class InferenceHandler(BaseHandler):
                     },
                 )
             if kind == "credits":
-                raise InferenceError(402, CREDITS_MESSAGE)
+                raise StoreError(402, CREDITS_MESSAGE)
             if kind == "gated":
-                raise InferenceError(403, _gated_message(repo_id), "GatedRepo")
+                raise StoreError(403, _gated_message(repo_id), "GatedRepo")
             if kind == "server_error":
-                raise InferenceError(500, "Internal Server Error (sandbox fault)")
+                raise StoreError(500, "Internal Server Error (sandbox fault)")
             if kind == "midstream":
                 if not stream:
-                    raise InferenceError(
+                    raise StoreError(
                         500,
                         f"Generation failed: the model crashed after {fault.after_tokens} tokens (sandbox fault)",
                     )
@@ -373,7 +356,7 @@ class ModelHandler(InferenceHandler):
         self, inputs: Any, params: dict[str, Any], stream: bool, fault: InferenceFault | None
     ) -> None:
         if not isinstance(inputs, str):
-            raise InferenceError(422, "'inputs' must be a string.", extra={"error_type": "validation"})
+            raise StoreError(422, "'inputs' must be a string.", extra={"error_type": "validation"})
         _validate_limit(params.get("max_new_tokens"), "max_new_tokens")
         gen = await self.run_engine(generate_text, inputs, params)
         details = {"finish_reason": gen.finish_reason, "generated_tokens": len(gen.tokens), "seed": gen.seed}
@@ -401,7 +384,7 @@ def _validate_limit(value: Any, name: str) -> None:
     except (TypeError, ValueError):
         number = -1
     if number < 1 or number > 4096:
-        raise InferenceError(
+        raise StoreError(
             422,
             f"Input validation error: `{name}` must be between 1 and 4096 (got {value!r})",
             extra={"error_type": "validation"},
