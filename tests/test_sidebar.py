@@ -79,6 +79,29 @@ def test_clicking_a_repo_opens_it_in_a_repo_browser(hub_session, api, repo_name)
     assert sidebar.detail_widget is None
 
 
+def test_the_playground_opens_on_the_selected_model(hub_session, api, repo_name, sandbox, monkeypatch):
+    monkeypatch.setenv("HUB_WIDGETS_INFERENCE_ENDPOINT", sandbox.endpoint + "/inference/models/{model}")
+    repo_id = api.create_repo(f"alice/{repo_name}").repo_id
+    api.upload_file(
+        path_or_fileobj=b"---\nlicense: mit\npipeline_tag: text-classification\n---\n# m\n",
+        path_in_repo="README.md",
+        repo_id=repo_id,
+    )
+    sidebar = HubSidebar(session=hub_session)
+    sidebar.task.wait(TIMEOUT)
+    sidebar.repo_list.value = ("model", repo_id)
+
+    sidebar.playground_button.click()
+
+    playground = sidebar.detail_widget
+    assert playground.lanes[0].model.value == repo_id
+    playground.info_task.wait(TIMEOUT)
+    assert playground.task.value == "text-classification"
+    playground.run_button.click()
+    assert playground.wait(TIMEOUT)
+    assert "hubw-bar" in playground.lanes[0].output.value
+
+
 def test_quick_push_pushes_the_current_notebook(hub_session, api, repo_name, tmp_path):
     folder = write_tree(tmp_path / "work", {"My Analysis.ipynb": '{"cells": []}', "data.csv": "a,b\n1,2\n"})
     sidebar = HubSidebar(session=hub_session)
