@@ -24,6 +24,8 @@ import { Panel, Widget } from '@lumino/widgets';
 import { displayCode, HostedKind, IHostedArgs, KERNEL_SESSION_PATH, PROBE_EXPRESSION } from './kernelcode';
 
 const WIDGET_VIEW_MIMETYPE = 'application/vnd.jupyter.widget-view+json';
+/** How long to wait for the widget manager's restore from the kernel before displaying anyway. */
+const RESTORE_TIMEOUT_MS = 10_000;
 
 /** What the host can tell a panel about its kernel. */
 export type HostState = 'idle' | 'starting' | 'ready' | 'dead' | 'missing' | 'error';
@@ -117,6 +119,7 @@ export class KernelHost implements IDisposable {
         throw new Error('no kernel');
       }
       this._bindWidgetManager();
+      await this._widgetsRestored();
       await this._probe();
     } catch (err) {
       this._fail(err);
@@ -170,10 +173,13 @@ export class KernelHost implements IDisposable {
           getDownloadUrl: async (url: string) => url
         }
       };
+      // registerWidgetManager hands its manager to the renderers it is given: this one keeps it.
+      const receiver = { set manager(manager: any) { managerDelegate.resolve(manager); } };
+      const managerDelegate = this._manager;
       this._managerBinding = registerWidgetManager(
         context as any,
         this.rendermime,
-        ([] as WidgetRenderer[])[Symbol.iterator]()
+        ([receiver] as unknown as WidgetRenderer[])[Symbol.iterator]()
       );
     } catch (err) {
       console.warn('hub-widgets: falling back to an own widget manager', err);
@@ -190,7 +196,31 @@ export class KernelHost implements IDisposable {
         -10
       );
       this._managerBinding = manager;
+      this._manager.resolve(manager);
     }
+  }
+
+  /**
+   * Wait until the widget manager has loaded the widgets the kernel already has (a reconnect after
+   * a page reload). Widgets displayed while that restore runs can get two frontend models, and the
+   * one their view uses never reaches the kernel: its buttons do nothing.
+   */
+  private async _widgetsRestored(): Promise<void> {
+    const manager = await Promise.race([
+      this._manager.promise,
+      new Promise<null>(resolve => setTimeout(() => resolve(null), RESTORE_TIMEOUT_MS))
+    ]);
+    if (!manager || manager.restoredStatus) {
+      return;
+    }
+    await new Promise<void>(resolve => {
+      const done = () => {
+        manager.restored.disconnect(done);
+        resolve();
+      };
+      manager.restored.connect(done);
+      setTimeout(done, RESTORE_TIMEOUT_MS);
+    });
   }
 
   private _onStatus(_: ISessionContext, status: string): void {
@@ -254,6 +284,7 @@ export class KernelHost implements IDisposable {
   private _restarting = false;
   private _managerBound = false;
   private _managerBinding: IDisposable | null = null;
+  private _manager = new PromiseDelegate<any>();
   private _isDisposed = false;
   private _stateChanged = new Signal<this, HostState>(this);
   private _booted = new Signal<this, void>(this);
