@@ -180,12 +180,17 @@ class InferencePlayground(W.VBox):
                 self.status,
             ]
         )
+        # The answers sit above the inputs for chat, below them for other tasks. Only they move
+        # (between these two slots): the inputs and the Run button keep their views.
+        self.views_above = W.VBox()
+        self.views_below = W.VBox([self.views_box])
         super().__init__(
             [
                 W.HBox([self.task, self.compare, self.raw_toggle, self.timeout]),
                 self.configs_box,
+                self.views_above,
                 self.inputs_box,
-                self.views_box,
+                self.views_below,
                 W.HBox([self.copy_button, self.save_name, self.save_button]),
                 self.snippet_view,
             ],
@@ -242,8 +247,10 @@ class InferencePlayground(W.VBox):
         self.run_button.description = _("Send") if chat else _("Run")
         self.new_chat_button.layout.display = "" if chat else "none"
         # Chat reads top-down like a conversation (answers above the message box); tasks input-first.
-        middle = [self.views_box, self.inputs_box] if chat else [self.inputs_box, self.views_box]
-        self.children = (self.children[0], self.configs_box, *middle, *self.children[4:])
+        slot, other = (self.views_above, self.views_below) if chat else (self.views_below, self.views_above)
+        if not slot.children:
+            other.children = ()
+            slot.children = (self.views_box,)
         for lane in self.lanes:
             lane.clear_output()
             if chat:
