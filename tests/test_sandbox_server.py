@@ -365,7 +365,8 @@ def test_commit_of_missing_lfs_object_is_a_clear_error(sandbox, repo_name):
         content=body,
         headers={"Authorization": f"Bearer {ALICE}", "Content-Type": "application/x-ndjson"},
     )
-    assert response.status_code == 422 and "never uploaded" in response.json()["error"]
+    # The Hub's answer: 400 "Your push was rejected because an LFS pointer pointed to a file that does not exist".
+    assert response.status_code == 400 and "never uploaded" in response.json()["error"]
     assert api.model_info(repo_id).sha == head
 
 

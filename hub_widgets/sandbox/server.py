@@ -10,6 +10,8 @@ import asyncio
 import base64
 import collections
 import concurrent.futures
+import hashlib
+import hmac
 import inspect
 import json
 import logging
@@ -61,6 +63,7 @@ class UploadTicket:
     oid: str
     size: int
     expires: float
+    repo_created: float = 0.0  # tells the repo apart from a later one that reuses its rowid
 
 
 @dataclass
@@ -74,6 +77,7 @@ class ServerState:
     tickets: dict[str, UploadTicket] = field(default_factory=dict)
     oauth: Any = None
     inference: Any = None  # inference.InferenceControl: error models of the /inference routes
+    url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs LFS download URLs
 
     def repo(self, repo_type: str, repo_id: str) -> Repo | None:
         """A repo by type and 'namespace/name' (for the inference routes)."""
@@ -951,6 +955,7 @@ class PreuploadHandler(BaseHandler):
 class CommitHandler(BaseHandler):
     def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.contributable(kind, namespace, name, revision)
+        _check_pr_push(self, repo, revision)
         create_pr = _truthy(self.arg("create_pr"))
         header: dict[str, Any] | None = None
         ops: list[Operation] = []
@@ -983,10 +988,14 @@ class CommitHandler(BaseHandler):
                 if value.get("algo", "sha256") != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", oid):
                     raise StoreError(400, f"Invalid LFS oid for {path}.")
                 size = int(value.get("size") or 0)
-                if not self.store.has_lfs(oid):
+                if not lfs_usable(self, repo, oid, size or None):
+                    # The Hub's answer (400). An object of another repo the committer cannot read answers the
+                    # same as a missing one: the refusal must not tell that it exists.
                     raise StoreError(
-                        422,
-                        f"LFS object for {path} (sha256 {oid[:12]}…) was never uploaded; upload it first.",
+                        400,
+                        "Your push was rejected because an LFS pointer pointed to a file that does not exist "
+                        f"in this repo: the object for {path} (sha256 {oid}) was never uploaded for this repo; "
+                        f"upload it first. Offending file: {path}",
                     )
                 if not size:
                     size = self.store.query("SELECT size FROM lfs_objects WHERE sha256=?", (oid,))[0]["size"]
@@ -1184,6 +1193,50 @@ class ResolveHandler(BaseHandler):
 
 
 # -- LFS ---------------------------------------------------------------------------------------------
+# An object is stored once but served and reused only through a repo that may use it (store.lfs_in_repo):
+# downloads go through `resolve` (repo access rules) or through a download URL the batch endpoint signs
+# for one repo and object; a commit references an object uploaded for its repo or one a repo the
+# committer can read already references.
+
+LFS_URL_TTL = 3600
+
+
+def _can_read_files(handler: BaseHandler, repo: Repo) -> bool:
+    """Whether the caller may download the files of `repo` (read access; owners only for a gated repo)."""
+    if not handler.accounts.can_read(handler.ident, repo):
+        return False
+    return not repo.gated or repo.namespace in handler.accounts.namespaces(handler.ident)
+
+
+def lfs_usable(handler: BaseHandler, repo: Repo, oid: str, size: int | None = None) -> bool:
+    """Whether the caller may reference LFS object `oid` (of `size`, when given) in a commit to `repo`.
+
+    Args:
+        handler: The request (its identity decides which other repos count).
+        repo: The repo the commit or upload is for.
+        oid: The object's sha256.
+        size: Its size, when the client gave one (a different stored size does not match).
+    """
+    store = handler.store
+    if not store.has_lfs(oid, size):
+        return False
+    if store.lfs_in_repo(repo, oid):
+        return True
+    # Dedupe across repos the caller can read is legitimate: they could download the object anyway.
+    return any(_can_read_files(handler, other) for other in store.repos_referencing_lfs(oid))
+
+
+def _object_signature(state: ServerState, repo_rowid: int, oid: str, expires: int) -> str:
+    message = f"{repo_rowid}:{oid}:{expires}".encode()
+    return hmac.new(state.url_secret, message, hashlib.sha256).hexdigest()
+
+
+def _is_writer(handler: BaseHandler, repo: Repo) -> bool:
+    try:
+        handler.accounts.check_write(handler.ident, repo, repo.id)
+    except StoreError:
+        return False
+    return True
 
 
 class LfsBatchHandler(BaseHandler):
@@ -1196,11 +1249,15 @@ class LfsBatchHandler(BaseHandler):
             raise StoreError(400, "Expected {'operation', 'objects': [{oid, size}]}.")
         # Objects are content-addressed and inert until committed: any write token that can read the repo may
         # upload (pull requests from non-members need it); the commit checks the rights to the branch.
+        if operation not in ("upload", "download"):
+            raise StoreError(400, f"Unknown LFS batch operation {operation!r}: use 'upload' or 'download'.")
         repo = (
             self.contributable(kind, namespace, name, "refs/pr/")
             if operation == "upload"
             else self.readable(kind, namespace, name)
         )
+        if operation == "download":
+            self.check_gate(repo)
         base = self.base_url()
         result = []
         for obj in objects:
@@ -1212,13 +1269,28 @@ class LfsBatchHandler(BaseHandler):
                 continue
             item: dict[str, Any] = {"oid": oid, "size": size, "authenticated": True}
             if operation == "download":
-                if self.store.has_lfs(oid, size):
-                    item["actions"] = {"download": {"href": f"{base}/lfs-objects/{oid}"}}
+                # Only objects this repo's commits reference: anything else is "does not exist", stored or not.
+                if self.store.lfs_in_repo(repo, oid, committed=True) and self.store.has_lfs(oid, size):
+                    expires = int(time.time()) + LFS_URL_TTL
+                    query = urlencode(
+                        {
+                            "repo": repo.rowid,
+                            "expires": expires,
+                            "sig": _object_signature(self.state, repo.rowid, oid, expires),
+                        }
+                    )
+                    item["actions"] = {
+                        "download": {"href": f"{base}/lfs-objects/{oid}?{query}", "expires_in": LFS_URL_TTL}
+                    }
                 else:
                     item["error"] = {"code": 404, "message": "Object does not exist."}
-            elif not self.store.has_lfs(oid, size):
+            elif not lfs_usable(self, repo, oid, size):
+                # Also when the object is stored for repos the caller cannot read: uploading the content
+                # proves the caller has it, and the answer does not tell that it exists.
                 ticket = secrets.token_urlsafe(24)
-                self.state.tickets[ticket] = UploadTicket(repo.rowid, oid, size, time.time() + 3600)
+                self.state.tickets[ticket] = UploadTicket(
+                    repo.rowid, oid, size, time.time() + 3600, repo_created=repo.created_at
+                )
                 # No "verify" action: the upload itself checks sha256 + size, and the commit checks the object
                 # is stored, so a verify round trip per file would only add latency (the endpoint still exists).
                 item["actions"] = {"upload": {"href": f"{base}/lfs-upload/{ticket}", "expires_in": 3600}}
@@ -1232,10 +1304,10 @@ class LfsBatchHandler(BaseHandler):
 class LfsVerifyHandler(BaseHandler):
     def do_post(self, prefix: str | None, namespace: str, name: str) -> None:
         kind = (prefix or "models").rstrip("/")
-        self.contributable(kind, namespace, name, "refs/pr/")
+        repo = self.contributable(kind, namespace, name, "refs/pr/")
         body = self.json_body()
         oid, size = str(body.get("oid", "")), body.get("size")
-        if not self.store.has_lfs(oid, size if isinstance(size, int) else None):
+        if not lfs_usable(self, repo, oid, size if isinstance(size, int) else None):
             raise StoreError(404, f"LFS object {oid[:12]}… was not uploaded (or has another size).")
         self.send_json({"message": "Verified"})
 
@@ -1294,14 +1366,36 @@ class LfsUploadHandler(BaseHandler):
         writer, self.writer = self.writer, None
         writer.finish()
         self.state.tickets.pop(ticket_id, None)
+        repo = self.store.get_repo_by_rowid(self.ticket.repo_rowid)
+        if repo is not None and repo.created_at == self.ticket.repo_created:
+            self.store.note_lfs_upload(repo, self.ticket.oid)
         self.send_json({})
 
     do_post = do_put
 
 
 class LfsObjectHandler(BaseHandler):
+    """Target of the batch endpoint's download actions: a URL signed for one repo and one object, which
+    expires. Nothing is served by sha256 alone."""
+
+    def uses_token(self) -> bool:
+        return False  # the signature is the credential (LFS clients follow the href as given)
+
     async def do_get(self, oid: str) -> None:
-        if not self.store.has_lfs(oid):
+        repo_arg, expires_arg, sig = self.arg("repo") or "", self.arg("expires") or "", self.arg("sig") or ""
+        if not (
+            repo_arg.isdigit()
+            and expires_arg.isdigit()
+            and int(expires_arg) >= time.time()
+            and hmac.compare_digest(sig, _object_signature(self.state, int(repo_arg), oid, int(expires_arg)))
+        ):
+            raise StoreError(
+                403,
+                "This LFS download URL is invalid or expired: ask the repo's LFS batch endpoint for a new one, "
+                "or download the file through /resolve.",
+            )
+        repo = self.store.get_repo_by_rowid(int(repo_arg))
+        if repo is None or not self.store.lfs_in_repo(repo, oid, committed=True):
             raise StoreError(404, "Object does not exist.")
         with open(self.store.lfs_path(oid), "rb") as handle:
             while chunk := handle.read(CHUNK):
@@ -1311,6 +1405,22 @@ class LfsObjectHandler(BaseHandler):
 
 
 # -- discussions and pull requests -------------------------------------------------------------------
+
+
+def _check_pr_push(handler: BaseHandler, repo: Repo, revision: str) -> None:
+    """A commit onto an existing pull request's ref: its author or a repo writer only, as on the Hub."""
+    match = re.fullmatch(r"refs/pr/(\d+)", revision)
+    if not match:
+        return
+    num = int(match.group(1))
+    row = handler.store.discussion(repo, num)
+    if row is None or row["author"] == handler.ident.user or _is_writer(handler, repo):
+        return  # an unknown ref gets the commit's own 404
+    raise StoreError(
+        403,
+        f"Only the author of pull request #{num} or a user with write access to {repo.id} "
+        f"can push to refs/pr/{num}.",
+    )
 
 
 def discussion_json(handler: BaseHandler, repo: Repo, row: Any) -> dict[str, Any]:
@@ -1411,14 +1521,22 @@ class DiscussionActionHandler(BaseHandler):
             events = json.loads(self.store.discussion(repo, number)["events"])
             self.send_json({"newMessage": events[-1]})
             return
+        if action in ("title", "status") and row["author"] != user and not _is_writer(self, repo):
+            raise StoreError(
+                403,
+                f"Only the author of discussion #{number} or a user with write access to {repo.id} "
+                f"can change its {action}.",
+            )
         if action == "title":
+            title = body.get("title")
+            if not isinstance(title, str) or not title.strip():
+                raise StoreError(400, "Expected {'title': str}: a discussion needs a title.")
+            title = title.strip()
             self.store.execute(
                 "UPDATE discussions SET title=? WHERE repo=? AND num=?",
-                (body.get("title"), repo.rowid, number),
+                (title, repo.rowid, number),
             )
-            self.store.add_event(
-                repo, number, "title-change", user, {"from": row["title"], "to": body.get("title")}
-            )
+            self.store.add_event(repo, number, "title-change", user, {"from": row["title"], "to": title})
             events = json.loads(self.store.discussion(repo, number)["events"])
             self.send_json({"newTitle": events[-1]})
             return

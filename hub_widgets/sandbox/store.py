@@ -197,6 +197,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        self._init_lfs_refs()
 
     def close(self) -> None:
         with self.lock:
@@ -260,6 +261,74 @@ class Store:
     def lfs_writer(self, sha256: str, size: int) -> LfsWriter:
         return LfsWriter(self, sha256, size)
 
+    # -- which repo may use which LFS object ---------------------------------------------------------
+    # LFS objects are stored once (by sha256) but belong to repos, as on the Hub: a repo may use an object
+    # that was uploaded for it or that one of its commits references; `committed` tells the two apart.
+
+    def _init_lfs_refs(self) -> None:
+        with self.lock:
+            exists = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='lfs_repo_objects'"
+            ).fetchone()
+            self.db.executescript(
+                "CREATE TABLE IF NOT EXISTS lfs_repo_objects (repo INTEGER, sha256 TEXT, committed INTEGER, "
+                "PRIMARY KEY (repo, sha256)) WITHOUT ROWID;"
+                "CREATE INDEX IF NOT EXISTS lfs_repo_objects_by_sha ON lfs_repo_objects(sha256);"
+            )
+            if not exists:
+                self._backfill_lfs_refs()
+
+    def _backfill_lfs_refs(self) -> None:
+        """Record the LFS objects referenced by every commit of a data folder written before the table existed."""
+        for repo_row in self.db.execute("SELECT DISTINCT repo FROM commits").fetchall():
+            rowid = repo_row["repo"]
+            seen: set[str] = set()
+            stack = [r["tree"] for r in self.db.execute("SELECT tree FROM commits WHERE repo=?", (rowid,))]
+            found: set[str] = set()
+            while stack:  # iterative: a deep tree must not hit the recursion limit
+                tree = stack.pop()
+                if tree in seen:
+                    continue
+                seen.add(tree)
+                for entry in self.db.execute(
+                    "SELECT is_dir, oid, lfs FROM tree_entries WHERE tree=?", (tree,)
+                ).fetchall():
+                    if entry["is_dir"]:
+                        stack.append(entry["oid"])
+                    elif entry["lfs"]:
+                        found.add(entry["lfs"])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO lfs_repo_objects VALUES (?,?,1)", ((rowid, sha) for sha in found)
+            )
+
+    def note_lfs_upload(self, repo: Repo, sha256: str) -> None:
+        """Record that `sha256` was uploaded for `repo` (through one of its upload URLs)."""
+        self.execute("INSERT OR IGNORE INTO lfs_repo_objects VALUES (?,?,0)", (repo.rowid, sha256))
+
+    def _note_lfs_commit(self, repo_rowid: int, shas: Iterable[str]) -> None:
+        """Inside the caller's transaction: `repo` now references these objects in a commit."""
+        self.db.executemany(
+            "INSERT INTO lfs_repo_objects VALUES (?,?,1) ON CONFLICT(repo, sha256) DO UPDATE SET committed=1",
+            ((repo_rowid, sha) for sha in set(shas)),
+        )
+
+    def lfs_in_repo(self, repo: Repo, sha256: str, committed: bool = False) -> bool:
+        """Whether `repo` may use `sha256`: uploaded for it or referenced by one of its commits
+        (only the latter when `committed`), and stored."""
+        rows = self.query(
+            "SELECT committed FROM lfs_repo_objects WHERE repo=? AND sha256=?", (repo.rowid, sha256)
+        )
+        return bool(rows) and (rows[0]["committed"] or not committed) and self.has_lfs(sha256)
+
+    def repos_referencing_lfs(self, sha256: str) -> list[Repo]:
+        """The repos with a commit that references LFS object `sha256`."""
+        rows = self.query(
+            "SELECT repos.* FROM lfs_repo_objects JOIN repos ON repos.rowid = lfs_repo_objects.repo "
+            "WHERE lfs_repo_objects.sha256=? AND lfs_repo_objects.committed=1",
+            (sha256,),
+        )
+        return [self._repo_from_row(r) for r in rows]
+
     # -- accounts ----------------------------------------------------------------------------------
 
     def add_user(self, name: str, fullname: str | None = None, is_org: bool = False) -> None:
@@ -297,6 +366,10 @@ class Store:
         )
         return self._repo_from_row(rows[0]) if rows else None
 
+    def get_repo_by_rowid(self, rowid: int) -> Repo | None:
+        rows = self.query("SELECT * FROM repos WHERE rowid=?", (rowid,))
+        return self._repo_from_row(rows[0]) if rows else None
+
     def create_repo(self, repo_type: str, namespace: str, name: str, private: bool, author: str) -> Repo:
         if repo_type not in REPO_TYPES:
             raise StoreError(400, f"Invalid repo type {repo_type!r}: use model, dataset or space.")
@@ -330,7 +403,7 @@ class Store:
     def delete_repo(self, repo: Repo) -> None:
         with self.lock:
             self.db.execute("BEGIN")
-            for table in ("commits", "refs", "discussions"):
+            for table in ("commits", "refs", "discussions", "lfs_repo_objects"):
                 self.db.execute(f"DELETE FROM {table} WHERE repo=?", (repo.rowid,))
             self.db.execute("DELETE FROM repos WHERE rowid=?", (repo.rowid,))
             self.db.execute("COMMIT")
@@ -637,6 +710,11 @@ class Store:
             self.db.execute("BEGIN")
             try:
                 commit = self._write_commit(repo.rowid, head, files, summary, description, author, ts, card)
+                # Only what the new commit really contains (a later op of the same commit may remove it).
+                self._note_lfs_commit(
+                    repo.rowid,
+                    (op.lfs for op in ops if op.lfs and getattr(files.get(op.path), "lfs", None) == op.lfs),
+                )
                 self.db.execute(
                     "UPDATE refs SET target=? WHERE repo=? AND kind=? AND name=?",
                     (commit, repo.rowid, kind, branch),
