@@ -92,6 +92,11 @@ def test_lfs_object_is_not_served_by_sha256_alone(alice_secret, endpoint):
     # A made-up signature or expiry does not help either.
     forged = httpx2.get(url, params={"repo": "1", "expires": str(int(time.time()) + 60), "sig": "0" * 64})
     assert forged.status_code == 403 and content not in forged.content
+    for odd in (
+        {"repo": "1", "expires": "9" * 12, "sig": "é" * 64},
+        {"repo": "²", "expires": "²", "sig": ""},
+    ):
+        assert httpx2.get(url, params=odd).status_code == 403
 
 
 def test_commit_pointing_to_another_users_private_object_is_refused(alice_secret, endpoint, repo_name):

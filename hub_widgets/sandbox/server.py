@@ -1384,10 +1384,12 @@ class LfsObjectHandler(BaseHandler):
     async def do_get(self, oid: str) -> None:
         repo_arg, expires_arg, sig = self.arg("repo") or "", self.arg("expires") or "", self.arg("sig") or ""
         if not (
-            repo_arg.isdigit()
-            and expires_arg.isdigit()
+            re.fullmatch(r"[0-9]{1,18}", repo_arg)
+            and re.fullmatch(r"[0-9]{1,18}", expires_arg)
             and int(expires_arg) >= time.time()
-            and hmac.compare_digest(sig, _object_signature(self.state, int(repo_arg), oid, int(expires_arg)))
+            and hmac.compare_digest(
+                sig.encode(), _object_signature(self.state, int(repo_arg), oid, int(expires_arg)).encode()
+            )
         ):
             raise StoreError(
                 403,
