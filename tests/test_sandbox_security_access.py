@@ -293,6 +293,14 @@ def test_pull_request_ref_takes_commits_from_its_author_or_a_writer(api, endpoin
             repo_id, [CommitOperationAdd("idea.txt", b"bob\n")], commit_message="x", revision=ref
         )
     assert info.value.response.status_code == 403 and f"refs/pr/{pr.pr_num}" in info.value.server_message
+    # The commit endpoint itself refuses too (a client that skips the preupload step).
+    line = {"key": "file", "value": {"path": "idea.txt", "content": "Ym9iCg==", "encoding": "base64"}}
+    raw = httpx2.post(
+        f"{endpoint}/api/models/{repo_id}/commit/refs%2Fpr%2F{pr.pr_num}",
+        content=json.dumps({"key": "header", "value": {"summary": "x"}}) + "\n" + json.dumps(line),
+        headers=headers(BOB, "application/x-ndjson"),
+    )
+    assert raw.status_code == 403
     assert api.list_repo_refs(repo_id, include_pull_requests=True).pull_requests[0].target_commit == head
 
     carol.create_commit(repo_id, [CommitOperationAdd("idea.txt", b"v2\n")], commit_message="v2", revision=ref)

@@ -928,6 +928,7 @@ def _writable_ref(store: Store, repo: Repo, revision: str) -> tuple[str, str, st
 class PreuploadHandler(BaseHandler):
     def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.contributable(kind, namespace, name, revision)
+        _check_pr_push(self, repo, revision)  # refused before the client uploads anything
         body = self.json_body()
         files = body.get("files")
         if not isinstance(files, list):
