@@ -13,6 +13,7 @@ from hub_widgets.browser.panel import RepoBrowser
 from hub_widgets.errors import CancelledError
 from hub_widgets.sandbox.inference.images import solid_png
 from hub_widgets.session import HubSession
+from hub_widgets.ui import shown_html
 from tests.conftest import BOB, wait_for
 
 TIMEOUT = 30
@@ -202,8 +203,8 @@ def test_clicking_a_result_opens_the_repo(api, browser_factory, repo_name):
     browser.info_task.wait(TIMEOUT)
     assert repo_id in browser.header.value and "mit" in browser.header.value
     assert "fill-mask" in browser.card_metadata.value
-    markdown = browser.card_markdown.outputs[0]["data"]["text/markdown"]
-    assert markdown.startswith("# Model") and "pipeline_tag" not in markdown
+    shown = shown_html(browser.card_markdown)
+    assert shown.lstrip().startswith("<h1>Model") and "pipeline_tag" not in shown
     browser.back_button.click()
     assert browser.search_view.layout.display == "" and browser.results.value is None
 
@@ -303,7 +304,7 @@ def test_previews_text_json_csv_markdown_image(api, browser_factory, repo_name):
     files.open_folder("docs").wait(TIMEOUT)
     files.tree.value = "f:docs/guide.md"
     files.preview_task.wait(TIMEOUT)
-    assert files.preview_markdown.outputs[0]["data"]["text/markdown"] == "# Guide\n"
+    assert shown_html(files.preview_markdown).strip() == "<h1>Guide</h1>"
 
     files.open_folder("img").wait(TIMEOUT)
     files.tree.value = "f:img/cat.png"

@@ -10,6 +10,7 @@ import pytest
 from hub_widgets.card import ModelCardEditor
 from hub_widgets.card.document import parse_card
 from hub_widgets.session import HubSession
+from hub_widgets.ui import markdown_html, shown_html
 from tests.conftest import write_tree
 
 CARD = """---
@@ -144,11 +145,11 @@ def test_wrong_type_in_the_file_is_reported_and_kept_until_edited(tmp_path, offl
 def test_body_preview_and_insert_section(tmp_path, offline_session):
     write_tree(tmp_path, {"README.md": CARD})
     editor = _editor(tmp_path, offline_session)
-    assert editor.preview.outputs[0]["data"]["text/markdown"] == parse_card(CARD).body
+    assert shown_html(editor.preview) == markdown_html(parse_card(CARD).body)
     editor.section_select.value = "Intended uses & limitations"
     editor.insert_button.click()
     assert editor.body.value.endswith("## Intended uses & limitations\n\n[More Information Needed]\n")
-    assert "Intended uses" in editor.preview.outputs[0]["data"]["text/markdown"]
+    assert "<h2>Intended uses &amp; limitations</h2>" in shown_html(editor.preview)
     assert editor.insert_section("Intended uses & limitations") is False  # already there
     _save(editor)
     saved = (tmp_path / "README.md").read_text()
@@ -247,12 +248,12 @@ def test_preview_follows_the_text_after_a_pause(tmp_path, offline_session):
     editor.body.value = "# Second"
 
     def shown() -> str:
-        return editor.preview.outputs[0]["data"]["text/markdown"]
+        return shown_html(editor.preview).strip()
 
     deadline = time.monotonic() + 10
-    while shown() != "# Second" and time.monotonic() < deadline:
+    while shown() != "<h1>Second</h1>" and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert shown() == "# Second"
+    assert shown() == "<h1>Second</h1>"
 
 
 def test_crlf_card_stays_crlf_when_the_browser_sends_lf(tmp_path, offline_session):

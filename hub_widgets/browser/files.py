@@ -27,7 +27,19 @@ from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.diff import is_folder, looks_like_text
 from hub_widgets.browser.repo import split_card
 from hub_widgets.session import HubSession, HubTask, current_task
-from hub_widgets.ui import ProgressView, StatusLine, format_bytes, html_table, set_markdown
+from hub_widgets.ui import (
+    ProgressView,
+    StatusLine,
+    escaped_pre,
+    format_bytes,
+    html_table,
+    notebook_html,
+    repo_file_base,
+    shorten,
+    show_html,
+    show_markdown,
+    truncated_note,
+)
 
 PAGE_SIZE = 500  # entries of one folder shown before "more…"
 PREVIEW_MAX_BYTES = 1_000_000  # text, JSON, CSV, markdown
@@ -35,6 +47,8 @@ IMAGE_PREVIEW_MAX_BYTES = 5_000_000
 TEXT_PREVIEW_CHARS = 20_000
 HEAD_BYTES = 64_000  # read from bigger text files
 CSV_PREVIEW_ROWS = 20
+MAX_CELL_CHARS = 2_000  # of one CSV cell
+MAX_NOTEBOOK_HTML = 1_000_000  # a notebook's images are part of what is sent
 
 IMAGE_FORMATS = {
     ".png": "png",
@@ -45,8 +59,8 @@ IMAGE_FORMATS = {
     ".bmp": "bmp",
 }
 _TEXT_SUFFIXES = {
-    ".txt", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".js", ".ts", ".html", ".css",
-    ".xml", ".rst", ".log", ".gitattributes", ".gitignore", ".jsonl", ".ipynb", ".c", ".cpp", ".h",
+    ".txt", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".js", ".ts", ".css",
+    ".xml", ".rst", ".log", ".gitattributes", ".gitignore", ".jsonl", ".c", ".cpp", ".h",
     ".rs", ".go", ".java", ".jinja", ".tex", ".srt", ".vtt",
 }  # fmt: skip
 
@@ -96,11 +110,16 @@ def entry_label(entry: TreeEntry, expanded: bool = False, loading: bool = False)
 
 
 def preview_kind(path: str) -> str:
-    """How a file is previewed: "markdown", "json", "csv", "image", "text" or "" (not previewed)."""
+    """How a file is previewed: "markdown", "html", "notebook", "json", "csv", "image", "text" or ""
+    (not previewed)."""
     name = PurePosixPath(path).name.lower()
     suffix = PurePosixPath(name).suffix or (name if name.startswith(".") else "")
     if suffix in (".md", ".markdown"):
         return "markdown"
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix == ".ipynb":
+        return "notebook"
     if suffix == ".json":
         return "json"
     if suffix in (".csv", ".tsv"):
@@ -137,13 +156,6 @@ def parse_patterns(text: str) -> list[str] | None:
     """ "*.json, model/*" -> ["*.json", "model/*"]; empty -> None (everything)."""
     patterns = [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
     return patterns or None
-
-
-def _pre(text: str) -> str:
-    return (
-        "<pre style='max-height:400px;overflow:auto;white-space:pre-wrap;font-size:90%'>"
-        f"{html.escape(text)}</pre>"
-    )
 
 
 class _BytesProgress:
@@ -251,6 +263,9 @@ class FilesView(W.VBox):
         self._loading: set[str] = set()
         self._entries: dict[str, TreeEntry] = {}
         self._selected_file: TreeEntry | None = None
+        # The bytes the last preview read (the whole file, or its head for a big one): previews show
+        # at most TEXT_PREVIEW_CHARS of them.
+        self.preview_data: bytes | None = None
         self._resetting = False
         self._cancel_requested = False
         self.refs_task: HubTask | None = None
@@ -485,13 +500,16 @@ class FilesView(W.VBox):
         self.preview_html.value = ""
         self.preview_markdown.outputs = ()
         self.preview_image.layout.display = "none"
+        self.preview_data = None
 
     def preview(self, entry: TreeEntry) -> HubTask | None:
         """Preview file `entry` if it is small and of a previewable kind."""
         self._selected_file = entry
         self.download_file_button.disabled = False
         self._clear_preview()
-        self.preview_title.value = f"<b>{html.escape(entry.path)}</b> · {format_bytes(entry.size)}"
+        self.preview_title.value = (
+            f"<b>{html.escape(shorten(entry.path, 300))}</b> · {format_bytes(entry.size)}"
+        )
         kind = preview_kind(entry.path)
         if not kind:
             self.preview_html.value = html.escape(
@@ -544,11 +562,12 @@ class FilesView(W.VBox):
     def _show_preview(self, entry: TreeEntry, kind: str, data: bytes, partial: bool = False) -> None:
         if self._selected_file != entry:
             return
+        self.preview_data = data
         if partial:
             self.preview_title.value += " · " + html.escape(
                 _("showing the first {size}").format(size=format_bytes(len(data)))
             )
-            if kind == "json":
+            if kind in ("json", "notebook"):
                 kind = "text"  # the head of a JSON document does not parse
         if kind == "image":
             self.preview_html.value = ""
@@ -560,19 +579,44 @@ class FilesView(W.VBox):
             self.preview_html.value = html.escape(_("This file is binary: no preview."))
             return
         text = data.decode("utf-8")
+        hint = _("The bytes read are in this view's preview_data attribute; Download file gets the file.")
+        base = repo_file_base(self.session.endpoint, self.repo_id or "", self.repo_type, self.revision)
+        folder = entry.path.rsplit("/", 1)[0] + "/" if "/" in entry.path else ""
         if kind == "markdown":
             self.preview_html.value = ""
             _meta, body = split_card(text)
-            set_markdown(self.preview_markdown, body[:TEXT_PREVIEW_CHARS])
+            # The limit is on the HTML, about 2.5 times the markdown: TEXT_PREVIEW_CHARS of markdown.
+            show_markdown(
+                self.preview_markdown,
+                body,
+                base_url=base + folder,
+                limit=TEXT_PREVIEW_CHARS * 5 // 2,
+                hint=hint,
+            )
+        elif kind == "html":
+            self.preview_html.value = ""
+            show_html(
+                self.preview_markdown, text, base_url=base + folder, limit=TEXT_PREVIEW_CHARS, hint=hint
+            )
+        elif kind == "notebook":
+            try:
+                notebook = json.loads(text)
+            except ValueError:
+                self.preview_html.value = _truncated_pre(text, hint)
+                return
+            self.preview_html.value = ""
+            show_html(self.preview_markdown, notebook_html(notebook, base + folder), limit=MAX_NOTEBOOK_HTML)
         elif kind == "json":
-            self.preview_html.value = _pre(_truncate(pretty_json(text)))
+            self.preview_html.value = _truncated_pre(pretty_json(text), hint)
         elif kind == "csv":
             delimiter = "\t" if entry.path.lower().endswith(".tsv") else ","
             header, rows = csv_head(text, delimiter)
+            header = [shorten(cell, MAX_CELL_CHARS) for cell in header]
+            rows = [[shorten(cell, MAX_CELL_CHARS) for cell in row] for row in rows]
             note = html.escape(ngettext("First {n} row", "First {n} rows", len(rows)).format(n=len(rows)))
             self.preview_html.value = f"<div>{note}</div>" + html_table(header, rows)
         else:
-            self.preview_html.value = _pre(_truncate(text))
+            self.preview_html.value = _truncated_pre(text, hint)
 
     def _preview_error(self, exc: BaseException) -> None:
         self.preview_html.value = html.escape(self.session.describe_error(exc))
@@ -726,7 +770,8 @@ def _chain_first(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
     yield from rest
 
 
-def _truncate(text: str) -> str:
+def _truncated_pre(text: str, hint: str) -> str:
+    """The first TEXT_PREVIEW_CHARS of `text`, escaped, and how much more there is."""
     if len(text) <= TEXT_PREVIEW_CHARS:
-        return text
-    return text[:TEXT_PREVIEW_CHARS] + "\n" + _("… (truncated)")
+        return escaped_pre(text)
+    return escaped_pre(text[:TEXT_PREVIEW_CHARS]) + truncated_note(len(text) - TEXT_PREVIEW_CHARS, hint=hint)

@@ -18,7 +18,7 @@ from hub_widgets.browser.diff import (
 )
 from hub_widgets.browser.files import preview_kind
 from hub_widgets.session import HubSession, HubTask
-from hub_widgets.ui import StatusLine, format_bytes, html_table
+from hub_widgets.ui import MAX_SHOWN_CHARS, StatusLine, format_bytes, html_table, shorten, truncated_note
 
 PAGE_SIZE = 20
 MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison
@@ -27,8 +27,9 @@ MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison
 def commit_label(commit: Any) -> str:
     """One line per commit: short id · date · authors · title."""
     when = commit.created_at.strftime("%Y-%m-%d %H:%M") if commit.created_at else ""
-    authors = ", ".join(commit.authors or [])
-    return " · ".join(p for p in (commit.commit_id[:7], when, authors, commit.title or "") if p)
+    authors = shorten(", ".join(commit.authors or []), 100)
+    # An option's label is plain text in the page (never HTML); long titles are cut all the same.
+    return " · ".join(p for p in (commit.commit_id[:7], when, authors, shorten(commit.title or "", 200)) if p)
 
 
 def page_bounds(total: int, page: int, page_size: int = PAGE_SIZE) -> tuple[int, int]:
@@ -125,6 +126,7 @@ class HistoryView(W.VBox):
         self.diff_text = W.HTML(layout=plain)
         self.commits_task: HubTask | None = None
         self.diff_task: HubTask | None = None
+        self.last_diff_texts: dict[str, str] = {}  # path -> the whole unified diff last compared
         super().__init__(
             [
                 self.commit_list,
@@ -268,10 +270,19 @@ class HistoryView(W.VBox):
     def _show_diff(self, result: tuple[RevisionDiff, list[tuple[str, str]]]) -> None:
         diff, texts = result
         self.last_diff = diff
+        self.last_diff_texts = dict(texts)
         self.diff_summary.value = diff_table_html(diff)
-        self.diff_text.value = "".join(
-            f"<div><b>{html.escape(path)}</b></div>{unified_diff_html(text)}" for path, text in texts
-        )
+        parts, size = [], 0
+        for path, text in texts:
+            shown = text[: max(0, MAX_SHOWN_CHARS // 2 - size)]  # escaped and coloured, it doubles
+            size += len(shown)
+            parts.append(f"<div><b>{html.escape(path)}</b></div>{unified_diff_html(shown)}")
+            if len(shown) < len(text):
+                left = len(text) - len(shown) + sum(len(t) for _p, t in texts[len(parts) :])
+                hint = _("The whole diffs are in this view's last_diff_texts attribute.")
+                parts.append(truncated_note(left, hint=hint))
+                break
+        self.diff_text.value = "".join(parts)
 
     def _diff_error(self, exc: BaseException) -> None:
         self.diff_summary.value = ""

@@ -26,7 +26,7 @@ from hub_widgets.browser.search import (
     result_row,
 )
 from hub_widgets.session import HubSession, HubTask, get_session
-from hub_widgets.ui import StatusLine, set_markdown
+from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown
 
 RESULTS_PAGE = 20
 DEBOUNCE_SECONDS = 0.3
@@ -162,7 +162,10 @@ class RepoBrowser(W.VBox):
 
         self.repo_id: str | None = None
         self.repo_type = repo_type
+        self.revision = "main"
         self.summary = None
+        # The whole README as read from the Hub (the card tab shows at most MAX_SHOWN_CHARS of it).
+        self.card_text: str | None = None
         self.search_task: HubTask | None = None
         self.info_task: HubTask | None = None
         self._rows: list[ResultRow] = []
@@ -366,11 +369,12 @@ class RepoBrowser(W.VBox):
         except Exception as exc:
             self.status.error(self.session.describe_error(exc))
             return None
-        self.repo_id, self.repo_type = repo_id, repo_type
+        self.repo_id, self.repo_type, self.revision = repo_id, repo_type, revision
         self.search_view.layout.display = "none"
         self.repo_view.layout.display = ""
         self.status.clear()
         self.summary = None
+        self.card_text = None
         self.header.value = f"<b>{html.escape(repo_id)}</b>"
         self.card_metadata.value = ""
         self.card_markdown.outputs = ()
@@ -415,10 +419,17 @@ class RepoBrowser(W.VBox):
         self.summary = summary
         self.header.value = header_html(summary, self.session.url(summary.repo_id, summary.repo_type))
         self.card_metadata.value = metadata_table(summary.card_data)
+        self.card_text = readme
         if readme is None:
-            set_markdown(self.card_markdown, "*" + _("This repository has no card (README.md).") + "*")
+            show_html(
+                self.card_markdown,
+                "<em>" + html.escape(_("This repository has no card (README.md).")) + "</em>",
+            )
         else:
-            set_markdown(self.card_markdown, split_card(readme)[1])
+            # Relative images and links resolve against the repo's files, as on the Hub.
+            base = repo_file_base(self.session.endpoint, summary.repo_id, self.repo_type, self.revision)
+            hint = _("The whole card is in this browser's card_text attribute.")
+            show_markdown(self.card_markdown, split_card(readme)[1], base_url=base, hint=hint)
         self.edit_card_button.disabled = importlib.util.find_spec("hub_widgets.card") is None
         self.try_button.disabled = (
             self.repo_type != "model" or importlib.util.find_spec("hub_widgets.playground") is None

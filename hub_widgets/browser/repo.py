@@ -12,7 +12,7 @@ from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
 from hub_widgets._i18n import _
 from hub_widgets.browser.search import format_age, format_count
-from hub_widgets.ui import badge, html_table, link
+from hub_widgets.ui import badge, html_table, link, shorten, truncated_note
 
 # Asked from repo info: everything the header and card table show, never the file list (a big
 # repo's siblings would cost megabytes and seconds).
@@ -81,12 +81,12 @@ def header_html(summary: RepoSummary, url: str, max_tags: int = 12) -> str:
     if summary.gated:
         badges.append(badge(_("gated"), "#9a6700"))
     if summary.license:
-        badges.append(badge(_("license: {name}").format(name=summary.license), "#1a7f37"))
+        badges.append(badge(_("license: {name}").format(name=shorten(summary.license, 80)), "#1a7f37"))
     stats = []
     if summary.task:
-        stats.append(html.escape(summary.task))
+        stats.append(html.escape(shorten(summary.task, 80)))
     if summary.library:
-        stats.append(html.escape(summary.library))
+        stats.append(html.escape(shorten(summary.library, 80)))
     if summary.downloads is not None:
         stats.append(f"⬇ {format_count(summary.downloads)}")
     if summary.likes is not None:
@@ -95,7 +95,7 @@ def header_html(summary: RepoSummary, url: str, max_tags: int = 12) -> str:
         stats.append(html.escape(_("updated {age}").format(age=format_age(summary.updated))))
     tags = summary.tags[:max_tags]
     more = len(summary.tags) - len(tags)
-    tag_html = " ".join(badge(t) for t in tags) + (f" +{more}" if more > 0 else "")
+    tag_html = " ".join(badge(shorten(str(t), 80)) for t in tags) + (f" +{more}" if more > 0 else "")
     return (
         f"<div class='hubw-repo-header'>{title} {' '.join(badges)}"
         f"<div>{' · '.join(stats)}</div><div>{tag_html}</div></div>"
@@ -110,21 +110,30 @@ def split_card(text: str) -> tuple[str, str]:
     return match.group(2), text[match.end() :].lstrip("\n")
 
 
+MAX_METADATA_ROWS = 200
+
+
 def metadata_rows(card_data: dict[str, Any], max_chars: int = 200) -> list[tuple[str, str]]:
-    """The card metadata as (key, value) rows; lists joined, nested values shortened."""
+    """The card metadata as (key, value) rows; lists joined, keys and values shortened."""
     rows = []
     for key, value in card_data.items():
         if value is None or value == [] or value == {}:
             continue
         if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            text = ", ".join(str(v) for v in value)
+            text = ", ".join(str(v) for v in value[:max_chars])
         else:
             text = str(value)
-        rows.append((str(key), text if len(text) <= max_chars else text[: max_chars - 1] + "…"))
+        rows.append((shorten(str(key), max_chars), shorten(text, max_chars)))
     return rows
 
 
-def metadata_table(card_data: dict[str, Any]) -> str:
-    """The card metadata as an HTML table (empty string when there is none)."""
+def metadata_table(card_data: dict[str, Any], max_rows: int = MAX_METADATA_ROWS) -> str:
+    """The card metadata as an HTML table (empty string when there is none), at most `max_rows` rows."""
     rows = metadata_rows(card_data)
-    return html_table([_("Field"), _("Value")], rows) if rows else ""
+    if not rows:
+        return ""
+    table = html_table([_("Field"), _("Value")], rows[:max_rows])
+    if len(rows) > max_rows:
+        hint = _("The whole metadata is in this browser's summary.card_data attribute.")
+        table += truncated_note(len(rows) - max_rows, unit="items", hint=hint)
+    return table

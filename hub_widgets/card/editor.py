@@ -34,7 +34,15 @@ from hub_widgets.card.document import README, CardDocument, card_diff, parse_car
 from hub_widgets.card.hub_data import COMMON_LIBRARIES, DATASET_SECTIONS, LICENSES, MODEL_SECTIONS, TASKS
 from hub_widgets.errors import ValidationError
 from hub_widgets.session import HubSession, HubTask, current_task, get_session
-from hub_widgets.ui import StatusLine, link, set_markdown
+from hub_widgets.ui import (
+    MAX_SHOWN_CHARS,
+    StatusLine,
+    clip,
+    link,
+    repo_file_base,
+    show_markdown,
+    truncated_note,
+)
 
 REPO_TYPES = ("model", "dataset", "space")
 DEBOUNCE_SECONDS = 0.3
@@ -145,8 +153,9 @@ def problems_html(problems: list[Problem]) -> str:
 
 def diff_html(diff: str) -> str:
     """A unified diff as coloured HTML (added lines green, removed red)."""
+    shown, more = clip(diff, MAX_SHOWN_CHARS // 2)  # escaped and coloured, it doubles
     rows = []
-    for line in diff.splitlines():
+    for line in shown.splitlines():
         style = ""
         if line.startswith(("+++", "---")):
             style = "color:#6e7781"
@@ -160,7 +169,7 @@ def diff_html(diff: str) -> str:
     return (
         "<pre class='hubw-card-diff' style='max-height:320px;overflow:auto;font-size:85%;"
         f"border:1px solid #d0d7de;padding:4px'>{chr(10).join(rows)}</pre>"
-    )
+    ) + (truncated_note(more, hint=_("The whole diff is what review() returns.")) if more else "")
 
 
 def _task_options() -> list[tuple[str, str]]:
@@ -604,8 +613,18 @@ class ModelCardEditor(W.VBox):
         self._timer.start()
 
     def refresh_preview(self) -> None:
-        """Render the body in the preview (the frontend renders the markdown)."""
-        set_markdown(self.preview, self.body.value or _("*(empty card)*"))
+        """Render the body in the preview: rendered and sanitized in the kernel, as the Hub shows it."""
+        base = None
+        if self.repo_id:
+            base = repo_file_base(
+                self.session.endpoint, self.repo_id, self.repo_type, self.revision or "main"
+            )
+        show_markdown(
+            self.preview,
+            self.body.value or _("*(empty card)*"),
+            base_url=base,
+            hint=_("The preview shows the beginning of the card only; the editor holds all of it."),
+        )
 
     def insert_section(self, title: str | None = None) -> bool:
         """Append a standard section (heading + placeholder) to the body, unless it is there already."""

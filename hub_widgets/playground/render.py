@@ -13,9 +13,17 @@ import math
 from typing import Any
 
 from hub_widgets._i18n import _
+from hub_widgets.ui.html import MAX_SHOWN_CHARS, clip, markdown_html, shorten, truncated_note
 
 PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fed7aa", "#a5f3fc", "#f5d0fe")
 MAX_BARS = 10
+MAX_LABEL_CHARS = 200
+# A chat message is rendered as markdown (the HTML is about 2.5 times as long).
+MAX_MESSAGE_CHARS = MAX_SHOWN_CHARS * 2 // 5
+
+
+def _save_hint() -> str:
+    return _("Save the result to a variable to get all of it.")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -47,14 +55,21 @@ def abridge(value: Any, limit: int = 32) -> Any:
 
 def raw_json(value: Any) -> str:
     """The result as indented JSON (long lists abridged)."""
-    text = json.dumps(abridge(to_jsonable(value)), indent=2, ensure_ascii=False)
-    return f"<pre class='hubw-raw' style='max-height:300px;overflow:auto;font-size:12px'>{html.escape(text)}</pre>"
+    text, more = clip(
+        json.dumps(abridge(to_jsonable(value)), indent=2, ensure_ascii=False), MAX_SHOWN_CHARS // 2
+    )
+    note = truncated_note(more, hint=_save_hint()) if more else ""
+    return (
+        f"<pre class='hubw-raw' style='max-height:300px;overflow:auto;font-size:12px'>{html.escape(text)}</pre>"
+        + note
+    )
 
 
 def score_bars(items: list[tuple[str, float]], percent: bool = True) -> str:
     """Horizontal bars, one per (label, score); scores in [0, 1] (similarities may be negative)."""
     rows = []
     for label, score in items[:MAX_BARS]:
+        label = shorten(label, MAX_LABEL_CHARS)
         width = max(0.0, min(1.0, float(score))) * 100
         shown = f"{score * 100:.1f}%" if percent else f"{score:.3f}"
         rows.append(
@@ -77,6 +92,7 @@ def highlight_spans(text: str, spans: list[tuple[int, int, str, float]]) -> str:
     for start, end, label, score in sorted(spans):
         if start < cursor or end <= start or end > len(text):
             continue
+        label = shorten(label, MAX_LABEL_CHARS)
         color = colors.setdefault(label, PALETTE[len(colors) % len(PALETTE)])
         out.append(html.escape(text[cursor:start]))
         out.append(
@@ -90,7 +106,10 @@ def highlight_spans(text: str, spans: list[tuple[int, int, str, float]]) -> str:
 
 
 def text_block(text: str) -> str:
-    return f"<div class='hubw-text' style='white-space:pre-wrap'>{html.escape(text)}</div>"
+    """Plain text (a generated text, a summary…), escaped, cut at what one view may send."""
+    shown, more = clip(text, MAX_SHOWN_CHARS // 2)
+    note = truncated_note(more, hint=_save_hint()) if more else ""
+    return f"<div class='hubw-text' style='white-space:pre-wrap'>{html.escape(shown)}</div>{note}"
 
 
 MAX_PREVIEW_BYTES = 2_000_000  # inputs larger than this are not echoed back into the widget state
@@ -164,7 +183,7 @@ def render_result(task: str, result: Any, values: dict[str, Any]) -> str:
         start, end = int(_get(best, "start", 0) or 0), int(_get(best, "end", 0) or 0)
         context = str(values.get("context", ""))
         header = (
-            f"<div><b>{html.escape(str(_get(best, 'answer', '')))}</b> "
+            f"<div><b>{html.escape(shorten(str(_get(best, 'answer', '')), 1000))}</b> "
             f"<span style='color:#666'>({float(_get(best, 'score', 0.0)) * 100:.1f}%)</span></div>"
         )
         return header + highlight_spans(context, [(start, end, _("answer"), float(_get(best, "score", 0.0)))])
@@ -234,7 +253,13 @@ def _bubble(text: str, mine: bool) -> str:
     side = "flex-end" if mine else "flex-start"
     color = "#dbeafe" if mine else "#f3f4f6"
     role = "user" if mine else "assistant"
+    shown, more = clip(text, MAX_MESSAGE_CHARS)
+    note = truncated_note(more, hint=_save_hint()) if more else ""
+    if mine:  # what the user typed, as typed
+        body, wrap = html.escape(shown), "pre-wrap"
+    else:  # the model's answer is markdown, rendered and sanitized like a card
+        body, wrap = markdown_html(shown), "normal"
     return (
         f"<div class='hubw-msg hubw-{role}' style='align-self:{side};background:{color};padding:6px 10px;"
-        f"border-radius:10px;max-width:85%;white-space:pre-wrap'>{html.escape(text)}</div>"
+        f"border-radius:10px;max-width:85%;white-space:{wrap}'>{body}{note}</div>"
     )

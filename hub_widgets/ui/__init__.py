@@ -1,4 +1,5 @@
-"""Small shared widget pieces: status line, progress, markdown output, tables, formatting.
+"""Small shared widget pieces: status line, progress, formatting; HTML pieces and the one sanitizer
+for Hub content live in `hub_widgets.ui.html` (re-exported here).
 
 Only core ipywidgets 8 controls (plus HTML and Output), so everything renders in JupyterLab,
 Notebook 7, VS Code and Colab without extra installs.
@@ -6,14 +7,56 @@ Notebook 7, VS Code and Colab without extra installs.
 
 from __future__ import annotations
 
-import html
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from html import escape  # (the name `html` is the submodule hub_widgets.ui.html)
 
 import ipywidgets as W
 
 from hub_widgets._i18n import _
+from hub_widgets.ui.html import (
+    MAX_SHOWN_CHARS,
+    badge,
+    clip,
+    escaped_pre,
+    html_table,
+    link,
+    markdown_html,
+    notebook_html,
+    repo_file_base,
+    safe_url,
+    sanitize_html,
+    set_markdown,
+    shorten,
+    show_html,
+    show_markdown,
+    shown_html,
+    truncated_note,
+)
+
+__all__ = [
+    "MAX_SHOWN_CHARS",
+    "ProgressView",
+    "StatusLine",
+    "badge",
+    "clip",
+    "escaped_pre",
+    "format_bytes",
+    "format_duration",
+    "html_table",
+    "link",
+    "markdown_html",
+    "notebook_html",
+    "repo_file_base",
+    "safe_url",
+    "sanitize_html",
+    "set_markdown",
+    "shorten",
+    "show_html",
+    "show_markdown",
+    "shown_html",
+    "truncated_note",
+]
 
 _COLORS = {"info": "#555", "busy": "#555", "success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
 _ICONS = {"info": "", "busy": "⏳ ", "success": "✓ ", "warning": "⚠ ", "error": "✗ "}
@@ -57,7 +100,7 @@ class StatusLine(W.HTML):
             return
         self.value = (
             f'<span class="hubw-status hubw-{kind}" style="color:{_COLORS.get(kind, "#555")}">'
-            f"{_ICONS.get(kind, '')}{html.escape(text)}</span>"
+            f"{_ICONS.get(kind, '')}{escape(text)}</span>"
         )
 
     def info(self, text: str) -> None:
@@ -143,40 +186,4 @@ class ProgressView(W.VBox):
             parts.append(_("{done}/{total} files").format(done=self.done_files, total=self.total_files))
         parts.append(f"{format_bytes(speed)}/s")
         parts.append(_("ETA {time}").format(time=format_duration(remaining)))
-        self.label.value = f'<span class="hubw-progress">{html.escape(" · ".join(parts))}</span>'
-
-
-def set_markdown(output: W.Output, text: str) -> None:
-    """Show markdown in `output`, rendered by the frontend's own renderer (thread-safe)."""
-    output.outputs = (
-        {"output_type": "display_data", "data": {"text/markdown": text, "text/plain": text}, "metadata": {}},
-    )
-
-
-def html_table(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], raw_columns: Iterable[int] = ()
-) -> str:
-    """An HTML table; cells are escaped except in `raw_columns` (for badges and links built here)."""
-    raw = set(raw_columns)
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in headers)
-    body = []
-    for row in rows:
-        cells = "".join(
-            f"<td style='padding:2px 8px'>{cell if i in raw else html.escape(str(cell))}</td>"
-            for i, cell in enumerate(row)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table class='hubw-table'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def badge(text: str, color: str = "#6e7781") -> str:
-    """A small coloured label (private, gated, LFS, ...), as HTML."""
-    return (
-        f"<span style='border:1px solid {color};color:{color};border-radius:4px;"
-        f"padding:0 4px;font-size:85%'>{html.escape(text)}</span>"
-    )
-
-
-def link(url: str, text: str | None = None) -> str:
-    """An HTML link opening in a new tab."""
-    return f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='noopener'>{html.escape(text or url)}</a>"
+        self.label.value = f'<span class="hubw-progress">{escape(" · ".join(parts))}</span>'
