@@ -33,11 +33,11 @@ from hub_widgets.ui import (
     escaped_pre,
     format_bytes,
     html_table,
-    notebook_html,
     repo_file_base,
     shorten,
     show_html,
     show_markdown,
+    show_notebook,
     truncated_note,
 )
 
@@ -605,7 +605,7 @@ class FilesView(W.VBox):
                 self.preview_html.value = _truncated_pre(text, hint)
                 return
             self.preview_html.value = ""
-            show_html(self.preview_markdown, notebook_html(notebook, base + folder), limit=MAX_NOTEBOOK_HTML)
+            show_notebook(self.preview_markdown, notebook, base + folder, limit=MAX_NOTEBOOK_HTML)
         elif kind == "json":
             self.preview_html.value = _truncated_pre(pretty_json(text), hint)
         elif kind == "csv":

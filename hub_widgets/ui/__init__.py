@@ -30,6 +30,7 @@ from hub_widgets.ui.html import (
     shorten,
     show_html,
     show_markdown,
+    show_notebook,
     shown_html,
     truncated_note,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "shorten",
     "show_html",
     "show_markdown",
+    "show_notebook",
     "shown_html",
     "truncated_note",
 ]

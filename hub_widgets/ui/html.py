@@ -262,6 +262,23 @@ def show_markdown(
     return more
 
 
+def show_notebook(
+    target: W.Output | W.HTML,
+    notebook: dict[str, Any],
+    base_url: str | None = None,
+    limit: int = MAX_SHOWN_CHARS,
+) -> None:
+    """Show a Jupyter notebook (parsed `.ipynb` JSON) as `notebook_html` renders it: inert, capped.
+
+    Args:
+        target: The widget.
+        notebook: The notebook's JSON.
+        base_url: See `sanitize_html`.
+        limit: The most characters of HTML sent.
+    """
+    _put(target, notebook_html(notebook, base_url, limit))
+
+
 def _capped(safe_html: str, limit: int) -> str:
     # The last resort: cut the HTML itself, then sanitize the cut again so a tag split in two is
     # dropped and open elements are closed.

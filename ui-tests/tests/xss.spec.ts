@@ -1,0 +1,174 @@
+import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { INFO_FILE } from '../global-setup';
+
+/**
+ * The XSS battery (tests/xss_payloads.py) in real Chromium: a sandbox repo whose README, .md, .html
+ * and .ipynb files and a commit message hold payloads that each set their own `window.__xss_<n>`
+ * flag, shown through RepoBrowser's card tab, its Files previews, its History tab, the
+ * ModelCardEditor's preview and a playground chat answer. Every link is clicked; no flag may be
+ * set, and the legitimate parts (heading, table, image, code block) must be visible.
+ */
+
+interface IServerInfo {
+  lab: string;
+  token: string;
+  endpoint: string;
+  alice: string;
+}
+
+const PYTHON = process.env.PYTHON || path.resolve(__dirname, '..', '..', '.venv', 'bin', 'python');
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+const REPO = `alice/xss-payloads-${Date.now().toString(36)}`;
+const NOTEBOOK = 'xss.ipynb';
+
+function server(): IServerInfo {
+  return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
+}
+
+/** One cell per view; each waits until its view has loaded, then displays it. */
+function cells(): string[] {
+  const repo = JSON.stringify(REPO);
+  return [
+    'import time\nfrom hub_widgets.browser.panel import RepoBrowser\nfrom hub_widgets.card import ModelCardEditor\n' +
+      'def until(check):\n    deadline = time.monotonic() + 60\n    while not check() and time.monotonic() < deadline:\n        time.sleep(0.05)\n' +
+      `REPO = ${repo}`,
+    'card = RepoBrowser(repo_id=REPO)\ncard.info_task.wait(60)\ncard',
+    ...['docs/guide.md', 'page.html', 'nb.ipynb'].map(
+      file =>
+        `b = RepoBrowser(repo_id=REPO)\nb.tabs.selected_index = 1\nuntil(lambda: b.files.folder_entries(""))\n` +
+        (file.includes('/') ? 'b.files.open_folder("docs").wait(60)\n' : '') +
+        `b.files.tree.value = "f:${file}"\nb.files.preview_task.wait(60)\nb`
+    ),
+    'h = RepoBrowser(repo_id=REPO)\nh.tabs.selected_index = 2\nh.history.commits_task.wait(60)\n' +
+      'h.history.commit_list.value = (h.history.commits[0].commit_id,)\nh.history.compare_selected().wait(60)\nh',
+    'e = ModelCardEditor(repo_id=REPO)\ne.task.wait(60)\ne.tabs.selected_index = 1\ne',
+    // No sandbox model answers with payloads: the chat render of the battery, as a lane shows it.
+    'import ipywidgets as W\nfrom hub_widgets.playground import render\nfrom tests import xss_payloads as X\n' +
+      'W.HTML(render.chat_html([{"role": "user", "content": X.payload_markdown()}, {"role": "assistant", "content": X.LEGIT_MARKDOWN + X.payload_markdown()}]))'
+  ];
+}
+
+async function flags(page: Page): Promise<string[]> {
+  return page.evaluate(() => Object.keys(window).filter(key => key.startsWith('__xss_')));
+}
+
+test('no payload runs in any view, and the card still renders', async ({ page, context }) => {
+  const { lab, token, endpoint, alice } = server();
+  execFileSync(PYTHON, [path.resolve(__dirname, '..', 'seed_xss.py'), endpoint, alice, REPO]);
+  // Loopback only: anything a payload or a link points elsewhere is refused.
+  await context.route('**/*', route => {
+    const host = new URL(route.request().url()).hostname;
+    return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
+  });
+  const popups: string[] = [];
+  context.on('page', async popup => {
+    popups.push(popup.url());
+    await popup.close().catch(() => undefined);
+  });
+  const content = {
+    cells: cells().map(source => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5
+  };
+  const put = await page.request.put(`${lab}/api/contents/${NOTEBOOK}`, {
+    headers: { Authorization: `token ${token}` },
+    data: { type: 'notebook', format: 'json', content }
+  });
+  expect(put.ok()).toBeTruthy();
+
+  await page.goto(`${lab}/lab/tree/${NOTEBOOK}?token=${token}`);
+  await page.waitForFunction(() => {
+    const app = (window as any).jupyterapp;
+    return !!app && !!app.started && !!app.restored;
+  });
+  await page.waitForFunction(
+    p => {
+      const app = (window as any).jupyterapp;
+      for (const widget of app.shell.widgets('main')) {
+        if (widget?.context?.path === p) {
+          return widget?.sessionContext?.session?.kernel?.status === 'idle';
+        }
+      }
+      return false;
+    },
+    NOTEBOOK,
+    { timeout: 90_000 }
+  );
+  await page.evaluate(async p => {
+    const app = (window as any).jupyterapp;
+    for (const widget of app.shell.widgets('main')) {
+      if (widget?.context?.path === p) {
+        app.shell.activateById(widget.id);
+      }
+    }
+    await app.commands.execute('notebook:run-all-cells');
+  }, NOTEBOOK);
+
+  const notebook = page.locator('.jp-NotebookPanel');
+  const outputs = notebook.locator('.jp-OutputArea-output');
+  // Every cell ran (the last one shows the chat), then: no flag set by merely showing the views.
+  await expect(notebook.locator('h1', { hasText: 'Payload model card' }).first()).toBeVisible({ timeout: 120_000 });
+  await expect(notebook.locator('.hubw-msg.hubw-assistant').first()).toBeAttached({ timeout: 120_000 });
+  await page.waitForTimeout(1000); // let onload / onerror / autofocus handlers fire, if any got through
+  expect(await flags(page)).toEqual([]);
+  // Every view rendered: the card (tab and editor preview), the three previews, the diff, the chat.
+  await expect(notebook.locator('h1', { hasText: 'Payload page' })).toHaveCount(1, { timeout: 60_000 });
+  await expect(notebook.locator('.hubw-notebook')).toHaveCount(1, { timeout: 60_000 });
+  await expect(notebook.getByText('notes.txt').first()).toBeAttached({ timeout: 60_000 });
+  await expect(notebook.locator('.hubw-msg.hubw-assistant h1', { hasText: 'Payload model card' })).toHaveCount(1, {
+    timeout: 60_000
+  });
+  const errors = await outputs.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]').allInnerTexts();
+  expect(errors.join('\n')).not.toContain('Traceback');
+
+  // The legitimate parts, visible.
+  const firstCard = notebook.locator('.jp-OutputArea-output').filter({ has: page.locator('h1', { hasText: 'Payload model card' }) }).first();
+  await expect(firstCard.locator('table').first()).toBeVisible();
+  await expect(firstCard.locator('pre code').first()).toBeVisible();
+  const logo = firstCard.locator('img[alt="the logo"]').first();
+  await expect(logo).toBeVisible();
+  await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+
+  // Click every link the views show (new tabs are closed; only loopback is reachable).
+  const links = outputs.locator('a');
+  const count = await links.count();
+  let clicked = 0;
+  for (let i = 0; i < count; i++) {
+    const link = links.nth(i);
+    if (!(await link.isVisible())) {
+      continue;
+    }
+    await link.scrollIntoViewIfNeeded();
+    await link.click({ timeout: 5_000 }).catch(() => undefined);
+    clicked++;
+  }
+  expect(clicked).toBeGreaterThan(10);
+  await page.waitForTimeout(500);
+  expect(await flags(page)).toEqual([]);
+  expect(page.url()).toContain(`/lab/tree/${NOTEBOOK}`); // no link navigated the page away
+  // Nothing dangerous reached the DOM of the outputs.
+  const dangerous = await outputs.evaluateAll(nodes =>
+    nodes.flatMap(node =>
+      Array.from(node.querySelectorAll('*'))
+        .filter(
+          el =>
+            ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'BASE', 'META', 'STYLE'].includes(el.tagName) ||
+            (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' && el.closest('.hubw-notebook, .hubw-msg')) ||
+            Array.from(el.attributes).some(
+              a =>
+                a.name.startsWith('on') ||
+                (['href', 'src', 'action', 'data'].includes(a.name) && /^\s*(javascript|vbscript|data:text)/i.test(a.value))
+            )
+        )
+        .map(el => el.outerHTML.slice(0, 120))
+    )
+  );
+  expect(dangerous).toEqual([]);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.writeFileSync(path.join(ARTIFACTS, 'xss.json'), JSON.stringify({ clicked, popups }, null, 2));
+});
