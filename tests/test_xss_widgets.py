@@ -298,3 +298,24 @@ def test_a_20_mb_label_and_huge_outputs_are_capped_in_the_playground_render():
     assert len(raw) <= MAX_SHOWN_CHARS and "Truncated — " in raw
     chat = render.chat_html([{"role": "assistant", "content": "word " * 600_000}])
     assert len(chat) <= MAX_SHOWN_CHARS + 2000 and "Truncated — " in chat
+
+
+def test_a_dataset_card_resolves_relative_images_under_its_prefix(api, browser, repo_name, endpoint):
+    repo_id = f"alice/{repo_name}"
+    api.create_repo(repo_id, repo_type="dataset")
+    card = "# Data\n\n![chart](img/chart.png)\n\n" + X.payload_markdown()
+    api.upload_file(
+        path_or_fileobj=card.encode(), path_in_repo="README.md", repo_id=repo_id, repo_type="dataset"
+    )
+    b = browser(repo_id=repo_id, repo_type="dataset")
+    b.info_task.wait(TIMEOUT)
+    assert f'src="{endpoint}/datasets/{repo_id}/resolve/main/img/chart.png"' in shown_html(b.card_markdown)
+    assert_inert(b)
+
+
+def test_a_huge_one_line_message_is_capped_in_the_status_line():
+    from hub_widgets.ui import StatusLine
+
+    status = StatusLine()
+    status.error("e" * 20_000_000)
+    assert len(status.value) < 10_000 and len(status.text) == 20_000_000

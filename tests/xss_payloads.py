@@ -61,6 +61,9 @@ PAYLOADS: list[tuple[int, str, str]] = [
     (30, "data: link", '<a href="data:,window.__xss_30=1">plain data link</a>'),
     (31, "autolink javascript:", "<javascript:window.__xss_31=1>"),
     (32, "newline in scheme", '<a href="java\nscript:window.__xss_32=1">newline link</a>'),
+    # The page's math typesetter (MathJax) reads `$…$` in rendered HTML: its links must be inert too.
+    (33, "MathJax href", "$\\href{javascript:window.__xss_33=1}{mathjax link}$"),
+    (34, "MathJax display href", "$$\\href{javascript:window.__xss_34=1}{display math link}$$"),
 ]
 
 # The parts that must still render, as on the Hub.

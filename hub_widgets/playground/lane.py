@@ -20,7 +20,7 @@ from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, py
 from hub_widgets.playground.problems import Problem
 from hub_widgets.playground.tasks import Call
 from hub_widgets.session import HubSession
-from hub_widgets.ui import link
+from hub_widgets.ui import link, shorten
 
 MAX_UPDATES_PER_SECOND = 20
 
@@ -213,7 +213,7 @@ class Lane:
             extra = " " + link(problem.link, _("Open the page"))
         self.problem_view.value = (
             f"<span class='hubw-problem hubw-{problem.kind}' style='color:#cf222e'>✗ "
-            f"{html.escape(problem.message)}</span>{extra}"
+            f"{html.escape(shorten(problem.message, 2_000))}</span>{extra}"
         )
         self.latency.value = ""
 

@@ -86,6 +86,9 @@ def format_duration(seconds: float | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+STATUS_MAX_CHARS = 2_000  # a server's one-line error can be megabytes: the line shows its start
+
+
 class StatusLine(W.HTML):
     """One line telling the user what happens: info, busy, success, warning or error."""
 
@@ -102,7 +105,7 @@ class StatusLine(W.HTML):
             return
         self.value = (
             f'<span class="hubw-status hubw-{kind}" style="color:{_COLORS.get(kind, "#555")}">'
-            f"{_ICONS.get(kind, '')}{escape(text)}</span>"
+            f"{_ICONS.get(kind, '')}{escape(shorten(text, STATUS_MAX_CHARS))}</span>"
         )
 
     def info(self, text: str) -> None:
