@@ -158,7 +158,9 @@ test('no payload runs in any view, and the card still renders', async ({ page, c
         .filter(
           el =>
             ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'BASE', 'META', 'STYLE'].includes(el.tagName) ||
-            (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' && el.closest('.hubw-notebook, .hubw-msg')) ||
+            // MathML is what the page's own typesetter makes of `$…$`; SVG can only come from a payload.
+            el.namespaceURI === 'http://www.w3.org/2000/svg' ||
+            (el.namespaceURI === 'http://www.w3.org/1998/Math/MathML' && el.hasAttribute('href')) ||
             Array.from(el.attributes).some(
               a =>
                 a.name.startsWith('on') ||
