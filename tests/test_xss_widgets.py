@@ -177,6 +177,7 @@ def test_file_previews_are_inert(browser, payload_repo, endpoint, path):
 def test_history_and_pr_refs_are_inert(browser, payload_repo):
     b = browser(repo_id=payload_repo)
     b.tabs.selected_index = 2
+    b.info_task.wait(TIMEOUT)
     b.history.commits_task.wait(TIMEOUT)
     labels = [label for label, _v in b.history.commit_list.options]
     assert any("onerror" in label for label in labels)  # shown, as text in an option
