@@ -40,6 +40,7 @@ from hub_widgets.ui import (
     clip,
     link,
     repo_file_base,
+    shorten,
     show_markdown,
     truncated_note,
 )
@@ -146,7 +147,7 @@ def problems_html(problems: list[Problem]) -> str:
         origin = _("Hub") if problem.source == "hub" else _("check")
         lines.append(
             f"<div class='hubw-card-problem hubw-{problem.severity}' style='color:{color};font-size:90%'>"
-            f"{icon} {html.escape(problem.message)} <span style='color:#6e7781'>({origin})</span></div>"
+            f"{icon} {html.escape(shorten(problem.message, 2_000))} <span style='color:#6e7781'>({origin})</span></div>"
         )
     return "".join(lines)
 
@@ -543,7 +544,9 @@ class ModelCardEditor(W.VBox):
         extra = [k for k in self.metadata if k not in self.fields]
         self.other_keys.value = (
             "<span style='color:#6e7781;font-size:90%'>"
-            + html.escape(_("Other keys, kept as they are: {keys}").format(keys=", ".join(extra)))
+            + html.escape(
+                _("Other keys, kept as they are: {keys}").format(keys=shorten(", ".join(extra), 2_000))
+            )
             + "</span>"
             if extra
             else ""
