@@ -36,13 +36,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", default=None, choices=["demo"], help="fill with demo content on first start"
     )
     parser.add_argument("--faults", default=None, help='e.g. "latency=0.2,error_rate=0.1,drop_after=1000000"')
+    parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds to receive a request body (longer bodies get more at 64 KiB/s); default 120",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds to receive request headers and to keep an idle connection; default 300",
+    )
     return parser
+
+
+def _limits(limits_type: type, args: argparse.Namespace):
+    limits = limits_type()
+    if args.body_timeout is not None:
+        limits.body_timeout = args.body_timeout
+    if args.header_timeout is not None:
+        limits.header_timeout = args.header_timeout
+    return limits
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the sandbox Hub until interrupted."""
     args = build_parser().parse_args(argv)
     from .hub import SandboxHub
+    from .validation import Limits
 
     users = _pairs(args.user, "--user")
     generated = None
@@ -55,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         read_tokens=_pairs(args.read_token, "--read-token"),
         orgs=orgs,
         faults=args.faults,
+        limits=_limits(Limits, args),
     )
     if not users:
         generated = hub.accounts.new_token("demo", "write", name="sandbox-cli")

@@ -12,6 +12,7 @@ from typing import Any
 from .auth import Accounts
 from .faults import Faults, parse_faults
 from .store import Store
+from .validation import Limits
 
 
 class SandboxHub:
@@ -27,6 +28,7 @@ class SandboxHub:
         orgs: `{org: [member, ...]}` to create.
         seed: `"demo"` to fill the Hub with demo content on first start.
         faults: A fault spec like ``"latency=0.2,error_rate=0.1,drop_after=1000000"``.
+        limits: Body sizes and read timeouts (`hub_widgets.sandbox.validation.Limits`); defaults if None.
     """
 
     def __init__(
@@ -40,6 +42,7 @@ class SandboxHub:
         orgs: dict[str, list[str]] | None = None,
         seed: str | None = None,
         faults: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.host, self.port = host, port
         self._temp_dir = None if data_dir is not None else tempfile.mkdtemp(prefix="sandbox-hub-")
@@ -68,10 +71,16 @@ class SandboxHub:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._closed = False
+        self.limits = limits or Limits()
         from .server import ServerState
 
         self.state = ServerState(
-            self.store, self.accounts, self.faults, oauth=self.device, inference=self.inference
+            self.store,
+            self.accounts,
+            self.faults,
+            oauth=self.device,
+            inference=self.inference,
+            limits=self.limits,
         )
 
     @property
@@ -98,7 +107,12 @@ class SandboxHub:
 
             self.device = DeviceFlow(self.accounts)
             self.state = ServerState(
-                self.store, self.accounts, self.faults, oauth=self.device, inference=self.inference
+                self.store,
+                self.accounts,
+                self.faults,
+                oauth=self.device,
+                inference=self.inference,
+                limits=self.limits,
             )
             self._closed = False
         self._thread = threading.Thread(target=self._serve, name="sandbox-hub", daemon=True)
@@ -124,7 +138,7 @@ class SandboxHub:
             app = make_app(self.state)
             sockets = tornado.netutil.bind_sockets(self.port, self.host, reuse_port=False)
             self.port = sockets[0].getsockname()[1]
-            self._server = tornado.httpserver.HTTPServer(app, idle_connection_timeout=300, **body_limits())
+            self._server = tornado.httpserver.HTTPServer(app, **body_limits(self.state.limits))
             self._server.add_sockets(sockets)
         except BaseException as exc:  # reported to start()
             self._error = exc

@@ -13,6 +13,7 @@ import concurrent.futures
 import hashlib
 import hmac
 import inspect
+import io
 import json
 import logging
 import os
@@ -25,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
+import tornado.ioloop
 import tornado.web
 
+from . import validation
 from .auth import ANONYMOUS, Accounts, Identity
 from .faults import Faults
 from .store import (
@@ -35,12 +38,14 @@ from .store import (
     Repo,
     Store,
     StoreError,
+    check_repo_names,
     file_entry_json,
     git_blob_sha1,
     now_iso,
     parse_front_matter,
     tags_from_card,
 )
+from .validation import Invalid, Limits
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +83,7 @@ class ServerState:
     oauth: Any = None
     inference: Any = None  # inference.InferenceControl: error models of the /inference routes
     url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs LFS download URLs
+    limits: Limits = field(default_factory=Limits)  # body sizes and read timeouts
 
     def repo(self, repo_type: str, repo_id: str) -> Repo | None:
         """A repo by type and 'namespace/name' (for the inference routes)."""
@@ -114,9 +120,15 @@ def _ts(ts: float) -> str:
 
 @tornado.web.stream_request_body
 class BaseHandler(tornado.web.RequestHandler):
-    """Common behaviour: identity, request log, faults, JSON errors, body spooling."""
+    """Common behaviour: identity, request log, faults, JSON errors, body spooling.
+
+    Bodies are checked before they are read: the caller is identified and `precheck()` run (a handler
+    that needs a token refuses anonymous callers there), and a body larger than `body_limit()` is
+    refused with 413, from its Content-Length or as soon as the bytes received exceed it.
+    """
 
     SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+    body_kind = "json"  # which `Limits` field bounds the body: json, listing, media or commit
 
     def initialize(self, state: ServerState) -> None:
         self.state = state
@@ -126,6 +138,7 @@ class BaseHandler(tornado.web.RequestHandler):
         self._received = 0
         self._pending_error: StoreError | None = None
         self._dropped = False
+        self._body_limit = state.limits.json_body
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -146,8 +159,82 @@ class BaseHandler(tornado.web.RequestHandler):
             self._pending_error = StoreError(401, "Invalid credentials in Authorization header")
         else:
             self.ident = ident
-        if self.request.connection is not None and hasattr(self.request.connection, "set_max_body_size"):
-            self.request.connection.set_max_body_size(1 << 40)
+        self._limit_body()
+
+    def _limit_body(self) -> None:
+        """Set this request's body limit and read timeout; refuse it now if it cannot be accepted."""
+        limits = self.state.limits
+        raw_length = self.request.headers.get("Content-Length")
+        try:
+            length = int(raw_length) if raw_length is not None else None
+        except ValueError:
+            length = None
+        has_body = bool(length) or "chunked" in self.request.headers.get("Transfer-Encoding", "").lower()
+        try:
+            self._body_limit = self.body_limit()
+            if self._pending_error is not None and has_body:
+                raise self._pending_error
+            if has_body:
+                self.precheck()
+            if length is not None and length > self._body_limit:
+                raise StoreError(
+                    413,
+                    f"Request body too large: {length} bytes, the limit for this route is "
+                    f"{self._body_limit} bytes.",
+                )
+        except StoreError as exc:
+            self._refuse(exc)
+            return
+        connection = self.request.connection
+        if connection is not None and hasattr(connection, "set_max_body_size"):
+            # Our own count answers 413 first; tornado's cap (a bare 400 and a closed connection) stays
+            # one chunk above it for chunked bodies, whose total is not announced.
+            connection.set_max_body_size(self._body_limit + CHUNK)
+            connection.set_body_timeout(limits.timeout_for(length))
+
+    def body_limit(self) -> int:
+        """The largest body this request may have, in bytes (from `body_kind` by default)."""
+        limits = self.state.limits
+        return {
+            "json": limits.json_body,
+            "listing": limits.listing_body,
+            "media": limits.media_body,
+            "commit": limits.commit_body,
+        }[self.body_kind]
+
+    def precheck(self) -> None:
+        """Checks to pass before a body is read (identity, rights from the URL); raise StoreError."""
+
+    def require_token(self, what: str) -> None:
+        """401 for anonymous callers, before their body is read."""
+        if self.ident.anonymous:
+            raise StoreError(401, f"You must be authenticated to {what}.")
+
+    def _refuse(self, exc: StoreError) -> None:
+        """Answer `exc` at once, then drop the rest of the body for at most `limits.linger` seconds.
+
+        Closing right away would reset the connection under a client still sending, and it would never
+        see the answer; so the answer is sent whole (with Content-Length and `Connection: close`) while
+        the body is still coming, the rest of the body is discarded, and the connection is closed once
+        the body ends or the linger time is over, whichever comes first.
+        """
+        self._dropped = True
+        self.on_drop()
+        self._log_entry["status"] = exc.status
+        self.set_header("Connection", "close")
+        self.send_json_error(exc.status, exc.message, exc.code, exc.headers, exc.extra, finish=False)
+        connection = self.request.connection
+        if connection is not None and hasattr(connection, "set_max_body_size"):
+            connection.set_max_body_size(1 << 62)  # the rest is dropped: tornado must not cut in with a 400
+            connection.set_body_timeout(self.state.limits.linger)
+        stream = getattr(connection, "stream", None)
+        if stream is not None:
+            tornado.ioloop.IOLoop.current().call_later(self.state.limits.linger, self._end_linger, stream)
+
+    def _end_linger(self, stream: Any) -> None:
+        # A body that ended in time finished the request (and the connection stays usable).
+        if not self._finished and not stream.closed():
+            stream.close()
 
     def uses_token(self) -> bool:
         return True
@@ -176,6 +263,13 @@ class BaseHandler(tornado.web.RequestHandler):
         if self._dropped:
             return True
         self._received += n
+        if self._received > self._body_limit:
+            self._refuse(
+                StoreError(
+                    413, f"Request body too large: the limit for this route is {self._body_limit} bytes."
+                )
+            )
+            return True
         settings = self.state.faults.settings
         if (
             settings.drop_after is not None
@@ -261,9 +355,14 @@ class BaseHandler(tornado.web.RequestHandler):
         code: str | None = None,
         headers: dict | None = None,
         extra: dict[str, Any] | None = None,
+        finish: bool = True,
     ) -> None:
-        """Answer `{"error": message, **extra}` with the Hub's error headers (X-Error-Code, X-Error-Message)."""
-        if self._finished:
+        """Answer `{"error": message, **extra}` with the Hub's error headers (X-Error-Code, X-Error-Message).
+
+        With `finish=False` the whole answer is written and flushed but the request stays open (its body
+        is still being received).
+        """
+        if self._finished or self._headers_written:
             return
         self.clear_header("Content-Type")
         self.set_status(status)
@@ -277,8 +376,13 @@ class BaseHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", "application/json; charset=utf-8")
         if self.request.method == "HEAD":
             self.finish()
-        else:
+        elif finish:
             self.finish(json.dumps({"error": message, **(extra or {})}))
+        else:
+            data = json.dumps({"error": message, **(extra or {})}).encode()
+            self.set_header("Content-Length", str(len(data)))
+            self.write(data)
+            self.flush()
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -456,6 +560,9 @@ def _private_from(body: dict[str, Any]) -> bool | None:
 
 
 class CreateRepoHandler(BaseHandler):
+    def precheck(self) -> None:
+        self.require_token("create a repo")
+
     def do_post(self) -> None:
         body = self.json_body()
         name = body.get("name")
@@ -467,8 +574,9 @@ class CreateRepoHandler(BaseHandler):
         if "/" in name:
             namespace, name = name.split("/", 1)
         repo_type = body.get("type") or "model"
-        if repo_type not in PREFIX:
+        if not isinstance(repo_type, str) or repo_type not in PREFIX:
             raise StoreError(400, f"Invalid repo type {repo_type!r}.")
+        check_repo_names(namespace, name)
         existing = self.store.get_repo(repo_type, namespace, name)
         url = f"{self.base_url()}/{PREFIX[repo_type]}{namespace}/{name}"
         if existing is not None and self.accounts.can_read(self.ident, existing):
@@ -489,6 +597,9 @@ class CreateRepoHandler(BaseHandler):
 
 
 class DeleteRepoHandler(BaseHandler):
+    def precheck(self) -> None:
+        self.require_token("delete a repo")
+
     def do_delete(self) -> None:
         body = self.json_body()
         name = body.get("name") or ""
@@ -502,6 +613,9 @@ class DeleteRepoHandler(BaseHandler):
 
 
 class MoveRepoHandler(BaseHandler):
+    def precheck(self) -> None:
+        self.require_token("move a repo")
+
     def do_post(self) -> None:
         body = self.json_body()
         src, dst = str(body.get("fromRepo", "")), str(body.get("toRepo", ""))
@@ -516,6 +630,9 @@ class MoveRepoHandler(BaseHandler):
 
 
 class SettingsHandler(BaseHandler):
+    def precheck(self) -> None:
+        self.writable(*self.path_args[:3])
+
     def do_put(self, kind: str, namespace: str, name: str) -> None:
         repo = self.writable(kind, namespace, name)
         body = self.json_body()
@@ -717,6 +834,8 @@ class TreeHandler(BaseHandler):
 
 
 class PathsInfoHandler(BaseHandler):
+    body_kind = "listing"
+
     def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.readable(kind, namespace, name)
         commit, _ = self.store.resolve(repo, revision)
@@ -805,16 +924,25 @@ class RefsHandler(BaseHandler):
         self.send_json(data)
 
 
-_REF_NAME = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}(?<!/)$")
+def _ref_name(name: Any, what: str) -> str:
+    try:
+        return validation.check_ref_name(name, what)
+    except Invalid as exc:
+        raise StoreError(400, str(exc)) from None
 
 
 class BranchHandler(BaseHandler):
+    def precheck(self) -> None:
+        self.writable(*self.path_args[:3])
+
     def do_post(self, kind: str, namespace: str, name: str, branch: str) -> None:
         repo = self.writable(kind, namespace, name)
-        if not _REF_NAME.match(branch) or branch.startswith("refs/"):
-            raise StoreError(400, f"Invalid branch name {branch!r}.")
+        _ref_name(branch, "branch")
         body = self.json_body()
-        start, _ = self.store.resolve(repo, body.get("startingPoint") or "main")
+        starting_point = body.get("startingPoint") or "main"
+        if not isinstance(starting_point, str):
+            raise StoreError(400, "Invalid startingPoint: expected a revision (string).")
+        start, _ = self.store.resolve(repo, starting_point)
         with self.store.lock:
             if self.store.has_ref(repo, "branch", branch):
                 raise StoreError(409, f"Branch {branch!r} already exists.")
@@ -831,12 +959,13 @@ class BranchHandler(BaseHandler):
 
 
 class TagHandler(BaseHandler):
+    def precheck(self) -> None:
+        self.writable(*self.path_args[:3])
+
     def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.writable(kind, namespace, name)
         body = self.json_body()
-        tag = body.get("tag")
-        if not isinstance(tag, str) or not _REF_NAME.match(tag):
-            raise StoreError(400, f"Invalid tag name {tag!r}.")
+        tag = _ref_name(body.get("tag"), "tag")
         commit, _ = self.store.resolve(repo, revision)
         with self.store.lock:
             if self.store.has_ref(repo, "tag", tag):
@@ -899,13 +1028,18 @@ def upload_mode(store: Store, commit: str, path: str, size: int, sample: bytes) 
 
 
 def _check_path(path: Any) -> str:
+    """A path a file may be added at (422 as on the Hub otherwise)."""
+    try:
+        return validation.check_path(path)
+    except Invalid as exc:
+        raise StoreError(422, str(exc)) from None
+
+
+def _deleted_path(path: Any, field: str) -> str:
+    """A path to delete: any stored path may go, even one refused today (so old data can be cleaned)."""
     if not isinstance(path, str) or not path.strip("/"):
-        raise StoreError(400, f"Invalid path {path!r}.")
-    path = path.strip("/")
-    parts = path.split("/")
-    if any(p in ("", ".", "..") for p in parts) or parts[0] == ".git":
-        raise StoreError(400, f"Invalid path {path!r}.")
-    return path
+        raise StoreError(400, f"Invalid {field}: expected a non-empty string.")
+    return path.strip("/")
 
 
 def _writable_ref(store: Store, repo: Repo, revision: str) -> tuple[str, str, str]:
@@ -926,6 +1060,11 @@ def _writable_ref(store: Store, repo: Repo, revision: str) -> tuple[str, str, st
 
 
 class PreuploadHandler(BaseHandler):
+    body_kind = "listing"
+
+    def precheck(self) -> None:
+        _check_pr_push(self, self.contributable(*self.path_args[:4]), self.path_args[3])
+
     def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.contributable(kind, namespace, name, revision)
         _check_pr_push(self, repo, revision)  # refused before the client uploads anything
@@ -939,11 +1078,13 @@ class PreuploadHandler(BaseHandler):
             if not isinstance(item, dict):
                 raise StoreError(400, "Each file must be an object {path, sample, size}.")
             path = _check_path(item.get("path"))
+            size = item.get("size") or 0
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise _bad_field("files.size", path, "a non-negative integer", size)
             try:
                 sample = base64.b64decode(item.get("sample") or "")
-                size = int(item.get("size") or 0)
             except (ValueError, TypeError):
-                raise StoreError(400, f"Invalid sample or size for {path}.") from None
+                raise StoreError(400, f"Invalid files.sample for {path}: not base64.") from None
             mode = upload_mode(self.store, head, path, size, sample)
             entry: dict[str, Any] = {"path": path, "uploadMode": mode, "shouldIgnore": False}
             existing = self.store.file(head, path)
@@ -953,65 +1094,35 @@ class PreuploadHandler(BaseHandler):
         self.send_json({"files": result, "commitOid": head})
 
 
+@dataclass
+class CommitPayload:
+    """A parsed NDJSON commit: header fields and operations (blobs already stored)."""
+
+    summary: str
+    description: str
+    parent: str | None
+    ops: list[Operation]
+
+
+def _bad_field(field: str, path: str | None, expected: str, value: Any) -> StoreError:
+    where = f" for {path}" if path else ""
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:80] + "…"
+    return StoreError(400, f"Invalid {field}{where}: expected {expected}, got {shown}.")
+
+
 class CommitHandler(BaseHandler):
-    def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
+    body_kind = "commit"
+
+    def precheck(self) -> None:
+        _check_pr_push(self, self.contributable(*self.path_args[:4]), self.path_args[3])
+
+    async def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.contributable(kind, namespace, name, revision)
         _check_pr_push(self, repo, revision)
         create_pr = _truthy(self.arg("create_pr"))
-        header: dict[str, Any] | None = None
-        ops: list[Operation] = []
-        stream = self._line_stream()
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                key, value = item["key"], item["value"]
-                if not isinstance(value, dict):
-                    raise TypeError(value)
-            except (ValueError, KeyError, TypeError):
-                raise StoreError(400, f"Invalid NDJSON commit payload at line {number}.") from None
-            if key == "header":
-                header = value
-            elif key == "file":
-                path = _check_path(value.get("path"))
-                if value.get("encoding", "base64") != "base64":
-                    raise StoreError(400, f"Unsupported encoding for {path}.")
-                try:
-                    content = base64.b64decode(value.get("content") or "", validate=False)
-                except ValueError:
-                    raise StoreError(400, f"Invalid base64 content for {path}.") from None
-                oid = self.store.put_blob(content)
-                ops.append(Operation("file", path, oid=oid, size=len(content)))
-            elif key == "lfsFile":
-                path = _check_path(value.get("path"))
-                oid = str(value.get("oid") or "")
-                if value.get("algo", "sha256") != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", oid):
-                    raise StoreError(400, f"Invalid LFS oid for {path}.")
-                size = int(value.get("size") or 0)
-                if not lfs_usable(self, repo, oid, size or None):
-                    # The Hub's answer (400). An object of another repo the committer cannot read answers the
-                    # same as a missing one: the refusal must not tell that it exists.
-                    raise StoreError(
-                        400,
-                        "Your push was rejected because an LFS pointer pointed to a file that does not exist "
-                        f"in this repo: the object for {path} (sha256 {oid}) was never uploaded for this repo; "
-                        f"upload it first. Offending file: {path}",
-                    )
-                if not size:
-                    size = self.store.query("SELECT size FROM lfs_objects WHERE sha256=?", (oid,))[0]["size"]
-                ops.append(Operation("lfsFile", path, oid=_pointer_oid(oid, size), size=size, lfs=oid))
-            elif key == "deletedFile":
-                ops.append(Operation("deletedFile", _check_path(value.get("path"))))
-            elif key == "deletedFolder":
-                ops.append(Operation("deletedFolder", _check_path(value.get("path"))))
-            else:
-                raise StoreError(400, f"Unknown commit operation {key!r}.")
-        if header is None:
-            raise StoreError(400, "The commit payload has no header line.")
-        summary = str(header.get("summary") or "").strip() or "Update"
-        description = str(header.get("description") or "")
-        parent = header.get("parentCommit") or None
+        # Decoding, blob writes and README validation run off the event loop.
+        payload = await asyncio.get_running_loop().run_in_executor(_io_pool(), self._parse_payload, repo)
+        summary, description, parent, ops = payload.summary, payload.description, payload.parent, payload.ops
         kind_ref, ref_name, head = _writable_ref(self.store, repo, revision)
         pr_num = None
         if create_pr and kind_ref == "branch":
@@ -1051,12 +1162,116 @@ class CommitHandler(BaseHandler):
             data["pullRequestUrl"] = f"{self.repo_url(repo)}/discussions/{pr_num}"
         self.send_json(data)
 
-    def _line_stream(self):
+    def _parse_payload(self, repo: Repo) -> CommitPayload:
+        """Read the NDJSON lines; every malformed field is a 400 that names it (runs on a worker thread)."""
+        header: dict[str, Any] | None = None
+        ops: list[Operation] = []
+        readme: tuple[str, bytes] | None = None
+        for number, line in self._lines():
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except (ValueError, UnicodeDecodeError):
+                raise StoreError(400, f"Invalid NDJSON commit payload at line {number}: not JSON.") from None
+            if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
+                raise StoreError(
+                    400, f"Invalid NDJSON commit payload at line {number}: expected {{key, value: {{...}}}}."
+                )
+            key, value = item.get("key"), item["value"]
+            if key == "header":
+                header = value
+            elif key == "file":
+                path = _check_path(value.get("path"))
+                if value.get("encoding", "base64") != "base64":
+                    raise _bad_field("file.encoding", path, "'base64'", value.get("encoding"))
+                raw = value.get("content") or ""
+                if not isinstance(raw, str):
+                    raise _bad_field("file.content", path, "a base64 string", raw)
+                try:
+                    content = base64.b64decode(raw, validate=False)
+                except ValueError:
+                    raise StoreError(400, f"Invalid file.content for {path}: not base64.") from None
+                oid = self.store.put_blob(content)
+                if path == "README.md":
+                    readme = (oid, content)
+                ops.append(Operation("file", path, oid=oid, size=len(content)))
+            elif key == "lfsFile":
+                path = _check_path(value.get("path"))
+                oid = value.get("oid")
+                if not isinstance(oid, str) or not re.fullmatch(r"[0-9a-f]{64}", oid):
+                    raise _bad_field("lfsFile.oid", path, "a sha256 (64 hex digits)", oid)
+                if value.get("algo", "sha256") != "sha256":
+                    raise _bad_field("lfsFile.algo", path, "'sha256'", value.get("algo"))
+                size = value.get("size")
+                if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+                    raise _bad_field("lfsFile.size", path, "a non-negative integer", size)
+                if not lfs_usable(self, repo, oid, size or None):
+                    # The Hub's answer (400). An object of another repo the committer cannot read answers the
+                    # same as a missing one: the refusal must not tell that it exists.
+                    raise StoreError(
+                        400,
+                        "Your push was rejected because an LFS pointer pointed to a file that does not exist "
+                        f"in this repo: the object for {path} (sha256 {oid}) was never uploaded for this repo; "
+                        f"upload it first. Offending file: {path}",
+                    )
+                if not size:
+                    size = self.store.query("SELECT size FROM lfs_objects WHERE sha256=?", (oid,))[0]["size"]
+                if path == "README.md":
+                    readme = None  # an LFS README carries no metadata
+                ops.append(Operation("lfsFile", path, oid=_pointer_oid(oid, size), size=size, lfs=oid))
+            elif key == "deletedFile":
+                ops.append(Operation("deletedFile", _deleted_path(value.get("path"), "deletedFile.path")))
+                if ops[-1].path == "README.md":
+                    readme = None
+            elif key == "deletedFolder":
+                ops.append(Operation("deletedFolder", _deleted_path(value.get("path"), "deletedFolder.path")))
+            else:
+                raise StoreError(400, f"Unknown commit operation {key!r} at line {number}.")
+        if header is None:
+            raise StoreError(400, "The commit payload has no header line.")
+        try:
+            summary = validation.check_text(
+                header.get("summary"), "header.summary", validation.MAX_TITLE_LENGTH
+            ).strip()
+            description = validation.check_text(
+                header.get("description"), "header.description", validation.MAX_MESSAGE_LENGTH
+            )
+        except Invalid as exc:
+            raise StoreError(400, str(exc)) from None
+        parent = header.get("parentCommit") or None
+        if parent is not None and not isinstance(parent, str):
+            raise _bad_field("header.parentCommit", None, "a commit id", parent)
+        if readme is not None:
+            self._check_readme(readme[0], readme[1], repo.type)
+        return CommitPayload(summary or "Update", description, parent, ops)
+
+    def _check_readme(self, oid: str, content: bytes, repo_type: str) -> None:
+        """Refuse a README whose metadata the Hub would refuse; keep the parsed card for the commit."""
+        text = content.decode("utf-8", errors="replace")
+        try:
+            card = validation.parse_card(text)
+        except Invalid as exc:
+            raise StoreError(400, f"Invalid metadata in README.md: {exc}") from None
+        errors = validate_card_metadata(text, repo_type)
+        if errors:
+            raise StoreError(400, "Invalid metadata in README.md: " + "; ".join(errors))
+        self.store.remember_card(oid, card)
+
+    def _lines(self):
+        """(number, line) of the body, each line at most `commit_line` bytes (413 beyond)."""
+        limit = self.state.limits.commit_line
         if self._body_file is None:
-            yield from (self.request.body or b"").splitlines()
-            return
-        self._body_file.seek(0)
-        yield from self._body_file
+            source: Any = io.BytesIO(self.request.body or b"")
+        else:
+            source = self._body_file
+            source.seek(0)
+        number = 0
+        while line := source.readline(limit + 1):
+            number += 1
+            if len(line) > limit:
+                raise StoreError(413, f"Line {number} of the commit payload is longer than {limit} bytes.")
+            yield number, line
 
 
 def _pointer_oid(sha256: str, size: int) -> str:
@@ -1066,43 +1281,48 @@ def _pointer_oid(sha256: str, size: int) -> str:
 
 
 class ValidateYamlHandler(BaseHandler):
-    def do_post(self) -> None:
+    body_kind = "listing"
+
+    async def do_post(self) -> None:
         body = self.json_body()
         content = body.get("content")
         if not isinstance(content, str):
             raise StoreError(400, "Expected {'content': str, 'repoType': str}.")
-        errors = validate_card_metadata(content, str(body.get("repoType") or "model"))
+        repo_type = str(body.get("repoType") or "model")
+        # YAML parsing is CPU work on untrusted input: off the event loop.
+        errors, card = await asyncio.get_running_loop().run_in_executor(
+            _io_pool(), _card_report, content, repo_type
+        )
         if errors:
             self.send_json(
                 {"error": errors[0], "errors": [{"message": m} for m in errors], "warnings": []}, status=400
             )
             return
         warnings = []
-        card = parse_front_matter(content)
         if not card:
             warnings.append({"message": "Empty or missing yaml metadata in repo card"})
-        elif "license" not in card and body.get("repoType", "model") in ("model", "dataset"):
+        elif "license" not in card and repo_type in ("model", "dataset"):
             warnings.append({"message": "license is not set: consider adding a license to the metadata"})
         self.send_json({"errors": [], "warnings": warnings})
 
 
-def validate_card_metadata(content: str, repo_type: str) -> list[str]:
-    """Problems the Hub reports for a README's front matter (invalid YAML, unknown license or task)."""
-    import yaml
+def _card_report(content: str, repo_type: str) -> tuple[list[str], dict[str, Any]]:
+    """(errors, metadata) of a README."""
+    errors = validate_card_metadata(content, repo_type)
+    return errors, ({} if errors else parse_front_matter(content))
 
+
+def validate_card_metadata(content: str, repo_type: str) -> list[str]:
+    """Problems the Hub reports for a README's front matter (invalid YAML, unknown license or task).
+
+    The YAML is parsed with limits (size, nesting, aliases, expanded size): beyond them it is invalid.
+    """
     from .vocab import LICENSES, PIPELINE_TAGS
 
-    match = re.match(r"^---\s*\n(.*?)\n?---\s*(\n|$)", content, re.DOTALL)
-    if not match:
-        return []
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        return [f"Invalid YAML in the metadata: {str(exc).splitlines()[0]}"]
-    if data is None:
-        return []
-    if not isinstance(data, dict):
-        return ["The metadata must be a YAML mapping (key: value)."]
+        data = validation.parse_card(content)
+    except Invalid as exc:
+        return [str(exc)]
     errors = []
     licenses = data.get("license")
     for lic in licenses if isinstance(licenses, list) else [licenses] if licenses is not None else []:
@@ -1329,9 +1549,15 @@ class LfsUploadHandler(BaseHandler):
     def uses_token(self) -> bool:
         return False  # the client sends no Authorization here: the href carries a single-use ticket
 
+    def body_limit(self) -> int:
+        ticket = self.state.tickets.get(self.path_args[0] if self.path_args else "")
+        return ticket.size if ticket is not None else self.state.limits.json_body
+
     def prepare(self) -> None:
-        super().prepare()
         self.writer = None
+        super().prepare()
+        if self._finished:  # refused before the body (too large for its ticket)
+            return
         ticket_id = self.path_args[0] if self.path_args else ""
         ticket = self.state.tickets.get(ticket_id)
         if ticket is None or ticket.expires < time.time():
@@ -1637,9 +1863,17 @@ def make_app(state: ServerState) -> tornado.web.Application:
     )
 
 
-def body_limits() -> dict[str, int]:
-    """HTTPServer limits: bodies are streamed to disk, so only the header buffer needs bounding."""
-    return {"max_body_size": 1 << 40, "max_buffer_size": 64 * CHUNK, "chunk_size": CHUNK}
+def body_limits(limits: Limits | None = None) -> dict[str, Any]:
+    """HTTPServer settings: every handler sets its own body limit and timeout before reading a body, so
+    the defaults here (the JSON limit, the plain body timeout) only apply to what no handler sees."""
+    limits = limits or Limits()
+    return {
+        "max_body_size": limits.json_body,
+        "max_buffer_size": 64 * CHUNK,
+        "chunk_size": CHUNK,
+        "body_timeout": limits.body_timeout,
+        "idle_connection_timeout": limits.header_timeout,
+    }
 
 
 __all__ = ["ServerState", "make_app", "body_limits", "os"]

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import yaml
+from .validation import Invalid, check_repo_name, parse_card
 
 REPO_TYPES = ("model", "dataset", "space")
 RESERVED_NAMESPACES = {"api", "datasets", "spaces", "models", "oauth", "inference", "lfs-upload", "settings"}
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 SHA_PATTERN = re.compile(r"^[0-9a-f]{40}$")
 LFS_THRESHOLD = 10 * 1000 * 1000
 SMALL_BLOB = 64 * 1024
@@ -59,15 +58,11 @@ def git_blob_sha1(data: bytes) -> str:
 
 
 def parse_front_matter(text: str) -> dict[str, Any]:
-    """The YAML front matter of a README as a dict ({} when absent or invalid)."""
-    match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", text, re.DOTALL)
-    if not match:
-        return {}
+    """The YAML front matter of a README as a dict ({} when absent, invalid or beyond the parse limits)."""
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+        return parse_card(text)
+    except Invalid:
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _as_list(value: Any) -> list[str]:
@@ -192,6 +187,7 @@ class Store:
         self._trees: dict[str, list[tuple[str, bool, str, int, str | None]]] = {}
         self._roots: dict[str, str] = {}
         self._tree_index: dict[str, dict[str, tuple[str, bool, str, int, str | None]]] = {}
+        self._cards: dict[str, dict[str, Any]] = {}
         self.db = sqlite3.connect(self.root / "hub.sqlite3", check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -373,10 +369,7 @@ class Store:
     def create_repo(self, repo_type: str, namespace: str, name: str, private: bool, author: str) -> Repo:
         if repo_type not in REPO_TYPES:
             raise StoreError(400, f"Invalid repo type {repo_type!r}: use model, dataset or space.")
-        if not NAME_PATTERN.match(name) or name.endswith((".git", ".")) or "--" in name or ".." in name:
-            raise StoreError(400, f"Invalid repo name {name!r}: letters, digits, '-', '_', '.' (max 96).")
-        if namespace in RESERVED_NAMESPACES:
-            raise StoreError(400, f"Namespace {namespace!r} is reserved.")
+        check_repo_names(namespace, name)
         with self.lock:
             if self.get_repo(repo_type, namespace, name) is not None:
                 raise StoreError(409, f"You already created this {repo_type} repo", "RepoExists")
@@ -409,6 +402,7 @@ class Store:
             self.db.execute("COMMIT")
 
     def move_repo(self, repo: Repo, namespace: str, name: str) -> None:
+        check_repo_names(namespace, name)
         with self.lock:
             if self.get_repo(repo.type, namespace, name) is not None:
                 raise StoreError(409, "A repo with this name already exists.", "RepoExists")
@@ -585,14 +579,18 @@ class Store:
         return root
 
     def _walk(self, tree_oid: str, prefix: str, recursive: bool, out_dirs: list, out_files: list) -> None:
-        for name, is_dir, oid, size, lfs in self._tree(tree_oid):
-            path = prefix + name
-            if is_dir:
-                out_dirs.append((path, oid))
-                if recursive:
-                    self._walk(oid, path + "/", True, out_dirs, out_files)
-            else:
-                out_files.append(FileEntry(path, oid, size, lfs))
+        # Iterative: however deep a stored tree is, reading it never hits the recursion limit.
+        stack = [(tree_oid, prefix)]
+        while stack:
+            oid, base = stack.pop()
+            for name, is_dir, entry_oid, size, lfs in self._tree(oid):
+                path = base + name
+                if is_dir:
+                    out_dirs.append((path, entry_oid))
+                    if recursive:
+                        stack.append((entry_oid, path + "/"))
+                else:
+                    out_files.append(FileEntry(path, entry_oid, size, lfs))
 
     def files(self, commit: str) -> dict[str, FileEntry]:
         dirs: list = []
@@ -736,10 +734,28 @@ class Store:
         readme = files.get("README.md")
         if readme is None or readme.lfs or readme.size > 1_000_000:
             return {}
+        return self.card_of_blob(readme.oid)
+
+    def card_of_blob(self, oid: str) -> dict[str, Any]:
+        """The card metadata of a stored README blob ({} if unreadable or invalid); parsed once per blob.
+
+        The commit handler parses a new README off the event loop first, so commits find it here.
+        """
+        cached = self._cards.get(oid)
+        if cached is not None:
+            return cached
         try:
-            return parse_front_matter(self.blob_bytes(readme.oid).decode("utf-8", errors="replace"))
+            card = parse_front_matter(self.blob_bytes(oid).decode("utf-8", errors="replace"))
         except OSError:
             return {}
+        self.remember_card(oid, card)
+        return card
+
+    def remember_card(self, oid: str, card: dict[str, Any]) -> None:
+        """Keep the parsed metadata of README blob `oid` (a few hundred, the most recent)."""
+        self._cards[oid] = card
+        while len(self._cards) > 256:
+            self._cards.pop(next(iter(self._cards)), None)
 
     def _write_commit(
         self,
@@ -898,6 +914,17 @@ class Store:
                 (status, merge_commit, repo.rowid, num),
             )
             self.add_event(repo, num, "status-change", author, {"status": status})
+
+
+def check_repo_names(namespace: Any, name: Any) -> None:
+    """Refuse a repo name or namespace the Hub would not accept (also for moves)."""
+    try:
+        check_repo_name(namespace, "namespace")
+        check_repo_name(name)
+    except Invalid as exc:
+        raise StoreError(400, str(exc)) from None
+    if namespace in RESERVED_NAMESPACES:
+        raise StoreError(400, f"Namespace {namespace!r} is reserved.")
 
 
 def _event(kind: str, author: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -64,6 +64,7 @@ class ClientGone(Exception):
 class InferenceHandler(BaseHandler):
     """Shared behaviour: model lookup with the Hub's access rules, error models, SSE streaming."""
 
+    body_kind = "media"  # inputs may be raw images or audio
     _client_gone = False
 
     @property
