@@ -187,9 +187,9 @@ class BaseHandler(tornado.web.RequestHandler):
             return
         connection = self.request.connection
         if connection is not None and hasattr(connection, "set_max_body_size"):
-            # Our own count answers 413 first; tornado's cap (a bare 400 and a closed connection) stays
-            # one chunk above it for chunked bodies, whose total is not announced.
-            connection.set_max_body_size(self._body_limit + CHUNK)
+            # A chunked body announces no total: tornado would cut it with a bare 400 at a chunk header,
+            # so its cap is lifted and our own count (data arrives in CHUNK pieces) answers 413 instead.
+            connection.set_max_body_size(self._body_limit if length is not None else 1 << 62)
             connection.set_body_timeout(limits.timeout_for(length))
 
     def body_limit(self) -> int:
@@ -1029,6 +1029,8 @@ def upload_mode(store: Store, commit: str, path: str, size: int, sample: bytes) 
 
 def _check_path(path: Any) -> str:
     """A path a file may be added at (422 as on the Hub otherwise)."""
+    if not isinstance(path, str):
+        raise _bad_field("path", None, "a string", path)
     try:
         return validation.check_path(path)
     except Invalid as exc:
@@ -1249,14 +1251,10 @@ class CommitHandler(BaseHandler):
     def _check_readme(self, oid: str, content: bytes, repo_type: str) -> None:
         """Refuse a README whose metadata the Hub would refuse; keep the parsed card for the commit."""
         text = content.decode("utf-8", errors="replace")
-        try:
-            card = validation.parse_card(text)
-        except Invalid as exc:
-            raise StoreError(400, f"Invalid metadata in README.md: {exc}") from None
         errors = validate_card_metadata(text, repo_type)
-        if errors:
-            raise StoreError(400, "Invalid metadata in README.md: " + "; ".join(errors))
-        self.store.remember_card(oid, card)
+        if errors:  # worded as the client words the same answer from /api/validate-yaml
+            raise StoreError(400, "Invalid metadata in README.md.\n" + "\n".join(f"- {e}" for e in errors))
+        self.store.remember_card(oid, parse_front_matter(text))
 
     def _lines(self):
         """(number, line) of the body, each line at most `commit_line` bytes (413 beyond)."""
@@ -1556,7 +1554,7 @@ class LfsUploadHandler(BaseHandler):
     def prepare(self) -> None:
         self.writer = None
         super().prepare()
-        if self._finished:  # refused before the body (too large for its ticket)
+        if self._dropped:  # refused before the body (too large for its ticket): nothing to write
             return
         ticket_id = self.path_args[0] if self.path_args else ""
         ticket = self.state.tickets.get(ticket_id)
