@@ -606,8 +606,11 @@ MALFORMED = {
         "file.encoding",
     ),
     "deleted-path-number": ([header(), {"key": "deletedFile", "value": {"path": 5}}], "deletedFile.path"),
-    "path-number": ([header(), {"key": "file", "value": {"path": 5, "content": ""}}], "path"),
-    "value-list": ([header(), {"key": "file", "value": ["a"]}], "line 2"),
+    "path-number": (
+        [header(), {"key": "file", "value": {"path": 5, "content": ""}}],
+        "path: expected a string",
+    ),
+    "value-list": ([header(), {"key": "file", "value": ["a"]}], "line 2: expected"),
     "key-list": ([header(), {"key": ["file"], "value": {}}], "line 2"),
 }
 
