@@ -527,6 +527,8 @@ def test_lfs_upload_larger_than_its_ticket_is_refused(endpoint, api, repo, sandb
     assert too_big.status_code == 413
     assert not any(sandbox.data_dir.joinpath("tmp").iterdir()), "nothing of the refused body is kept"
     assert httpx2.put(href, content=data, timeout=30).status_code == 200  # the ticket still works
+    used = httpx2.put(href, content=b"\0" * (2 << 20), timeout=30)  # a used ticket, a big body: 403 first
+    assert used.status_code == 403 and "invalid, expired or already used" in used.json()["error"]
 
 
 # -- YAML, fields, titles, metadata ------------------------------------------------------------------

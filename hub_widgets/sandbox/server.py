@@ -1551,6 +1551,11 @@ class LfsUploadHandler(BaseHandler):
         ticket = self.state.tickets.get(self.path_args[0] if self.path_args else "")
         return ticket.size if ticket is not None else self.state.limits.json_body
 
+    def precheck(self) -> None:
+        ticket = self.state.tickets.get(self.path_args[0] if self.path_args else "")
+        if ticket is None or ticket.expires < time.time():  # said before a big body is sent for nothing
+            raise StoreError(403, "This upload URL is invalid, expired or already used.")
+
     def prepare(self) -> None:
         self.writer = None
         super().prepare()
