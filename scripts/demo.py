@@ -31,13 +31,20 @@ def main() -> int:
     from hub_widgets.sandbox import SandboxHub
 
     (DEMO / "hf_home").mkdir(parents=True, exist_ok=True)
-    hub = SandboxHub(port=PORT, data_dir=DEMO / "hub", users={DEMO_USER: DEMO_TOKEN}, seed="demo")
+    # The demo user may also drive the inference fault switches over HTTP (notebook 04 does).
+    options = {
+        "data_dir": DEMO / "hub",
+        "users": {DEMO_USER: DEMO_TOKEN},
+        "admins": [DEMO_USER],
+        "seed": "demo",
+    }
+    hub = SandboxHub(port=PORT, **options)
     try:
         hub.start()
     except RuntimeError:
         hub.stop()
         print(f"Port {PORT} is busy; using a free port instead (set SANDBOX_PORT to choose).", flush=True)
-        hub = SandboxHub(port=0, data_dir=DEMO / "hub", users={DEMO_USER: DEMO_TOKEN}, seed="demo").start()
+        hub = SandboxHub(port=0, **options).start()
     print(f"Sandbox Hub running at {hub.endpoint}", flush=True)
     env = {
         **os.environ,
@@ -61,8 +68,10 @@ def main() -> int:
     print(
         "\nLog in as the demo user in a notebook (01_login) or in a terminal with:\n"
         f"    token: {DEMO_TOKEN}\n"
-        "  either paste that token, or use the browser login: approve the request at "
-        f"{hub.endpoint}/oauth/device/verify choosing user '{DEMO_USER}'.\n"
+        "  either paste that token, or use the browser login: first open this one-time link, which signs\n"
+        f"  your browser in as '{DEMO_USER}' on the sandbox's approval page:\n"
+        f"    {hub.login_link(DEMO_USER)}\n"
+        "  then click 'Log in with browser' and Approve on the page it opens.\n"
         "JupyterLab prints its URL (with its own access token) just below.\n",
         flush=True,
     )

@@ -33,7 +33,7 @@ ORG = "acme"
 
 @pytest.fixture(scope="session")
 def sandbox():
-    """One SandboxHub for the whole run: alice (write + read token), bob, carol; org acme = alice + bob."""
+    """One SandboxHub for the whole run: alice (write + read token, admin), bob, carol; org acme = alice + bob."""
     from hub_widgets.sandbox import SandboxHub
 
     data = tempfile.mkdtemp(prefix="hubw-sandbox-")
@@ -42,6 +42,7 @@ def sandbox():
         users={"alice": ALICE, "bob": BOB, "carol": CAROL},
         read_tokens={"alice": ALICE_READ},
         orgs={ORG: ["alice", "bob"]},
+        admins=["alice"],  # alice's write token may use the fault switches over HTTP
     )
     hub.start()
     yield hub
@@ -121,3 +122,41 @@ def write_tree(root: Path, files: dict[str, bytes | str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode() if isinstance(content, str) else content)
     return root
+
+
+def approval_page_csrf(page_html: str) -> str:
+    """The CSRF token of the forms on a device approval page."""
+    import re
+
+    match = re.search(r'name="csrf" value="([^"]+)"', page_html)
+    assert match, "no CSRF field on the approval page"
+    return match.group(1)
+
+
+def approve_on_page(
+    verification_uri: str,
+    user_code: str,
+    action: str = "approve",
+    *,
+    token: str | None = None,
+    username: str | None = None,
+    password: str | None = None,
+):
+    """What a person does in the browser: open the approval page, sign in, check the code, click `action`.
+
+    Returns the last page (an httpx.Response); each call is a fresh browser (cookie jar).
+    """
+    import httpx
+
+    with httpx.Client(follow_redirects=True, timeout=30) as browser:
+        page = browser.get(verification_uri, params={"user_code": user_code})
+        signin = {"csrf": approval_page_csrf(page.text), "action": "signin", "user_code": user_code}
+        if token is not None:
+            signin["token"] = token
+        else:
+            signin.update(username=username or "", password=password or "")
+        page = browser.post(verification_uri, data=signin)
+        if page.status_code != 200:
+            return page
+        answer = {"csrf": approval_page_csrf(page.text), "action": action, "user_code": user_code}
+        return browser.post(verification_uri, data=answer)

@@ -14,13 +14,12 @@ import time
 
 import pytest
 from huggingface_hub import constants
-from huggingface_hub.utils import get_session as hf_http_session
 from ipywidgets.widgets.widget import _instances as live_widgets
 
 from hub_widgets.auth_state import mask_token, save_login
 from hub_widgets.login import LoginWidget
 from hub_widgets.session import HubSession
-from tests.conftest import ALICE, ALICE_READ, BOB, CAROL, wait_for
+from tests.conftest import ALICE, ALICE_READ, BOB, CAROL, approve_on_page, wait_for
 
 TIMEOUT = 60
 
@@ -154,18 +153,16 @@ def start_device(widget: LoginWidget) -> str:
     return widget.user_code
 
 
-def answer_on_approval_page(widget: LoginWidget, action: str, user: str = "bob") -> None:
-    """What the user does in the browser: the sandbox's approval form, over HTTP."""
-    response = hf_http_session().post(
-        widget.verification_uri, data={"user_code": widget.user_code, "user": user, "action": action}
-    )
+def answer_on_approval_page(widget: LoginWidget, action: str, token: str = BOB) -> None:
+    """What the user does in the browser: sign in on the sandbox's approval page, then approve or deny."""
+    response = approve_on_page(widget.verification_uri, widget.user_code, action, token=token)
     assert response.status_code == 200, response.text
 
 
 def test_device_login_approved_in_the_browser_saves_token_refresh_token_and_expiry(session):
     widget = make(session)
     start_device(widget)
-    answer_on_approval_page(widget, "approve", user="bob")
+    answer_on_approval_page(widget, "approve", token=BOB)
     settle(widget)
 
     assert widget.state == "logged_in", widget.status.text

@@ -417,18 +417,20 @@ def test_slow_answer_and_client_timeout(sandbox, models):
 
 def test_control_route(sandbox, models):
     url = f"{sandbox.endpoint}/inference/_control"
-    r = httpx.post(url, json={"action": "fail", "kind": "loading", "model": models["gpt"], "times": 1})
-    assert r.status_code == 200 and r.json()["faults"][0]["kind"] == "loading"
-    with pytest.raises(HfHubHTTPError) as exc:
-        client(sandbox, models["gpt"]).text_generation("Hi", max_new_tokens=2)
-    assert exc.value.response.status_code == 503
-    assert httpx.get(url).json()["faults"] == []
-    assert httpx.post(url, json={"action": "token_delay", "value": 0.02}).json()["token_delay"] == 0.02
-    assert sandbox.inference.token_delay == 0.02
-    httpx.post(url, json={"action": "fail", "kind": "credits"})
-    assert httpx.post(url, json={"action": "clear"}).json()["faults"] == []
-    assert httpx.post(url, json={"action": "fail", "kind": "nope"}).status_code == 400
-    assert httpx.post(url, json={"action": "explode"}).status_code == 400
+    # alice is an admin of `sandbox`: her write token may use the fault switches.
+    with httpx.Client(headers={"Authorization": f"Bearer {ALICE}"}) as http:
+        r = http.post(url, json={"action": "fail", "kind": "loading", "model": models["gpt"], "times": 1})
+        assert r.status_code == 200 and r.json()["faults"][0]["kind"] == "loading"
+        with pytest.raises(HfHubHTTPError) as exc:
+            client(sandbox, models["gpt"]).text_generation("Hi", max_new_tokens=2)
+        assert exc.value.response.status_code == 503
+        assert http.get(url).json()["faults"] == []
+        assert http.post(url, json={"action": "token_delay", "value": 0.02}).json()["token_delay"] == 0.02
+        assert sandbox.inference.token_delay == 0.02
+        http.post(url, json={"action": "fail", "kind": "credits"})
+        assert http.post(url, json={"action": "clear"}).json()["faults"] == []
+        assert http.post(url, json={"action": "fail", "kind": "nope"}).status_code == 400
+        assert http.post(url, json={"action": "explode"}).status_code == 400
 
 
 def test_client_disconnect_stops_stream(sandbox, models):

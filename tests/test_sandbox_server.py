@@ -27,7 +27,7 @@ from hub_widgets.sandbox.store import (
     parse_front_matter,
     tags_from_card,
 )
-from tests.conftest import ALICE, ALICE_READ, BOB
+from tests.conftest import ALICE, ALICE_READ, BOB, approve_on_page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -226,11 +226,8 @@ def test_device_login_over_http_with_approval_page():
         }
         assert httpx2.post(token_url, data=poll).json()["error"] == "authorization_pending"
         page = httpx2.get(device["verification_uri_complete"])
-        assert page.status_code == 200 and device["user_code"] in page.text and "Approve" in page.text
-        done = httpx2.post(
-            device["verification_uri"],
-            data={"user_code": device["user_code"], "user": "bob", "action": "approve"},
-        )
+        assert page.status_code == 200 and device["user_code"] in page.text and "Sign in" in page.text
+        done = approve_on_page(device["verification_uri"], device["user_code"], token=BOB)
         assert done.status_code == 200 and "Approved" in done.text
         granted = httpx2.post(token_url, data=poll).json()
         assert granted["token_type"] == "Bearer" and granted["refresh_token"] and granted["expires_in"] > 0

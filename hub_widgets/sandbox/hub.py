@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 import threading
@@ -14,6 +15,8 @@ from .faults import Faults, parse_faults
 from .store import Store
 from .validation import Limits
 
+logger = logging.getLogger(__name__)
+
 
 class SandboxHub:
     """A local Hugging Face Hub-compatible server for demos and tests.
@@ -23,9 +26,14 @@ class SandboxHub:
         port: TCP port; 0 picks a free one (see `endpoint` after `start()`).
         data_dir: Folder for blobs and the sqlite database; the same folder after a restart gives back
             the same repos, commits, users and tokens. A temporary folder (removed on `stop()`) if None.
-        users: `{name: write token}` to create.
+        users: `{name: write token}` to create. Only the sha256 of each token is stored. When `users` or
+            `read_tokens` is given, tokens given at an earlier start on the same `data_dir` and not given
+            now are revoked; when both are None they are kept (see `notices`).
         read_tokens: `{name: read token}` to create.
         orgs: `{org: [member, ...]}` to create.
+        passwords: `{name: password}`: the password signs the user in on the device approval page
+            (besides their token). Replaces the stored passwords whenever users are given.
+        admins: Users whose write tokens may drive the fault switches over HTTP (`/inference/_control`).
         seed: `"demo"` to fill the Hub with demo content on first start.
         faults: A fault spec like ``"latency=0.2,error_rate=0.1,drop_after=1000000"``.
         limits: Body sizes and read timeouts (`hub_widgets.sandbox.validation.Limits`); defaults if None.
@@ -43,6 +51,8 @@ class SandboxHub:
         seed: str | None = None,
         faults: str | None = None,
         limits: Limits | None = None,
+        passwords: dict[str, str] | None = None,
+        admins: list[str] | tuple[str, ...] | set[str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self._temp_dir = None if data_dir is not None else tempfile.mkdtemp(prefix="sandbox-hub-")
@@ -55,10 +65,20 @@ class SandboxHub:
         from .oauth import DeviceFlow
 
         self.device = DeviceFlow(self.accounts)
-        for name, token in (users or {}).items():
-            self.accounts.add_token(name, token, "write")
-        for name, token in (read_tokens or {}).items():
-            self.accounts.add_token(name, token, "read")
+        given = None
+        if users is not None or read_tokens is not None:
+            given = {token: (name, "write") for name, token in (users or {}).items()}
+            given.update({token: (name, "read") for name, token in (read_tokens or {}).items()})
+        # What this start did to tokens given at an earlier one (one line each; also logged).
+        if passwords is not None:
+            passwords = dict(passwords)
+        elif given is not None:
+            passwords = {}  # a user list without passwords: none of the earlier ones stays
+        self.notices: list[str] = self.accounts.sync_given(given, passwords)
+        for notice in self.notices:
+            logger.warning("%s", notice)
+        self._admins = set(admins or ())
+        self.accounts.admins = self._admins
         for org, members in (orgs or {}).items():
             self.accounts.add_org(org, members)
         self.seed = seed
@@ -95,6 +115,37 @@ class SandboxHub:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         return f"http://{host}:{self.port}"
 
+    def revoke_token(
+        self, token: str | None = None, *, token_id: str | None = None, user: str | None = None
+    ) -> int:
+        """Revoke a token at once: by value, by the id `tokens()` lists, or every token of `user`.
+
+        Args:
+            token: The token itself.
+            token_id: The start of its hash as `tokens()` lists it (8 hex digits or more).
+            user: Revoke every token and refresh token of this user.
+
+        Returns:
+            How many access tokens were revoked.
+        """
+        return self.accounts.revoke_tokens(token, token_id=token_id, user=user)
+
+    def tokens(self, user: str | None = None) -> list[dict[str, Any]]:
+        """The stored tokens, without their values: `{id, user, role, name, source, created}`.
+
+        Args:
+            user: Only this user's tokens.
+        """
+        return self.accounts.tokens(user)
+
+    def login_link(self, user: str) -> str:
+        """A single-use URL that signs a browser in as `user` on the device approval page (for demos).
+
+        Args:
+            user: An existing sandbox user.
+        """
+        return self.endpoint + self.device.login_link(user)
+
     def start(self) -> SandboxHub:
         """Start serving from a background thread; returns self once the port is bound."""
         if self._thread is not None:
@@ -102,6 +153,7 @@ class SandboxHub:
         if self._closed:  # started again after stop(): reopen the same data folder
             self.store = Store(self.data_dir)
             self.accounts = Accounts(self.store)
+            self.accounts.admins = self._admins
             from .oauth import DeviceFlow
             from .server import ServerState
 

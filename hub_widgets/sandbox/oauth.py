@@ -1,26 +1,43 @@
 """Device-code login (RFC 8628) of the sandbox Hub, with a small HTML approval page.
 
 The client POSTs `/oauth/device`, shows the user code and `verification_uri`, and polls `/oauth/token`.
-The user approves (or denies) on the page at `verification_uri`, or a test calls `hub.device.approve`.
-An approval issues a NEW write token for the approving user, plus a refresh token.
+The user approves (or denies) on the page at `verification_uri` after signing in there with their own
+token or password, or a test calls `hub.device.approve`. An approval issues a NEW token for the
+approving user, with at most the role of the credential that signed in (a read token approves a read
+token), plus a refresh token. Only hashes of both are stored.
+
+The page keeps a server-side session (cookie HttpOnly, SameSite=Lax) with a CSRF token that every form
+carries; it shows only the code being approved and the client asking. Failed sign-ins are limited per
+session, per code (the code is then denied) and per client address.
 """
 
 from __future__ import annotations
 
+import hmac
 import html
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
-from .auth import Accounts
-from .store import StoreError
+from .auth import ROLES, Accounts
+from .store import secret_hash
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
 ACCESS_TOKEN_LIFETIME = 8 * 3600
 _CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
+SESSION_COOKIE = "sandbox_device_session"
+SESSION_LIFETIME = 12 * 3600
+MAX_SESSIONS = 1000
+LOGIN_LINK_LIFETIME = 24 * 3600
+MAX_SESSION_FAILURES = 5  # failed sign-ins or unknown codes, then the session is refused
+MAX_CODE_FAILURES = 5  # failed sign-ins naming one code, then that code is denied
+MAX_ADDRESS_FAILURES = 20  # failed attempts from one client address ...
+ADDRESS_WINDOW = 600  # ... within this many seconds
 
 
 @dataclass
@@ -32,11 +49,30 @@ class DeviceRequest:
     interval: int
     status: str = "pending"  # pending | approved | denied | expired | consumed
     user: str | None = None
+    role: str = "write"
     last_poll: float = 0.0
+    failures: int = 0
+
+
+@dataclass
+class PageSession:
+    """A browser on the approval page: signed in (user + role of its credential) or not."""
+
+    id: str
+    csrf: str
+    created: float
+    user: str | None = None
+    role: str | None = None
+    failures: int = 0
+
+
+@dataclass
+class _Limits:
+    failures: dict[str, deque] = field(default_factory=dict)  # client address -> failure times
 
 
 class DeviceFlow:
-    """Pending device-code requests and the refresh tokens handed out.
+    """Pending device-code requests, the approval page's sessions and the refresh tokens handed out.
 
     Args:
         accounts: Where approved logins get their new token.
@@ -48,23 +84,27 @@ class DeviceFlow:
         self.accounts = accounts
         self.interval, self.expires_in = interval, expires_in
         self._requests: dict[str, DeviceRequest] = {}
+        self._sessions: OrderedDict[str, PageSession] = OrderedDict()
+        self._login_links: dict[str, tuple[str, float]] = {}
+        self._limits = _Limits()
         self._lock = threading.Lock()
-        accounts.store.execute(
-            "CREATE TABLE IF NOT EXISTS refresh_tokens (token TEXT PRIMARY KEY, user TEXT, access TEXT, created REAL)"
-        )
 
     # -- client side -------------------------------------------------------------------------------
 
     def start(self, client_id: str) -> DeviceRequest:
+        now = time.time()
         code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
         req = DeviceRequest(
             device_code=secrets.token_urlsafe(32),
             user_code=f"{code[:4]}-{code[4:]}",
             client_id=client_id,
-            expires_at=time.time() + self.expires_in,
+            expires_at=now + self.expires_in,
             interval=self.interval,
         )
         with self._lock:
+            # Forget codes long expired: anyone may ask for codes, the table must not grow forever.
+            for stale in [k for k, r in self._requests.items() if now > r.expires_at + self.expires_in]:
+                del self._requests[stale]
             self._requests[req.device_code] = req
         return req
 
@@ -93,31 +133,32 @@ class DeviceFlow:
                     return 400, {"error": "slow_down", "error_description": "Polling too fast."}
                 return 400, {"error": "authorization_pending", "error_description": "Waiting for the user."}
             req.status = "consumed"
-            user = req.user or ""
-        return 200, self._issue(user)
+            user, role = req.user or "", req.role
+        return 200, self._issue(user, role)
 
     def refresh(self, refresh_token: str) -> tuple[int, dict[str, Any]]:
-        rows = self.accounts.store.query(
-            "SELECT user, access FROM refresh_tokens WHERE token=?", (refresh_token,)
-        )
+        digest = secret_hash(refresh_token)
+        rows = self.accounts.store.query("SELECT user, role FROM refresh_tokens WHERE hash=?", (digest,))
         if not rows:
             return 400, {"error": "invalid_grant", "error_description": "Unknown or revoked refresh token."}
-        self.accounts.store.execute("DELETE FROM refresh_tokens WHERE token=?", (refresh_token,))
-        return 200, self._issue(rows[0]["user"])
+        self.accounts.store.execute("DELETE FROM refresh_tokens WHERE hash=?", (digest,))
+        return 200, self._issue(rows[0]["user"], rows[0]["role"] or "read")
 
-    def _issue(self, user: str) -> dict[str, Any]:
-        access = self.accounts.new_token(user, "write", name=f"device-login-{time.strftime('%Y%m%d-%H%M%S')}")
+    def _issue(self, user: str, role: str) -> dict[str, Any]:
+        access = self.accounts.new_token(
+            user, role, name=f"device-login-{time.strftime('%Y%m%d-%H%M%S')}", source="device"
+        )
         refresh = "hf_oauth_rt_" + secrets.token_hex(20)
         self.accounts.store.execute(
-            "INSERT INTO refresh_tokens(token, user, access, created) VALUES (?,?,?,?)",
-            (refresh, user, access, time.time()),
+            "INSERT INTO refresh_tokens(hash, user, role, created) VALUES (?,?,?,?)",
+            (secret_hash(refresh), user, role, time.time()),
         )
         return {
             "access_token": access,
             "token_type": "Bearer",
             "expires_in": ACCESS_TOKEN_LIFETIME,
             "refresh_token": refresh,
-            "scope": "openid profile write-repos",
+            "scope": "openid profile " + ("write-repos" if role == "write" else "read-repos"),
         }
 
     # -- user side (also used by the approval page) ------------------------------------------------
@@ -132,20 +173,17 @@ class DeviceFlow:
                     return req
         raise KeyError(f"Unknown user code {user_code!r}")
 
-    def pending(self) -> list[DeviceRequest]:
-        now = time.time()
-        with self._lock:
-            return [r for r in self._requests.values() if r.status == "pending" and r.expires_at > now]
-
-    def approve(self, user_code: str, user: str) -> None:
-        """Approve the request shown as `user_code`, logging in as sandbox user `user`."""
+    def approve(self, user_code: str, user: str, role: str = "write") -> None:
+        """Approve the request shown as `user_code`, logging in as sandbox user `user` with `role`."""
         if not self.accounts.user_exists(user):
             raise KeyError(f"Unknown sandbox user {user!r}")
+        if role not in ROLES:
+            raise ValueError(f"role must be 'write' or 'read', not {role!r}")
         req = self.find(user_code)
         with self._lock:
-            if req.status != "pending":
-                raise ValueError(f"Request {user_code} is {req.status}, not pending")
-            req.status, req.user = "approved", user
+            if req.status != "pending" or time.time() > req.expires_at:
+                raise ValueError(f"Request {req.user_code} is {req.status}, not pending")
+            req.status, req.user, req.role = "approved", user, role
 
     def deny(self, user_code: str) -> None:
         """Deny the request shown as `user_code`."""
@@ -159,10 +197,92 @@ class DeviceFlow:
         with self._lock:
             req.status = "expired"
 
+    # -- the approval page's sessions --------------------------------------------------------------
+
+    def session(self, session_id: str | None) -> PageSession:
+        """The live session `session_id`, or a new one (signed out)."""
+        now = time.time()
+        with self._lock:
+            found = self._sessions.get(session_id or "")
+            if found is not None and now - found.created < SESSION_LIFETIME:
+                return found
+            return self._new_session(now)
+
+    def _new_session(self, now: float) -> PageSession:
+        while len(self._sessions) >= MAX_SESSIONS:
+            self._sessions.popitem(last=False)  # the oldest goes first
+        fresh = PageSession(id=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), created=now)
+        self._sessions[fresh.id] = fresh
+        return fresh
+
+    def sign_in(self, session: PageSession, user: str, role: str) -> PageSession:
+        """A new session (new id and CSRF token: no fixation) signed in as `user`; the old one ends."""
+        with self._lock:
+            self._sessions.pop(session.id, None)
+            fresh = self._new_session(time.time())
+            fresh.user, fresh.role = user, role
+            return fresh
+
+    def sign_out(self, session: PageSession) -> PageSession:
+        with self._lock:
+            self._sessions.pop(session.id, None)
+            return self._new_session(time.time())
+
+    def login_link(self, user: str) -> str:
+        """The path of a single-use link that signs a browser in as `user` (write) on the approval page."""
+        if not self.accounts.user_exists(user):
+            raise KeyError(f"Unknown sandbox user {user!r}")
+        nonce = secrets.token_urlsafe(32)
+        with self._lock:
+            self._login_links[secret_hash(nonce)] = (user, time.time() + LOGIN_LINK_LIFETIME)
+        return f"/oauth/device/verify?login={quote(nonce)}"
+
+    def use_login_link(self, session: PageSession, nonce: str) -> PageSession | None:
+        """Sign `session` in with a login link (consumed); None if it is unknown, used or expired."""
+        with self._lock:
+            entry = self._login_links.pop(secret_hash(nonce), None)
+        if entry is None or time.time() > entry[1] or not self.accounts.user_exists(entry[0]):
+            return None
+        return self.sign_in(session, entry[0], "write")
+
+    def blocked(self, session: PageSession, address: str) -> bool:
+        """Too many failures from this session or this client address: refuse without checking."""
+        with self._lock:
+            times = self._limits.failures.get(address)
+            now = time.time()
+            while times and now - times[0] > ADDRESS_WINDOW:
+                times.popleft()
+            return session.failures >= MAX_SESSION_FAILURES or len(times or ()) >= MAX_ADDRESS_FAILURES
+
+    def failed(self, session: PageSession, address: str, req: DeviceRequest | None = None) -> None:
+        """Count a failed attempt against the session, the address and (a sign-in naming it) the code."""
+        with self._lock:
+            session.failures += 1
+            if len(self._limits.failures) > MAX_SESSIONS:
+                self._limits.failures.clear()
+            times = self._limits.failures.setdefault(address, deque(maxlen=MAX_ADDRESS_FAILURES))
+            times.append(time.time())
+            if req is not None and req.status == "pending":
+                req.failures += 1
+                if req.failures >= MAX_CODE_FAILURES:
+                    req.status = "denied"  # the device is told access_denied and starts again
+
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sandbox Hub - device login</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:2em auto}} .msg{{padding:.5em;background:#eef}}
-code{{font-size:1.3em}}</style></head><body><h1>Sandbox Hub: connect a device</h1>{message}{body}</body></html>"""
+.code{{font-size:1.6em;font-family:monospace;letter-spacing:.1em}} label{{display:block;margin:.4em 0}}</style>
+</head><body><h1>Sandbox Hub: connect a device</h1>{message}{body}</body></html>"""
+
+# The page needs no script, no frame and no other origin; forms post to this page only.
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+TOO_MANY = "Too many failed attempts. Wait a few minutes, then start again from the device."
 
 
 def oauth_routes(state: Any, base: type) -> list[tuple]:
@@ -218,57 +338,187 @@ def oauth_routes(state: Any, base: type) -> list[tuple]:
             self.send_oauth(status, data)
 
     class VerifyHandler(OAuthBase):
+        """The approval page: sign in (token, or user name + password), check the code, approve or deny."""
+
+        def load_session(self) -> PageSession:
+            self.sess = flow.session(self.get_cookie(SESSION_COOKIE))
+            self.keep_session()
+            return self.sess
+
+        def keep_session(self) -> None:
+            self.set_cookie(
+                SESSION_COOKIE,
+                self.sess.id,
+                path="/",
+                httponly=True,
+                samesite="Lax",
+                secure=self.request.protocol == "https",
+                max_age=SESSION_LIFETIME,
+            )
+
+        def pending_request(self, code: str) -> DeviceRequest | None:
+            if not code.strip():
+                return None
+            try:
+                req = flow.find(code)
+            except KeyError:
+                return None
+            return req if req.status == "pending" and req.expires_at > time.time() else None
+
         def do_get(self) -> None:
-            self.page(self.arg("user_code") or "")
+            sess = self.load_session()
+            code = self.arg("user_code") or ""
+            nonce = self.arg("login")
+            if nonce is not None:
+                signed = flow.use_login_link(sess, nonce)
+                if signed is None:
+                    self.set_status(403)
+                    self.page(message="This login link was already used or has expired.")
+                    return
+                self.sess = signed
+                self.keep_session()
+                # Drop the secret from the address bar (and from the history).
+                self.redirect("/oauth/device/verify" + (f"?user_code={quote(code)}" if code else ""))
+                return
+            self.page(code)
 
         def do_post(self) -> None:
+            sess = self.load_session()
             form = self.form()
-            code = form.get("user_code", "")
+            code = form.get("user_code", "").strip()
+            if not hmac.compare_digest(form.get("csrf", ""), sess.csrf):
+                # Nothing is done: the form did not come from this browser's copy of the page.
+                self.set_status(403)
+                self.page(code, "This form has expired or was not sent from this page: try again.")
+                return
+            address = self.request.remote_ip or ""
             action = form.get("action", "")
-            try:
-                if action == "deny":
-                    flow.deny(code)
-                    message = "Denied: the device was not connected."
-                elif action == "approve":
-                    user = form.get("user", "")
-                    token = form.get("token", "").strip()
-                    if token:
-                        ident = flow.accounts.identify(token)
-                        if ident is None or ident.anonymous:
-                            raise StoreError(403, "That token is not valid on this sandbox.")
-                        user = ident.user or ""
-                    flow.approve(code, user)
-                    message = f"Approved: the device is now logged in as {user}. You can close this page."
-                else:
-                    raise StoreError(400, "Choose Approve or Deny.")
-            except (KeyError, ValueError) as exc:
+            if action == "signout":
+                self.sess = flow.sign_out(sess)
+                self.keep_session()
+                self.page(message="Signed out.")
+                return
+            if flow.blocked(sess, address):
+                self.set_status(429)
+                self.page(message=TOO_MANY, form=False)
+                return
+            if action == "signin":
+                self.sign_in(sess, form, code, address)
+                return
+            if sess.user is None:
+                self.set_status(401)
+                self.page(code, "Sign in first.")
+                return
+            req = self.pending_request(code)
+            if req is None:
+                flow.failed(sess, address)
                 self.set_status(400)
-                self.page(code, f"Could not do that: {exc.args[0] if exc.args else exc}")
+                self.page(code, "No pending request has that code: check it, or start again from the device.")
                 return
-            except StoreError as exc:
-                self.set_status(exc.status)
-                self.page(code, exc.message)
-                return
-            self.page(code, message, done=True)
-
-        def page(self, code: str, message: str = "", done: bool = False) -> None:
-            body = ""
-            if not done:
-                users = "".join(
-                    f'<option value="{html.escape(u)}">{html.escape(u)}</option>'
-                    for u in flow.accounts.users()
+            if action == "continue":
+                self.page(code)
+            elif action == "approve":
+                try:
+                    flow.approve(req.user_code, sess.user, sess.role or "read")
+                except (KeyError, ValueError) as exc:
+                    self.set_status(400)
+                    self.page(code, f"Could not approve: {exc.args[0] if exc.args else exc}")
+                    return
+                self.page(
+                    message=f"Approved: the device is now logged in as {sess.user} ({sess.role}). "
+                    "You can close this page.",
+                    form=False,
                 )
-                pending = "".join(f"<li><code>{html.escape(r.user_code)}</code></li>" for r in flow.pending())
+            elif action == "deny":
+                flow.deny(req.user_code)
+                self.page(message="Denied: the device was not connected.", form=False)
+            else:
+                self.set_status(400)
+                self.page(code, "Choose Approve or Deny.")
+
+        def sign_in(self, sess: PageSession, form: dict[str, str], code: str, address: str) -> None:
+            token = form.get("token", "").strip()
+            username, password = form.get("username", "").strip(), form.get("password", "")
+            user = role = None
+            if token:
+                ident = flow.accounts.identify(token)
+                if ident is not None and not ident.anonymous:
+                    user, role = ident.user, ident.role
+            elif username and password and flow.accounts.check_password(username, password):
+                user, role = username, "write"
+            if user is None:
+                flow.failed(sess, address, self.known_request(code))
+                self.set_status(403)
+                self.page(code, "That token, or that user name and password, is not valid on this sandbox.")
+                return
+            self.sess = flow.sign_in(sess, user, role or "read")
+            self.keep_session()
+            if code and self.pending_request(code) is None:
+                flow.failed(self.sess, address)
+                self.set_status(400)
+                self.page(code, "No pending request has that code: check it, or start again from the device.")
+                return
+            self.page(code)
+
+        def known_request(self, code: str) -> DeviceRequest | None:
+            try:
+                return flow.find(code) if code else None
+            except KeyError:
+                return None
+
+        def page(self, code: str = "", message: str = "", form: bool = True) -> None:
+            sess = self.sess
+            csrf = f'<input type="hidden" name="csrf" value="{html.escape(sess.csrf)}">'
+            code_field = f'<input type="hidden" name="user_code" value="{html.escape(code)}">'
+            body = ""
+            req = self.pending_request(code) if sess.user is not None else None
+            if not form:
+                pass
+            elif sess.user is None:
                 body = (
-                    f"<p>Pending requests:</p><ul>{pending or '<li>none</li>'}</ul>"
+                    "<p>Sign in to approve the device: with one of your tokens, or with your user name and "
+                    "password. The device gets a token with the role of what you sign in with.</p>"
                     '<form method="post" action="/oauth/device/verify">'
-                    f'<p><label>Code shown by the device: <input name="user_code" value="{html.escape(code)}"></label></p>'
-                    f'<p><label>Log in as: <select name="user">{users}</select></label> '
-                    '<label>or with a token: <input name="token" type="password" autocomplete="off"></label></p>'
-                    '<p><button name="action" value="approve">Approve</button> '
+                    + csrf
+                    + '<label>Code shown by the device: <input name="user_code" autocomplete="off" '
+                    f'value="{html.escape(code)}"></label>'
+                    '<label>Your token: <input name="token" type="password" autocomplete="off"></label>'
+                    "<p>or</p>"
+                    '<label>User name: <input name="username" autocomplete="username"></label>'
+                    '<label>Password: <input name="password" type="password" '
+                    'autocomplete="current-password"></label>'
+                    '<p><button name="action" value="signin">Sign in</button></p></form>'
+                )
+            elif req is None:
+                body = (
+                    '<form method="post" action="/oauth/device/verify">'
+                    + csrf
+                    + '<label>Code shown by the device: <input name="user_code" autocomplete="off" '
+                    f'value="{html.escape(code)}"></label>'
+                    '<p><button name="action" value="continue">Continue</button></p></form>'
+                )
+            else:
+                body = (
+                    f"<p>The application <b>{html.escape(req.client_id)}</b> asks to use this sandbox "
+                    f"as <b>{html.escape(sess.user)}</b> with a <b>{html.escape(sess.role or '')}</b> token.</p>"
+                    f'<p>Check that your device shows this code: <span class="code">'
+                    f"{html.escape(req.user_code)}</span></p>"
+                    '<form method="post" action="/oauth/device/verify">'
+                    + csrf
+                    + code_field
+                    + '<p><button name="action" value="approve">Approve</button> '
                     '<button name="action" value="deny">Deny</button></p></form>'
                 )
+            if sess.user is not None:
+                body += (
+                    f"<p>Signed in as {html.escape(sess.user)} ({html.escape(sess.role or '')}).</p>"
+                    '<form method="post" action="/oauth/device/verify">'
+                    + csrf
+                    + '<button name="action" value="signout">Sign out</button></form>'
+                )
             msg = f'<p class="msg">{html.escape(message)}</p>' if message else ""
+            for name, value in _PAGE_HEADERS.items():
+                self.set_header(name, value)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(_PAGE.format(message=msg, body=body))
 

@@ -164,9 +164,67 @@ CREATE TABLE IF NOT EXISTS discussions (
     status TEXT, created_at REAL, base TEXT, merge_commit TEXT, events TEXT DEFAULT '[]',
     PRIMARY KEY (repo, num));
 CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, fullname TEXT, is_org INTEGER DEFAULT 0);
-CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, user TEXT, role TEXT, name TEXT, created REAL);
+-- Secrets are stored as sha256 hex digests only (the token itself is shown once, when created).
+-- source: 'given' (listed by --user / --read-token / SandboxHub(users=...) at the latest start),
+-- 'created' (new_token, seed) or 'device' (device login).
+CREATE TABLE IF NOT EXISTS tokens (
+    hash TEXT PRIMARY KEY, user TEXT, role TEXT, name TEXT, created REAL, source TEXT DEFAULT 'created');
+CREATE TABLE IF NOT EXISTS refresh_tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL);
+CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, salt TEXT, hash TEXT);
 CREATE TABLE IF NOT EXISTS members (org TEXT, user TEXT, PRIMARY KEY (org, user));
 """
+
+
+SCHEMA_VERSION = 1
+
+
+def _hash_plain_tokens(db: sqlite3.Connection) -> None:
+    """Schema 0 -> 1: tokens and refresh tokens were stored in plain text; keep only their sha256."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    # Overwrite freed pages: the plain tokens must not survive in the file.
+    db.execute("PRAGMA secure_delete=ON")
+    db.execute("BEGIN")
+    if "tokens" in tables and "token" in {r[1] for r in db.execute("PRAGMA table_info(tokens)")}:
+        old = db.execute("SELECT token, user, role, name, created FROM tokens").fetchall()
+        db.execute("DROP TABLE tokens")
+        db.execute(
+            "CREATE TABLE tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, name TEXT, created REAL, "
+            "source TEXT DEFAULT 'created')"
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO tokens VALUES (?,?,?,?,?,'created')",
+            ((secret_hash(r[0]), r[1], r[2], r[3], r[4]) for r in old),
+        )
+    if "refresh_tokens" in tables and "token" in {
+        r[1] for r in db.execute("PRAGMA table_info(refresh_tokens)")
+    }:
+        old = db.execute("SELECT token, user, created FROM refresh_tokens").fetchall()
+        db.execute("DROP TABLE refresh_tokens")
+        db.execute("CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL)")
+        db.executemany(
+            "INSERT OR REPLACE INTO refresh_tokens VALUES (?,?,'write',?)",
+            ((secret_hash(r[0]), r[1], r[2]) for r in old),
+        )
+    db.execute("COMMIT")
+    db.execute("VACUUM")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA secure_delete=OFF")
+
+
+# Step n brings a database from user_version n-1 to n.
+_MIGRATIONS = {1: _hash_plain_tokens}
+
+
+def secret_hash(secret: str) -> str:
+    """What the database keeps of a token: its sha256, hex."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def private_dir(path: Path, parents: bool = False) -> None:
+    """Create `path` (if missing) as a folder only its owner can enter (0700, whatever the umask)."""
+    path.mkdir(mode=0o700, parents=parents, exist_ok=True)
+    if path.stat().st_mode & 0o777 != 0o700:
+        path.chmod(0o700)
 
 
 class Store:
@@ -179,25 +237,45 @@ class Store:
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root)
-        (self.root / "blobs").mkdir(parents=True, exist_ok=True)
-        (self.root / "lfs").mkdir(parents=True, exist_ok=True)
-        (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        # Private to the user who runs the sandbox whatever the umask: tokens and private repos live here.
+        private_dir(self.root, parents=True)
+        for sub in ("blobs", "lfs", "tmp"):
+            private_dir(self.root / sub)
         self.lock = threading.RLock()
         self._listings: dict[tuple[str, str, bool], list[dict[str, Any]] | None] = {}
         self._trees: dict[str, list[tuple[str, bool, str, int, str | None]]] = {}
         self._roots: dict[str, str] = {}
         self._tree_index: dict[str, dict[str, tuple[str, bool, str, int, str | None]]] = {}
         self._cards: dict[str, dict[str, Any]] = {}
-        self.db = sqlite3.connect(self.root / "hub.sqlite3", check_same_thread=False, isolation_level=None)
+        db_path = self.root / "hub.sqlite3"
+        # sqlite gives its -wal and -shm files the mode of the database file: make that one 0600 first.
+        os.close(os.open(db_path, os.O_RDWR | os.O_CREAT, 0o600))
+        for path in (db_path, *(db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))):
+            if path.exists():
+                path.chmod(0o600)
+        self.db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self._migrate()
         self._init_lfs_refs()
 
     def close(self) -> None:
         with self.lock:
             self.db.close()
+
+    def _migrate(self) -> None:
+        """Bring a data folder written by an older sandbox to SCHEMA_VERSION (`PRAGMA user_version`)."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                500, f"{self.root} was written by a newer sandbox (schema {version} > {SCHEMA_VERSION})."
+            )
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            _MIGRATIONS[step](self.db)
+        self.db.executescript(_SCHEMA)
+        if version != SCHEMA_VERSION:
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # -- sqlite helpers ---------------------------------------------------------------------------
 
@@ -229,9 +307,10 @@ class Store:
             return oid
         path = self.blob_path(oid)
         if not path.exists():
-            path.parent.mkdir(exist_ok=True)
+            private_dir(path.parent)
             tmp = path.with_suffix(f".tmp{threading.get_ident()}")
-            tmp.write_bytes(data)
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(data)
             os.replace(tmp, path)
         return oid
 
@@ -1013,7 +1092,7 @@ class LfsWriter:
                 f"Uploaded content does not match: expected {self.size} bytes with sha256 {self.sha256[:12]}…",
             )
         path = self.store.lfs_path(self.sha256)
-        path.parent.mkdir(exist_ok=True)
+        private_dir(path.parent)
         os.replace(self.tmp, path)
         self.store.execute("INSERT OR REPLACE INTO lfs_objects VALUES (?,?)", (self.sha256, self.size))
 

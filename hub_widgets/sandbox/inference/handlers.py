@@ -508,15 +508,24 @@ class ModelsListHandler(InferenceHandler):
 
 
 class ControlHandler(InferenceHandler):
-    """GET/POST /inference/_control: the error models, for demos where the hub runs in another process."""
+    """GET/POST /inference/_control: the error models, for demos where the hub runs in another process.
 
-    def uses_token(self) -> bool:
-        return False
+    Only for an admin's write token (`--admin NAME`, `SandboxHub(admins=...)`): anyone else could make
+    every call fail. From Python, `hub.inference` needs no token.
+    """
+
+    def check_admin(self) -> None:
+        if self.ident.anonymous:
+            raise StoreError(401, "The fault switches need an admin's write token (see --admin).")
+        if not self.accounts.is_admin(self.ident):
+            raise StoreError(403, "Only an admin's write token may use the fault switches (see --admin).")
 
     def do_get(self) -> None:
+        self.check_admin()
         self.send_json({"faults": self.control.active(), "token_delay": self.control.token_delay})
 
     def do_post(self) -> None:
+        self.check_admin()
         body = self.json_body()
         action = body.pop("action", None)
         try:
