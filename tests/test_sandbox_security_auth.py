@@ -269,6 +269,16 @@ def test_approve_with_user_name_and_password(hub):
     assert whoami(hub, poll(hub, device)["access_token"])["name"] == "alice"
 
 
+def test_revoking_the_token_signed_in_with_ends_the_page_session(hub, browser):
+    device = start_device(hub)
+    spare = hub.accounts.new_token("bob", name="spare")
+    user = browser()
+    assert user.sign_in(device["user_code"], token=spare).status_code == 200
+    hub.revoke_token(spare)
+    assert user.post(action="approve", user_code=device["user_code"]).status_code == 401
+    assert status(hub, device) == "pending"
+
+
 def test_deny_needs_a_signed_in_user_too(hub, browser):
     device = start_device(hub)
     stranger = browser()
@@ -379,8 +389,9 @@ def test_a_data_folder_of_the_old_schema_is_migrated(tmp_path):
     data = tmp_path / "old"
     old = os.umask(0o022)
     try:
-        for sub in ("", "blobs", "lfs", "tmp"):
+        for sub in ("", "blobs", "blobs/ab", "lfs", "tmp"):
             (data / sub).mkdir(parents=True, exist_ok=True)
+        (data / "blobs" / "ab" / "cdef").write_bytes(b"a large blob of an old folder")
         write, read, refresh = tok("old_write"), tok("old_read"), "hf_oauth_rt_" + secrets.token_hex(20)
         db = sqlite3.connect(data / "hub.sqlite3")
         db.execute("PRAGMA journal_mode=WAL")

@@ -63,6 +63,7 @@ class PageSession:
     created: float
     user: str | None = None
     role: str | None = None
+    token_hash: str | None = None  # when signed in with a token: revoking it ends the session
     failures: int = 0
 
 
@@ -215,13 +216,22 @@ class DeviceFlow:
         self._sessions[fresh.id] = fresh
         return fresh
 
-    def sign_in(self, session: PageSession, user: str, role: str) -> PageSession:
+    def sign_in(self, session: PageSession, user: str, role: str, token: str | None = None) -> PageSession:
         """A new session (new id and CSRF token: no fixation) signed in as `user`; the old one ends."""
         with self._lock:
             self._sessions.pop(session.id, None)
             fresh = self._new_session(time.time())
             fresh.user, fresh.role = user, role
+            fresh.token_hash = secret_hash(token) if token else None
             return fresh
+
+    def still_signed_in(self, session: PageSession) -> bool:
+        """The session's user still exists and the token it signed in with is not revoked."""
+        if session.user is None or not self.accounts.user_exists(session.user):
+            return False
+        if session.token_hash is None:
+            return True
+        return bool(self.accounts.store.query("SELECT 1 FROM tokens WHERE hash=?", (session.token_hash,)))
 
     def sign_out(self, session: PageSession) -> PageSession:
         with self._lock:
@@ -405,6 +415,9 @@ def oauth_routes(state: Any, base: type) -> list[tuple]:
             if action == "signin":
                 self.sign_in(sess, form, code, address)
                 return
+            if sess.user is not None and not flow.still_signed_in(sess):
+                self.sess = sess = flow.sign_out(sess)
+                self.keep_session()
             if sess.user is None:
                 self.set_status(401)
                 self.page(code, "Sign in first.")
@@ -451,7 +464,7 @@ def oauth_routes(state: Any, base: type) -> list[tuple]:
                 self.set_status(403)
                 self.page(code, "That token, or that user name and password, is not valid on this sandbox.")
                 return
-            self.sess = flow.sign_in(sess, user, role or "read")
+            self.sess = flow.sign_in(sess, user, role or "read", token or None)
             self.keep_session()
             if code and self.pending_request(code) is None:
                 flow.failed(self.sess, address)

@@ -273,6 +273,10 @@ class Store:
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             _MIGRATIONS[step](self.db)
+        if version < 1:  # folders written before schema 1 were made under the umask (often 755/644)
+            for path in self.root.rglob("*"):
+                if not path.is_symlink():
+                    path.chmod(0o700 if path.is_dir() else 0o600)
         self.db.executescript(_SCHEMA)
         if version != SCHEMA_VERSION:
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
