@@ -61,7 +61,9 @@ def max_per_second(times: list[float]) -> int:
 
 def set_token_delay(endpoint: str, seconds: float) -> None:
     response = get_session().post(
-        f"{endpoint}/inference/_control", json={"action": "token_delay", "value": seconds}
+        f"{endpoint}/inference/_control",
+        json={"action": "token_delay", "value": seconds},
+        headers={"Authorization": f"Bearer {TOKEN}"},  # an admin's token (see SandboxProcess)
     )
     response.raise_for_status()
 

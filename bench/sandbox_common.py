@@ -68,7 +68,8 @@ class SandboxProcess:
     def start(self, timeout: float = 60.0) -> SandboxProcess:
         port = free_port()
         cmd = [sys.executable, "-m", "hub_widgets.sandbox", "--host", "127.0.0.1", "--port", str(port)]
-        cmd += ["--data", self.data_dir, "--user", f"{USER}={TOKEN}"]
+        # The bench user may also set the inference fault switches (token delay) over HTTP.
+        cmd += ["--data", self.data_dir, "--user", f"{USER}={TOKEN}", "--admin", USER]
         self.proc = subprocess.Popen(
             cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )

@@ -33,6 +33,7 @@ _CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 SESSION_COOKIE = "sandbox_device_session"
 SESSION_LIFETIME = 12 * 3600
 MAX_SESSIONS = 1000
+MAX_REQUESTS = 10_000  # live device codes; anyone may ask for one
 LOGIN_LINK_LIFETIME = 24 * 3600
 MAX_SESSION_FAILURES = 5  # failed sign-ins or unknown codes, then the session is refused
 MAX_CODE_FAILURES = 5  # failed sign-ins naming one code, then that code is denied
@@ -106,6 +107,8 @@ class DeviceFlow:
             # Forget codes long expired: anyone may ask for codes, the table must not grow forever.
             for stale in [k for k, r in self._requests.items() if now > r.expires_at + self.expires_in]:
                 del self._requests[stale]
+            if len(self._requests) >= MAX_REQUESTS:
+                raise OverflowError("Too many device codes are waiting: try again in a few minutes.")
             self._requests[req.device_code] = req
         return req
 
@@ -318,7 +321,11 @@ def oauth_routes(state: Any, base: type) -> list[tuple]:
                     400, {"error": "invalid_request", "error_description": "client_id is required."}
                 )
                 return
-            req = flow.start(client_id)
+            try:
+                req = flow.start(client_id)
+            except OverflowError as exc:
+                self.send_oauth(429, {"error": "slow_down", "error_description": str(exc)})
+                return
             uri = f"{self.base_url()}/oauth/device/verify"
             self.send_oauth(
                 200,
