@@ -19,7 +19,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -68,11 +68,6 @@ class PageSession:
     failures: int = 0
 
 
-@dataclass
-class _Limits:
-    failures: dict[str, deque] = field(default_factory=dict)  # client address -> failure times
-
-
 class DeviceFlow:
     """Pending device-code requests, the approval page's sessions and the refresh tokens handed out.
 
@@ -88,7 +83,7 @@ class DeviceFlow:
         self._requests: dict[str, DeviceRequest] = {}
         self._sessions: OrderedDict[str, PageSession] = OrderedDict()
         self._login_links: dict[str, tuple[str, float]] = {}
-        self._limits = _Limits()
+        self._failures: dict[str, deque] = {}  # client address -> times of its recent failures
         self._lock = threading.Lock()
 
     # -- client side -------------------------------------------------------------------------------
@@ -261,7 +256,7 @@ class DeviceFlow:
     def blocked(self, session: PageSession, address: str) -> bool:
         """Too many failures from this session or this client address: refuse without checking."""
         with self._lock:
-            times = self._limits.failures.get(address)
+            times = self._failures.get(address)
             now = time.time()
             while times and now - times[0] > ADDRESS_WINDOW:
                 times.popleft()
@@ -271,9 +266,9 @@ class DeviceFlow:
         """Count a failed attempt against the session, the address and (a sign-in naming it) the code."""
         with self._lock:
             session.failures += 1
-            if len(self._limits.failures) > MAX_SESSIONS:
-                self._limits.failures.clear()
-            times = self._limits.failures.setdefault(address, deque(maxlen=MAX_ADDRESS_FAILURES))
+            if len(self._failures) > MAX_SESSIONS:
+                self._failures.clear()
+            times = self._failures.setdefault(address, deque(maxlen=MAX_ADDRESS_FAILURES))
             times.append(time.time())
             if req is not None and req.status == "pending":
                 req.failures += 1
