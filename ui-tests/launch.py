@@ -77,6 +77,7 @@ def main() -> int:
         data_dir=str(work / "sandbox"),
         users={"alice": ALICE, "bob": BOB},
         orgs={"acme": ["alice", "bob"]},
+        admins=["alice"],  # notebook 04 sets an inference fault over HTTP, as the logged-in alice
     ).start()
     make_models(hub.endpoint)
 
