@@ -513,6 +513,15 @@ def test_revoke_a_token_from_python(hub):
         whoami(hub, BOB)
 
 
+def test_revoking_a_device_login_token_revokes_its_refresh_token(hub):
+    device = start_device(hub)
+    approve_on_page(device["verification_uri"], device["user_code"], token=BOB)
+    granted = poll(hub, device)
+    assert hub.revoke_token(granted["access_token"]) == 1
+    body = {"grant_type": "refresh_token", "refresh_token": granted["refresh_token"]}
+    assert httpx.post(f"{hub.endpoint}/oauth/token", data=body).json()["error"] == "invalid_grant"
+
+
 def test_revoke_a_token_from_the_command_line_while_the_hub_runs(tmp_path):
     data = tmp_path / "hub"
     with SandboxHub(data_dir=data, users={"ann": ALICE}) as hub:

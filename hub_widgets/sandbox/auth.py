@@ -86,8 +86,8 @@ class Accounts:
         return "hf_" + secrets.token_hex(17)
 
     def revoke(self, token: str) -> None:
-        """Make `token` unusable from now on."""
-        self.store.execute("DELETE FROM tokens WHERE hash=?", (secret_hash(token),))
+        """Make `token` unusable from now on (and the refresh token issued with it)."""
+        self.revoke_tokens(token)
 
     def revoke_tokens(
         self, token: str | None = None, *, token_id: str | None = None, user: str | None = None
@@ -119,9 +119,12 @@ class Accounts:
             else:
                 where, arg = "user=?", user
                 self.store.execute("DELETE FROM refresh_tokens WHERE user=?", (user,))
-            count = len(self.store.query(f"SELECT 1 FROM tokens WHERE {where}", (arg,)))
-            self.store.execute(f"DELETE FROM tokens WHERE {where}", (arg,))
-            return count
+            doomed = [r["hash"] for r in self.store.query(f"SELECT hash FROM tokens WHERE {where}", (arg,))]
+            for digest in doomed:
+                # A device login's refresh token would mint the revoked token's successor: it goes too.
+                self.store.execute("DELETE FROM refresh_tokens WHERE access=?", (digest,))
+                self.store.execute("DELETE FROM tokens WHERE hash=?", (digest,))
+            return len(doomed)
 
     def tokens(self, user: str | None = None) -> list[dict[str, object]]:
         """The stored tokens (never their value): id, user, role, name, source, created."""

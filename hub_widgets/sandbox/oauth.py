@@ -149,8 +149,8 @@ class DeviceFlow:
         )
         refresh = "hf_oauth_rt_" + secrets.token_hex(20)
         self.accounts.store.execute(
-            "INSERT INTO refresh_tokens(hash, user, role, created) VALUES (?,?,?,?)",
-            (secret_hash(refresh), user, role, time.time()),
+            "INSERT INTO refresh_tokens(hash, user, role, created, access) VALUES (?,?,?,?,?)",
+            (secret_hash(refresh), user, role, time.time(), secret_hash(access)),
         )
         return {
             "access_token": access,

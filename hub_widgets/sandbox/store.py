@@ -169,7 +169,9 @@ CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, fullname TEXT, is_org I
 -- 'created' (new_token, seed) or 'device' (device login).
 CREATE TABLE IF NOT EXISTS tokens (
     hash TEXT PRIMARY KEY, user TEXT, role TEXT, name TEXT, created REAL, source TEXT DEFAULT 'created');
-CREATE TABLE IF NOT EXISTS refresh_tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL);
+-- access: the hash of the access token issued with it (revoking that token revokes this one too).
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL, access TEXT);
 CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, salt TEXT, hash TEXT);
 CREATE TABLE IF NOT EXISTS members (org TEXT, user TEXT, PRIMARY KEY (org, user));
 """
@@ -198,12 +200,14 @@ def _hash_plain_tokens(db: sqlite3.Connection) -> None:
     if "refresh_tokens" in tables and "token" in {
         r[1] for r in db.execute("PRAGMA table_info(refresh_tokens)")
     }:
-        old = db.execute("SELECT token, user, created FROM refresh_tokens").fetchall()
+        old = db.execute("SELECT token, user, created, access FROM refresh_tokens").fetchall()
         db.execute("DROP TABLE refresh_tokens")
-        db.execute("CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL)")
-        db.executemany(
-            "INSERT OR REPLACE INTO refresh_tokens VALUES (?,?,'write',?)",
-            ((secret_hash(r[0]), r[1], r[2]) for r in old),
+        db.execute(
+            "CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL, access TEXT)"
+        )
+        db.executemany(  # schema 0 issued write tokens only
+            "INSERT OR REPLACE INTO refresh_tokens VALUES (?,?,'write',?,?)",
+            ((secret_hash(r[0]), r[1], r[2], secret_hash(r[3] or "")) for r in old),
         )
     db.execute("COMMIT")
     db.execute("VACUUM")
