@@ -520,6 +520,9 @@ class ControlHandler(InferenceHandler):
         if not self.accounts.is_admin(self.ident):
             raise StoreError(403, "Only an admin's write token may use the fault switches (see --admin).")
 
+    def precheck(self) -> None:
+        self.check_admin()  # before the body is read
+
     def do_get(self) -> None:
         self.check_admin()
         self.send_json({"faults": self.control.active(), "token_delay": self.control.token_delay})
