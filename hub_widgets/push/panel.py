@@ -21,9 +21,17 @@ from hub_widgets.push.objects import (
     save_object,
     suggested_repo_type,
 )
-from hub_widgets.push.plan import DEFAULT_EXCLUDES, Plan, list_local_files, split_patterns
-from hub_widgets.push.secrets import Finding, scan_files, summarize
-from hub_widgets.push.upload import PushRequest, PushResult, SecretsFound, compute_plan, push
+from hub_widgets.push.plan import DEFAULT_EXCLUDES, Plan, ReadError, split_patterns
+from hub_widgets.push.secrets import Finding, summarize
+from hub_widgets.push.upload import (
+    PlanResult,
+    PushRequest,
+    PushResult,
+    SecretsFound,
+    check_repo_id,
+    compute_plan,
+    push,
+)
 from hub_widgets.session import HubSession, HubTask, current_task, get_session
 from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
 
@@ -66,6 +74,7 @@ class PushPanel(W.VBox):
         self.status = StatusLine()
         self._object: Any = None
         self._plan: Plan | None = None
+        self._planned: PlanResult | None = None  # the plan shown, pushed as is (files verified unchanged)
         self._findings: list[Finding] = []
         self._hash_cache: dict = {}
         self._lock = threading.Lock()
@@ -158,6 +167,7 @@ class PushPanel(W.VBox):
             value=False, description=_("Push anyway: I checked these are not secrets"), indent=False
         )
         self.allow_secrets.layout.display = "none"
+        self.allow_secrets.observe(lambda _c: self._update_push_button(), names="value")
         self.push_button = W.Button(description=_("Push"), icon="upload", button_style="primary")
         self.push_button.layout.width = "auto"
         self.cancel_button = W.Button(description=_("Cancel"), icon="stop", disabled=True)
@@ -277,7 +287,7 @@ class PushPanel(W.VBox):
     @repo_id.setter
     def repo_id(self, value: str) -> None:
         value = (value or "").strip()
-        if "/" in value:
+        if value.count("/") == 1:  # anything else stays whole, and is refused as a malformed id
             namespace, name = value.split("/", 1)
             with self._namespace_lock:
                 self._ensure_namespace(namespace)
@@ -329,10 +339,47 @@ class PushPanel(W.VBox):
         if self._running:
             return
         self._plan = None
-        self.push_button.description = _("Push")
-        self.push_button.disabled = False
+        self._planned = None
+        self._findings = []
+        self.secrets_view.value = ""
+        self.allow_secrets.layout.display = "none"
+        self._update_push_button()
         if self.plan_view.value:
             self.plan_view.value = ""
+
+    def _update_push_button(self) -> None:
+        """What Push will do, as its label, tooltip and state say it: blocked while secrets are found."""
+        button = self.push_button
+        n = len(self._findings)
+        if n and not self.allow_secrets.value:
+            button.description = ngettext(
+                "Push blocked: {n} possible secret", "Push blocked: {n} possible secrets", n
+            ).format(n=n)
+            button.tooltip = _(
+                "Remove the secrets, exclude their files, or tick 'Push anyway' below to push them."
+            )
+            button.icon = "ban"
+            button.disabled = True
+            return
+        button.icon = "upload"
+        plan = self._plan
+        if plan is None:
+            button.description = _("Push")
+            button.tooltip = _("Plan, scan for secrets and push")
+        else:
+            button.description = plan.summary()
+            if self._planned is not None and self.open_pr.value and not plan.is_empty:
+                button.description += " " + _("(pull request)")
+            button.tooltip = (
+                ngettext(
+                    "Push despite {n} possible secret (override ticked)",
+                    "Push despite {n} possible secrets (override ticked)",
+                    n,
+                ).format(n=n)
+                if n
+                else _("Push what the plan shows")
+            )
+        button.disabled = self._running or (plan is not None and plan.is_empty)
 
     def _update_card_hint(self) -> None:
         folder = self.source_path.value.strip()
@@ -404,8 +451,13 @@ class PushPanel(W.VBox):
 
     def _check_request(self) -> PushRequest | None:
         request = self.request()
-        if not request.repo_id or request.repo_id.count("/") != 1 or not request.repo_id.split("/")[1]:
+        if not self.repo_name.value.strip():
             self.status.error(_("Choose a namespace and a repo name."))
+            return None
+        try:
+            check_repo_id(request.repo_id)
+        except ValidationError as exc:
+            self.status.error(str(exc))
             return None
         if self._object is None and not request.source:
             self.status.error(_("Choose what to push: a file or folder path, or a kernel object."))
@@ -427,18 +479,14 @@ class PushPanel(W.VBox):
                 check = task.raise_if_cancelled if task else None
                 request.source, saved = self._materialize()
                 request.validate()
-                files = list_local_files(
-                    request.source,
-                    path_in_repo=request.path_in_repo,
-                    include=request.include,
-                    exclude=request.exclude,
-                )
-                findings = scan_files(files)
-                result = compute_plan(
-                    self.session.api, request, files=files, cache=self._hash_cache, check=check
-                )
+                self.status.busy(_("Reading the files (hashes and secret scan)…"))
+                try:
+                    result = compute_plan(self.session.api, request, cache=self._hash_cache, check=check)
+                except ReadError as exc:
+                    raise ValidationError(str(exc)) from None
                 self._plan = result.plan
-                self._show_findings(findings, blocking=False)
+                self._planned = result if saved is None else None  # a saved object is saved again
+                self._show_findings(result.plan.findings, blocking=False)
                 self._show_plan(result.plan, request, result.repo_exists, result.branch_exists)
                 if result.plan.is_empty:
                     self.status.info(_("Everything is up to date: nothing to push."))
@@ -490,22 +538,24 @@ class PushPanel(W.VBox):
             more = (
                 "<div>" + html.escape(_("… and {n} more").format(n=len(plan.entries) - PLAN_ROWS)) + "</div>"
             )
+        skipped = ""
+        if plan.skipped:
+            items = "".join(
+                f"<li>{html.escape(s.path)}: {html.escape(s.reason)}</li>" for s in plan.skipped[:PLAN_ROWS]
+            )
+            skipped = f"<div class='hubw-skipped'><b>{html.escape(_('Skipped:'))}</b><ul>{items}</ul></div>"
         self.plan_view.value = (
             f"<div class='hubw-plan'><div><b>{html.escape(header)}</b></div>"
-            f"<div>{html.escape(where)}</div>{table}{more}</div>"
+            f"<div>{html.escape(where)}</div>{table}{more}{skipped}</div>"
         )
-        self.push_button.description = (
-            plan.summary()
-            if not request.create_pr or plan.is_empty
-            else (plan.summary() + " " + _("(pull request)"))
-        )
-        self.push_button.disabled = plan.is_empty
+        self._update_push_button()
 
     def _show_findings(self, findings: list[Finding], blocking: bool) -> None:
         self._findings = findings
         if not findings:
             self.secrets_view.value = ""
             self.allow_secrets.layout.display = "none"
+            self._update_push_button()
             return
         title = (
             _("Push blocked: possible secrets in the files:")
@@ -515,6 +565,7 @@ class PushPanel(W.VBox):
         items = "".join(f"<li>{html.escape(line)}</li>" for line in summarize(findings))
         self.secrets_view.value = f"<div class='hubw-secrets' style='color:#cf222e'><b>⚠ {html.escape(title)}</b><ul>{items}</ul></div>"
         self.allow_secrets.layout.display = ""
+        self._update_push_button()
 
     # -- push ----------------------------------------------------------------------------------------
 
@@ -523,6 +574,7 @@ class PushPanel(W.VBox):
         request = self._check_request()
         if request is None or self._running:
             return None
+        planned = self._planned if self._object is None else None
         self._set_running(True)
         self.result_view.value = ""
         self.status.busy(_("Preparing the push…"))
@@ -556,6 +608,7 @@ class PushPanel(W.VBox):
                 result = push(
                     self.session,
                     request,
+                    planned=planned,
                     cache=self._hash_cache,
                     on_phase=self.status.busy,
                     on_start=on_start,
@@ -573,6 +626,8 @@ class PushPanel(W.VBox):
                 )
                 raise
             except SecretsFound as exc:
+                if exc.planned is not None and saved is None:
+                    self._plan, self._planned = exc.planned.plan, exc.planned
                 self._show_findings(exc.findings, blocking=True)
                 self.status.error(str(exc))
                 raise
@@ -638,7 +693,11 @@ class PushPanel(W.VBox):
         self._render_history()
         # What was planned is now on the Hub: the next push starts from a fresh plan.
         self._plan = None
-        self.push_button.description = _("Push")
+        self._planned = None
+        self._findings = []
+        self.secrets_view.value = ""
+        self.allow_secrets.layout.display = "none"
+        self._update_push_button()
         self.plan_view.value = ""
 
     def _render_history(self) -> None:
@@ -680,7 +739,7 @@ class PushPanel(W.VBox):
         with self._lock:
             self._running = running
         self.plan_button.disabled = running
-        self.push_button.disabled = running or (self._plan is not None and self._plan.is_empty)
+        self._update_push_button()
         self.cancel_button.disabled = not running
         if running and not planning:
             self.progress.hide()

@@ -11,12 +11,12 @@ import fnmatch
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hub_widgets._i18n import _, ngettext
+from hub_widgets.push.secrets import Finding
 
 # What the Hub uses to decide "large file" (LFS): 10 MB (decimal), a binary sample, or .gitattributes.
 LFS_THRESHOLD = 10 * 1000 * 1000
@@ -50,6 +50,17 @@ class LocalFile:
     lfs: bool
     sha1: str | None = None
     sha256: str | None = None
+    mtime_ns: int = 0
+    sample: bytes = b""
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path of the source folder that is not pushed, and why (one sentence)."""
+
+    path: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,12 @@ class Plan:
     entries: list[PlanEntry] = field(default_factory=list)
     revision: str = "main"
     head: str | None = None  # the remote commit compared against (None: empty or missing repo)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Probable secrets in the files the push would upload."""
+        return [f for e in self.to_upload if e.local is not None for f in e.local.findings]
 
     def _with(self, status: str) -> list[PlanEntry]:
         return [e for e in self.entries if e.status == status]
@@ -285,14 +302,33 @@ def list_local_files(
 ) -> list[tuple[str, str]]:
     """The files a push of `source` would send, as sorted `(path_in_repo, absolute local path)` pairs.
 
+    See `list_local_tree` (this drops the skipped paths).
+    """
+    return list_local_tree(source, path_in_repo=path_in_repo, include=include, exclude=exclude)[0]
+
+
+def list_local_tree(
+    source: str | os.PathLike,
+    *,
+    path_in_repo: str = "",
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = DEFAULT_EXCLUDES,
+) -> tuple[list[tuple[str, str]], list[Skipped]]:
+    """The files a push of `source` would send, and the paths it skips because of symbolic links.
+
     Patterns apply to paths relative to `source` (as in `HfApi.upload_folder`). A single file keeps
-    its name and goes in the `path_in_repo` folder.
+    its name and goes in the `path_in_repo` folder. A link leading outside `source` is skipped (its
+    target is not the user's to publish by accident); a link to a file or folder inside `source` is
+    skipped too, its target being pushed once under its own path.
 
     Args:
         source: A file or a folder.
         path_in_repo: Folder in the repo ("" for the root).
         include: Only files matching one of these (None or empty: all files).
         exclude: Skip files matching any of these (`ALWAYS_EXCLUDED` are added).
+
+    Returns:
+        `(sorted (path_in_repo, absolute local path) pairs, skipped paths)`.
 
     Raises:
         FileNotFoundError: If `source` does not exist.
@@ -301,31 +337,61 @@ def list_local_files(
     if not root.exists():
         raise FileNotFoundError(2, "No such file or folder", str(source))
     if root.is_file():
-        return [(join_repo_path(path_in_repo, root.name), str(root.resolve()))]
+        return [(join_repo_path(path_in_repo, root.name), str(root.resolve()))], []
     root = root.resolve()
     excludes = [*(exclude or ()), *ALWAYS_EXCLUDED]
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    found: list[tuple[str, str]] = []
+    links: list[tuple[str, str, str]] = []  # (path relative to root, absolute target, kind)
+    for dirpath, dirnames, filenames in os.walk(root):  # never follows folder links
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
         # Prune excluded folders early (a .git or a big cache can hold many files).
         dirnames[:] = sorted(d for d in dirnames if not matches(f"{rel_dir}{d}/", excludes))
+        for name in list(dirnames):
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full):
+                dirnames.remove(name)
+                links.append((rel_dir + name, os.path.realpath(full), "folder"))
         for name in filenames:
             rel = rel_dir + name
             full = os.path.join(dirpath, name)
-            if not os.path.isfile(full):
-                continue
             if include and not matches(rel, include):
                 continue
             if matches(rel, excludes):
                 continue
+            if os.path.islink(full):
+                links.append((rel, os.path.realpath(full), "file"))
+                continue
+            if not os.path.isfile(full):
+                continue
             found.append((join_repo_path(path_in_repo, rel), full))
-    return sorted(found)
+    skipped = []
+    pushed = {local for _repo, local in found}
+    for rel, target, kind in sorted(links):
+        repo_path = join_repo_path(path_in_repo, rel)
+        inside = target == str(root) or target.startswith(str(root) + os.sep)
+        if not inside:
+            skipped.append(
+                Skipped(repo_path, _("symbolic link leading outside the source folder: not pushed"))
+            )
+            continue
+        target_rel = Path(target).relative_to(root).as_posix()
+        if kind == "folder" or target in pushed:
+            reason = _(
+                "symbolic link to {target} in the source folder: its content is pushed once, as {target}"
+            )
+        else:  # excluded or filtered out: a link must not bring it back
+            reason = _("symbolic link to {target}, which is not pushed")
+        skipped.append(Skipped(repo_path, reason.format(target=target_rel)))
+    return sorted(found), skipped
 
 
-def read_sample(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read(SAMPLE_SIZE)
+class ReadError(Exception):
+    """A file could not be read (or changed while read): nothing may be pushed. One-line message."""
+
+
+#: Below this many bytes the read pass runs in the calling process (a worker would cost more to start).
+IN_PROCESS_BYTES = 32 * 1024 * 1024
 
 
 def hash_local_files(
@@ -333,55 +399,108 @@ def hash_local_files(
     *,
     remote: dict[str, RemoteFile] | None = None,
     lfs_patterns: Sequence[str] = (),
-    cache: dict[tuple[str, int, int], tuple[str | None, str | None]] | None = None,
+    cache: dict[tuple[str, int, int, bool], LocalFile] | None = None,
     on_bytes: Callable[[int], None] | None = None,
     check: Callable[[], None] | None = None,
-    max_workers: int = 4,
+    scan: bool = True,
 ) -> list[LocalFile]:
-    """Classify and hash local files as the Hub would; each file is read once at most.
+    """Classify, hash and scan local files in one read of each (`readpass.run_read_pass`).
 
-    Regular files get their git blob sha1, LFS files their sha256; when a remote file of the other
-    kind exists at the same path, that hash is computed too (in the same read) to compare.
+    Small files get both hashes (whether the Hub stores them as LFS depends on their first bytes);
+    files over the LFS size threshold get their sha256, and the git sha1 only when the remote file
+    at the same path is a regular one (to compare).
 
     Args:
         files: `(path_in_repo, local path)` pairs, from `list_local_files`.
         remote: The remote files by path (decides which extra hash is needed).
         lfs_patterns: LFS patterns from the .gitattributes that will apply.
-        cache: Hashes by `(local path, size, mtime_ns)`, reused and filled (skips re-hashing).
-        on_bytes: Progress callback (bytes hashed).
-        check: Called between chunks; may raise to stop.
-        max_workers: Files hashed in parallel (hashlib releases the GIL).
+        cache: Results by `(local path, size, mtime_ns, scan)`, reused and filled (skips re-reading).
+        on_bytes: Progress callback (bytes read).
+        check: Called while reading; may raise to stop.
+        scan: Scan for secrets in the same pass.
+
+    Raises:
+        ReadError: If a file cannot be read or changes while it is read.
     """
+    from hub_widgets.push.readpass import ReadJob, run_read_pass
+
     remote = remote or {}
-
-    def one(item: tuple[str, str]) -> LocalFile:
-        path_in_repo, local_path = item
-        stat = os.stat(local_path)
-        lfs = is_lfs(path_in_repo, stat.st_size, read_sample(local_path), lfs_patterns)
+    done: dict[int, LocalFile] = {}
+    jobs = []
+    for index, (path_in_repo, local_path) in enumerate(files):
+        try:
+            stat = os.stat(local_path)
+        except OSError as exc:
+            raise ReadError(_read_error(path_in_repo, exc.strerror or str(exc))) from None
         other = remote.get(path_in_repo)
-        need_sha1 = not lfs or (other is not None and not other.lfs)
-        need_sha256 = lfs or (other is not None and other.lfs)
-        key = (local_path, stat.st_size, stat.st_mtime_ns)
-        sha1, sha256 = (cache or {}).get(key, (None, None))
-        if (need_sha1 and sha1 is None) or (need_sha256 and sha256 is None):
-            sha1_new, sha256_new = hash_file(
+        cached = (cache or {}).get((local_path, stat.st_size, stat.st_mtime_ns, scan))
+        if (
+            cached is not None
+            and cached.path_in_repo == path_in_repo
+            and (cached.sha1 is not None or other is None or other.lfs)
+        ):
+            done[index] = cached
+            if on_bytes is not None:
+                on_bytes(stat.st_size)
+            continue
+        big = stat.st_size >= LFS_THRESHOLD
+        jobs.append(
+            ReadJob(
+                index,
+                path_in_repo,
                 local_path,
-                sha1=need_sha1 and sha1 is None,
-                sha256=need_sha256 and sha256 is None,
-                on_bytes=on_bytes,
-                check=check,
+                sha1=not big or (other is not None and not other.lfs),
+                sha256=True,
+                scan=scan,
             )
-            sha1, sha256 = sha1 or sha1_new, sha256 or sha256_new
-            if cache is not None:
-                cache[key] = (sha1, sha256)
-        elif on_bytes is not None:
-            on_bytes(stat.st_size)
-        return LocalFile(path_in_repo, local_path, stat.st_size, lfs, sha1, sha256)
+        )
+    total = sum(_size_of(j.local_path) for j in jobs)
+    results = run_read_pass(jobs, on_bytes=on_bytes, check=check, in_process=total <= IN_PROCESS_BYTES)
+    for job, result in zip(jobs, results, strict=True):
+        if result.error == "changed":
+            raise ReadError(
+                _("{path} changed while it was being read: plan again. Nothing was uploaded.").format(
+                    path=job.path_in_repo
+                )
+            )
+        if result.error:
+            raise ReadError(_read_error(job.path_in_repo, result.error))
+        lfs = is_lfs(job.path_in_repo, result.size, result.sample, lfs_patterns)
+        local = LocalFile(
+            job.path_in_repo,
+            job.local_path,
+            result.size,
+            lfs,
+            result.sha1,
+            result.sha256,
+            result.mtime_ns,
+            result.sample,
+            tuple(result.findings),
+        )
+        done[job.index] = local
+        if cache is not None:
+            cache[(job.local_path, result.size, result.mtime_ns, scan)] = local
+    return [done[i] for i in range(len(files))]
 
-    if len(files) <= 1 or max_workers <= 1:
-        return [one(item) for item in files]
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="hub-widgets-hash") as pool:
-        return list(pool.map(one, files))
+
+def _read_error(path: str, reason: str) -> str:
+    return _("Cannot read {path}: {reason}. Nothing was uploaded.").format(path=path, reason=reason)
+
+
+def _size_of(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def unchanged_on_disk(local: LocalFile) -> bool:
+    """True if the file still has the size and modification time it had when it was read for the plan."""
+    try:
+        stat = os.stat(local.local_path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (local.size, local.mtime_ns)
 
 
 # -- remote ----------------------------------------------------------------------------------------
@@ -420,6 +539,7 @@ def build_plan(
     path_in_repo: str = "",
     revision: str = "main",
     head: str | None = None,
+    skipped: Sequence[Skipped] = (),
 ) -> Plan:
     """Compare hashed local files with the remote revision.
 
@@ -459,7 +579,7 @@ def build_plan(
                     )
                 )
     entries.sort(key=lambda e: (STATUSES.index(e.status), e.path))
-    return Plan(entries=entries, revision=revision, head=head)
+    return Plan(entries=entries, revision=revision, head=head, skipped=list(skipped))
 
 
 def plan_rows(plan: Plan, limit: int = 200) -> list[tuple[str, str, int, bool]]:

@@ -10,6 +10,7 @@ access check -> local listing + secret scan -> create repo (if asked) -> plan (h
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import threading
@@ -21,15 +22,19 @@ from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, HubWidgetsError, ValidationError
 from hub_widgets.push.plan import (
     DEFAULT_EXCLUDES,
+    LocalFile,
     Plan,
+    ReadError,
     RemoteFile,
+    Skipped,
     build_plan,
     hash_local_files,
     lfs_patterns_from_gitattributes,
-    list_local_files,
+    list_local_tree,
     remote_files_from_hub,
+    unchanged_on_disk,
 )
-from hub_widgets.push.secrets import Finding, scan_files
+from hub_widgets.push.secrets import Finding
 
 REPO_TYPES = ("model", "dataset", "space")
 # The LFS patterns of the .gitattributes the Hub writes into a new repo.
@@ -77,11 +82,24 @@ class AccessDenied(HubWidgetsError):
     """The token cannot push to this repo (read-only token, foreign namespace, no write permission)."""
 
 
+class FileChanged(HubWidgetsError):
+    """A file changed after the plan read (and scanned) it: its new bytes are not pushed."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            _("{path} changed after the plan: plan again to scan and hash it. Nothing was committed.").format(
+                path=path
+            )
+        )
+
+
 class SecretsFound(HubWidgetsError):
     """The files hold probable secrets and the user did not tick the override."""
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: list[Finding], planned: PlanResult | None = None) -> None:
         self.findings = findings
+        self.planned = planned  # the plan that found them: pushing it with the override reads nothing again
         found = ngettext("{n} possible secret found", "{n} possible secrets found", len(findings))
         super().__init__(
             _("Push blocked: {found}. Remove them, exclude the files, or tick the override.").format(
@@ -132,22 +150,36 @@ class PushRequest:
 
     def validate(self) -> None:
         """Raise `ValidationError` with a one-line message for bad input."""
-        from huggingface_hub.utils import HFValidationError, validate_repo_id
-
         if not self.source or not os.path.exists(os.path.expanduser(self.source)):
             raise ValidationError(_("Source not found: {path}").format(path=self.source or "–"))
         if self.repo_type not in REPO_TYPES:
             raise ValidationError(_("Unknown repo type: {repo_type}").format(repo_type=self.repo_type))
-        if self.repo_id.count("/") != 1:
-            raise ValidationError(_("The repo id must look like namespace/name."))
-        try:
-            validate_repo_id(self.repo_id)
-        except HFValidationError as exc:
-            raise ValidationError(
-                _("Invalid repo id: {reason}").format(reason=str(exc).splitlines()[0])
-            ) from None
+        check_repo_id(self.repo_id)
         if ".." in self.path_in_repo.split("/"):
             raise ValidationError(_("The path in repo cannot contain '..'."))
+
+
+def check_repo_id(repo_id: str) -> None:
+    """Refuse anything but `namespace/name` with one line (`alice/x/extra` must not become `x/extra`).
+
+    Raises:
+        ValidationError: With the reason.
+    """
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    namespace, _slash, name = (repo_id or "").partition("/")
+    if repo_id.count("/") != 1 or not namespace or not name:
+        raise ValidationError(
+            _("Invalid repo id '{repo_id}': it must look like namespace/name.").format(repo_id=repo_id)
+        )
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as exc:
+        raise ValidationError(
+            _("Invalid repo id '{repo_id}': {reason}").format(
+                repo_id=repo_id, reason=str(exc).splitlines()[0]
+            )
+        ) from None
 
 
 @dataclass
@@ -227,13 +259,25 @@ class CountingFile(io.BufferedIOBase):
     """
 
     def __init__(
-        self, path: str, size: int, meter: TransferMeter, check: Callable[[], None] | None = None
+        self,
+        path: str,
+        size: int,
+        meter: TransferMeter,
+        check: Callable[[], None] | None = None,
+        sha256: str | None = None,
+        name: str | None = None,
     ) -> None:
         super().__init__()
         self._path, self._size, self._meter, self._check = path, size, meter, check
         self._pos = 0
         self._file: io.BufferedReader | None = None
         self._lock = threading.Lock()
+        # What is sent must be what the plan hashed and scanned: hash the bytes as they go out (in
+        # order, the first time) and refuse the last chunk if the whole differs.
+        self._expected = sha256
+        self._hasher = hashlib.sha256() if sha256 else None
+        self._hashed = 0
+        self._name = name or path
 
     def readable(self) -> bool:
         return True
@@ -255,6 +299,16 @@ class CountingFile(io.BufferedIOBase):
                 self.release()
                 return b""
             data = self._raw().read(-1 if size is None or size < 0 else size)
+            if not data and size != 0:
+                raise FileChanged(self._name)  # shorter than planned
+            if self._hasher is not None and self._pos == self._hashed:
+                self._hashed += len(data)
+                if self._hashed > self._size:
+                    raise FileChanged(self._name)
+                self._hasher.update(data)
+                if self._hashed == self._size and self._hasher.hexdigest() != self._expected:
+                    self.release()
+                    raise FileChanged(self._name)
             self._pos += len(data)
             if self._pos >= self._size:
                 self.release()
@@ -382,19 +436,24 @@ def compute_plan(
     request: PushRequest,
     *,
     files: list[tuple[str, str]] | None = None,
+    skipped: list[Skipped] | None = None,
     cache: dict | None = None,
     on_bytes: Callable[[int], None] | None = None,
     check: Callable[[], None] | None = None,
+    scan: bool = True,
 ) -> PlanResult:
     """Compare the local files of `request` with the remote revision. Reads only; uploads nothing.
 
-    A missing repo counts as empty (when `create_repo` is set), a missing branch as a copy of `main`.
+    Every file is read once (`hash_local_files`): its hashes and its secret findings come from the
+    same read, and the upload later verifies it sends those very bytes. A missing repo counts as
+    empty (when `create_repo` is set), a missing branch as a copy of `main`.
 
     Raises:
         ValidationError: If the repo is missing and `create_repo` is not set.
+        ReadError: If a file cannot be read.
     """
     if files is None:
-        files = list_local_files(
+        files, skipped = list_local_tree(
             request.source,
             path_in_repo=request.path_in_repo,
             include=request.include,
@@ -447,7 +506,13 @@ def compute_plan(
     if check is not None:
         check()
     hashed = hash_local_files(
-        files, remote=remote, lfs_patterns=lfs_patterns, cache=cache, on_bytes=on_bytes, check=check
+        files,
+        remote=remote,
+        lfs_patterns=lfs_patterns,
+        cache=cache,
+        on_bytes=on_bytes,
+        check=check,
+        scan=scan,
     )
     plan = build_plan(
         hashed,
@@ -457,8 +522,40 @@ def compute_plan(
         path_in_repo=request.path_in_repo,
         revision=request.revision,
         head=head,
+        skipped=skipped or [],
     )
     return PlanResult(plan, files, exists, branch_exists, base)
+
+
+_PLANNED_ADD: Any = None
+
+
+def planned_add(path_in_repo: str, fileobj: CountingFile, local: LocalFile) -> Any:
+    """A `CommitOperationAdd` of `fileobj` whose size, first bytes and sha256 come from the plan.
+
+    `CommitOperationAdd` otherwise computes its `UploadInfo` itself (and, from a file object, reads
+    and hashes the whole file again): here nothing is read.
+    """
+    global _PLANNED_ADD
+    from huggingface_hub.lfs import UploadInfo
+
+    if _PLANNED_ADD is None:
+        from huggingface_hub import CommitOperationAdd
+
+        class PlannedAdd(CommitOperationAdd):
+            def __post_init__(self) -> None:
+                if self.path_in_repo.startswith("/") or ".." in self.path_in_repo.split("/"):
+                    raise ValueError(f"Invalid path_in_repo: {self.path_in_repo!r}")
+                self.upload_info = self.path_or_fileobj.upload_info
+
+        _PLANNED_ADD = PlannedAdd
+    fileobj.upload_info = UploadInfo(
+        size=local.size,
+        sample=local.sample,
+        sha256=bytes.fromhex(local.sha256) if local.sha256 else None,
+        source_path=local.local_path,
+    )
+    return _PLANNED_ADD(path_in_repo=path_in_repo, path_or_fileobj=fileobj)
 
 
 # -- push -------------------------------------------------------------------------------------------
@@ -468,7 +565,9 @@ def push(
     session: Any,
     request: PushRequest,
     *,
+    planned: PlanResult | None = None,
     cache: dict | None = None,
+    scan: bool = True,
     on_phase: Callable[[str], None] | None = None,
     on_start: Callable[[Plan], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
@@ -478,21 +577,29 @@ def push(
 ) -> PushResult:
     """Push `request` through `session`; blocking (run it on a worker).
 
+    Nothing is created on the Hub until the push is known to be possible: the files are listed,
+    read once (hashes + secret scan) and compared with the remote first; an unreadable file, a
+    finding or an empty push stop it with nothing created.
+
     Args:
         session: A `HubSession`.
         request: What to push where.
-        cache: A hash cache shared with earlier plans (skips re-hashing unchanged files).
+        planned: The plan the user saw (from `compute_plan`); its files must not have changed since.
+            None: plan now.
+        cache: A read cache shared with earlier plans (skips re-reading unchanged files).
+        scan: Scan for secrets (off only for benchmarks: the override is `request.allow_secrets`).
         on_phase: Receives a short sentence for each phase.
         on_start: Receives the plan just before uploads start.
         on_progress: Receives `(bytes uploaded, files uploaded)`.
-        on_hash_start: Receives the bytes to hash before planning starts.
-        on_hash: Receives bytes hashed while planning (increments).
+        on_hash_start: Receives the bytes to read before planning starts.
+        on_hash: Receives bytes read while planning (increments).
         check: Raises `CancelledError` when the user cancelled; called often.
 
     Raises:
-        ValidationError, AccessDenied, SecretsFound, CancelledError, or the client's errors.
+        ValidationError, AccessDenied, SecretsFound, ReadError, FileChanged, CancelledError, or the
+        client's errors.
     """
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+    from huggingface_hub import CommitOperationDelete
 
     def phase(text: str) -> None:
         if on_phase is not None:
@@ -509,20 +616,44 @@ def push(
     check_write_access(session, request, exists)
     stop_if_cancelled()
 
-    files = list_local_files(
-        request.source, path_in_repo=request.path_in_repo, include=request.include, exclude=request.exclude
-    )
-    if not request.allow_secrets:
-        phase(_("Scanning for secrets…"))
-        findings = scan_files(files)
-        if findings:
-            raise SecretsFound(findings)
+    if planned is None:
+        files, skipped = list_local_tree(
+            request.source,
+            path_in_repo=request.path_in_repo,
+            include=request.include,
+            exclude=request.exclude,
+        )
+        phase(_("Reading the files (hashes and secret scan)…"))
+        if on_hash_start is not None:
+            on_hash_start(sum(os.path.getsize(local) for _path, local in files))
+        try:
+            planned = compute_plan(
+                api,
+                request,
+                files=files,
+                skipped=skipped,
+                cache=cache,
+                on_bytes=on_hash,
+                check=check,
+                scan=scan,
+            )
+        except ReadError as exc:
+            raise ValidationError(str(exc)) from None
+    plan = planned.plan
+    if plan.findings and not request.allow_secrets:
+        raise SecretsFound(plan.findings, planned)
+    if plan.is_empty:
+        if not planned.repo_exists:
+            raise ValidationError(_("Nothing to push: there are no files to upload. Nothing was created."))
+        return PushResult(plan=plan)
+    for entry in plan.to_upload:
+        assert entry.local is not None
+        if not unchanged_on_disk(entry.local):
+            raise FileChanged(entry.path)
     stop_if_cancelled()
 
     created_repo = False
-    if not exists:
-        if not request.create_repo:
-            compute_plan(api, request, files=files)  # raises the clear "not found" error
+    if not planned.repo_exists:
         phase(_("Creating {repo}…").format(repo=request.repo_id))
         api.create_repo(
             request.repo_id,
@@ -534,23 +665,15 @@ def push(
         created_repo = True
 
     try:
-        phase(_("Comparing with the Hub…"))
-        if on_hash_start is not None:
-            on_hash_start(sum(os.path.getsize(local) for _path, local in files))
-        planned = compute_plan(api, request, files=files, cache=cache, on_bytes=on_hash, check=check)
-        plan = planned.plan
-        if plan.is_empty:
-            return PushResult(plan=plan, created_repo=created_repo)
         meter = TransferMeter(on_progress)
         additions = []
         for entry in plan.to_upload:
             local = entry.local
             assert local is not None
-            operation = CommitOperationAdd(path_in_repo=entry.path, path_or_fileobj=local.local_path)
-            if local.sha256:  # hashed while planning: the client won't read the file again to hash it
-                operation.upload_info.sha256 = bytes.fromhex(local.sha256)
-            operation.path_or_fileobj = CountingFile(local.local_path, local.size, meter, check)
-            additions.append(operation)
+            fileobj = CountingFile(
+                local.local_path, local.size, meter, check, sha256=local.sha256, name=entry.path
+            )
+            additions.append(planned_add(entry.path, fileobj, local))
         deletions = [CommitOperationDelete(path_in_repo=e.path, is_folder=False) for e in plan.to_delete]
         if on_start is not None:
             on_start(plan)
@@ -599,8 +722,8 @@ def push(
             for operation in additions:
                 if isinstance(operation.path_or_fileobj, CountingFile):
                     operation.path_or_fileobj.release()
-    except CancelledError:
-        if created_repo:
+    except BaseException:
+        if created_repo:  # created by this very push, holding nothing of the user's yet
             _delete_quietly(api, request)
         raise
     return PushResult(
