@@ -342,3 +342,163 @@ def test_edit_card_and_browser_companions(hub_session, api, repo_name, tmp_path)
     if getattr(browser, "info_task", None) is not None:  # let its loading finish while the sandbox runs
         with contextlib.suppress(Exception):
             browser.info_task.wait(TIMEOUT)
+
+
+# -- issue 12: plan and upload agree, blocked button, symlinks, repo ids, nothing created early ----
+
+
+def _all_repo_requests(sandbox, repo_name: str) -> list[dict]:
+    return [r for r in sandbox.request_log if repo_name in r["path"] and r["method"] in ("POST", "PUT")]
+
+
+def test_file_changed_after_the_plan_is_refused(sandbox, hub_session, api, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "f", {"notes.txt": "planned", "w.bin": b"\x00" * 5000})
+    repo_id = f"alice/{repo_name}"
+    panel = make_panel(hub_session, str(folder), repo_id)
+    click(panel, panel.plan_button)
+    assert panel.push_button.description.startswith("Push 2 files"), panel.status.text
+    (folder / "notes.txt").write_text(f"TOKEN = '{FAKE_HF}'\n")  # unscanned bytes, after the plan
+    click(panel, panel.push_button)
+    assert panel.status.kind == "error"
+    assert "notes.txt changed after the plan" in panel.status.text and "\n" not in panel.status.text
+    assert not api.repo_exists(repo_id)
+    assert _all_repo_requests(sandbox, repo_name) == []
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "w.bin"])
+def test_same_size_and_time_but_other_bytes_are_refused_while_uploading(
+    sandbox, hub_session, api, repo_name, tmp_path, name
+):
+    import os
+
+    # Unique bytes: the sandbox must not already hold this LFS object (it would skip the upload).
+    weights = b"\x00" + os.urandom(4999)
+    folder = write_tree(tmp_path / "f", {"notes.txt": "planned.", "w.bin": weights})
+    content = b"planned!" if name == "notes.txt" else weights[:-1] + bytes([weights[-1] ^ 1])
+    repo_id = f"alice/{repo_name}"
+    api.create_repo(repo_id)
+    panel = make_panel(hub_session, str(folder), repo_id)
+    click(panel, panel.plan_button)
+    path = folder / name
+    stat = path.stat()
+    path.write_bytes(content)  # same size, and the time put back: only the bytes tell
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    click(panel, panel.push_button)
+    assert panel.status.kind == "error"
+    assert f"{name} changed after the plan" in panel.status.text, panel.status.text
+    assert remote_files(api, repo_id) == set()
+    assert len(api.list_repo_commits(repo_id)) == 1  # the repo's initial commit only
+
+
+def test_push_button_says_it_is_blocked_by_findings(hub_session, api, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "f", {"train.py": f"TOKEN = '{FAKE_HF}'\n", "ok.txt": "ok"})
+    repo_id = f"alice/{repo_name}"
+    panel = make_panel(hub_session, str(folder), repo_id)
+    click(panel, panel.plan_button)
+    button = panel.push_button
+    assert button.disabled
+    assert button.description == "Push blocked: 1 possible secret"
+    assert "Push anyway" in button.tooltip and button.icon == "ban"
+    assert "train.py:1: Hugging Face token" in panel.secrets_view.value
+    assert FAKE_HF not in panel.secrets_view.value + button.description + button.tooltip
+    panel.allow_secrets.value = True
+    assert not button.disabled and button.description.startswith("Push 2 files")
+    assert "despite 1 possible secret" in button.tooltip
+    panel.allow_secrets.value = False
+    assert button.disabled and button.description.startswith("Push blocked")
+    panel.allow_secrets.value = True
+    click(panel, button)
+    assert panel.status.kind == "success", panel.status.text
+    assert remote_files(api, repo_id) == {"train.py", "ok.txt"}
+
+
+def test_symlinks_outside_are_skipped_inside_pushed_once(hub_session, api, repo_name, tmp_path):
+    import os
+
+    outside = write_tree(tmp_path / "private", {"id.txt": "not for the Hub", "d/x.txt": "x"})
+    folder = write_tree(tmp_path / "f", {"real.txt": "real", "sub/data.txt": "data"})
+    os.symlink(outside / "id.txt", folder / "leak.txt")
+    os.symlink(outside / "d", folder / "leakdir")
+    os.symlink(folder / "real.txt", folder / "alias.txt")
+    os.symlink("sub", folder / "subalias")
+    repo_id = f"alice/{repo_name}"
+    panel = make_panel(hub_session, str(folder), repo_id)
+    click(panel, panel.plan_button)
+    view = panel.plan_view.value
+    assert "2 new" in view
+    assert "leak.txt: symbolic link leading outside the source folder: not pushed" in view
+    assert "leakdir: symbolic link leading outside the source folder" in view
+    assert (
+        "alias.txt: symbolic link to real.txt in the source folder: its content is pushed once, as real.txt"
+        in view
+    )
+    assert "subalias: symbolic link to sub" in view
+    click(panel, panel.push_button)
+    assert panel.status.kind == "success", panel.status.text
+    assert remote_files(api, repo_id) == {"real.txt", "sub/data.txt"}
+
+
+@pytest.mark.parametrize("typed", ["alice/x/extra", "alice/", "alice/a--b", "/x"])
+def test_malformed_repo_id_is_refused_in_one_line(sandbox, hub_session, api, tmp_path, typed):
+    folder = write_tree(tmp_path / "f", {"a.txt": "a"})
+    panel = PushPanel(source=str(folder), repo_id=typed, session=hub_session)
+    before = len(sandbox.request_log)
+    click(panel, panel.push_button)
+    assert panel.status.kind == "error"
+    assert panel.status.text.startswith("Invalid repo id") or "repo name" in panel.status.text
+    assert "\n" not in panel.status.text
+    assert not [r for r in sandbox.request_log[before:] if r["method"] in ("POST", "PUT")]
+    if typed == "alice/x/extra":
+        assert "alice/x/extra" in panel.status.text and "namespace/name" in panel.status.text
+        assert not api.repo_exists("x/extra")
+    # Typed into the name field, the same.
+    panel.repo_name.value = "alice/x/extra"
+    click(panel, panel.push_button)
+    assert panel.status.text.startswith("Invalid repo id 'alice/x/extra'")
+
+
+def test_empty_folder_creates_nothing(hub_session, api, repo_name, tmp_path):
+    (tmp_path / "empty").mkdir()
+    repo_id = f"alice/{repo_name}"
+    panel = make_panel(hub_session, str(tmp_path / "empty"), repo_id)
+    click(panel, panel.push_button)
+    assert panel.status.kind == "error" and "Nothing to push" in panel.status.text
+    assert not api.repo_exists(repo_id)
+
+
+UNREADABLE_SCRIPT = """
+import sys
+from hub_widgets.push.panel import PushPanel
+from hub_widgets.session import HubSession
+endpoint, folder, repo_id = sys.argv[1:4]
+session = HubSession(endpoint=endpoint, token=sys.stdin.read().strip())
+panel = PushPanel(source=folder, repo_id=repo_id, session=session)
+panel.push_button.click()
+panel.wait(120)
+print(panel.status.kind, panel.status.text, sep="|")
+session.close()
+"""
+
+
+def test_unreadable_file_creates_nothing(endpoint, api, repo_name, tmp_path):
+    """As root, the push runs in a process without the capability to read any file (setpriv)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ALICE
+
+    folder = write_tree(tmp_path / "f", {"a.txt": "a", "locked.txt": "no"})
+    (folder / "locked.txt").chmod(0)
+    repo_id = f"alice/{repo_name}"
+    command = [sys.executable, "-c", UNREADABLE_SCRIPT, endpoint, str(folder), repo_id]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv: cannot make a file unreadable")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    out = subprocess.run(command, input=ALICE, capture_output=True, text=True, timeout=180, check=True)
+    kind, text = out.stdout.strip().splitlines()[-1].split("|", 1)
+    assert kind == "error"
+    assert "Cannot read locked.txt" in text and "Nothing was uploaded" in text
+    assert not api.repo_exists(repo_id)

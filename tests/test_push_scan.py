@@ -36,7 +36,12 @@ VALUES = {
     "stripe_key/restricted": "rk_live_" + "4eC3" * 7,
     "google_api_key": "AIza" + "Sy9_" * 8 + "abc",
     "aws_key_id": "AKIA" + "IOSFODNN7EXAMPL2",
-    "jwt": "eyJ" + "hbGciOiJIUzI1NiJ9" + ".eyJ" + "zdWIiOiIxMjM0NTY3ODkwIn0" + "." + "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "jwt": "eyJ"
+    + "hbGciOiJIUzI1NiJ9"
+    + ".eyJ"
+    + "zdWIiOiIxMjM0NTY3ODkwIn0"
+    + "."
+    + "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
 }
 
 
@@ -243,7 +248,9 @@ def test_notebook_outputs_are_read_as_shown():
             {
                 "cell_type": "code",
                 "source": [],
-                "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["SECRET_PLACEHOLDER"]}}],
+                "outputs": [
+                    {"output_type": "execute_result", "data": {"text/plain": ["SECRET_PLACEHOLDER"]}}
+                ],
             },
         ],
         "metadata": {},
@@ -260,7 +267,10 @@ def test_notebook_outputs_are_read_as_shown():
 
 
 def test_safetensors_metadata_header():
-    meta = {"__metadata__": {"format": "pt", "note": HF}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}
+    meta = {
+        "__metadata__": {"format": "pt", "note": HF},
+        "w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+    }
     header = json.dumps(meta).replace("hf_", "\\u0068f_").encode()  # escaped: only the parsed header shows it
     assert HF.encode() not in header
     data = struct.pack("<Q", len(header)) + header + b"\x00\x00\x80\x3f"

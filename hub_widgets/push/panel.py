@@ -287,8 +287,8 @@ class PushPanel(W.VBox):
     @repo_id.setter
     def repo_id(self, value: str) -> None:
         value = (value or "").strip()
-        if value.count("/") == 1:  # anything else stays whole, and is refused as a malformed id
-            namespace, name = value.split("/", 1)
+        namespace, _slash, name = value.partition("/")
+        if value.count("/") == 1 and namespace and name:  # anything else stays whole, refused as malformed
             with self._namespace_lock:
                 self._ensure_namespace(namespace)
                 self.namespace.value = namespace
