@@ -403,6 +403,7 @@ def hash_local_files(
     on_bytes: Callable[[int], None] | None = None,
     check: Callable[[], None] | None = None,
     scan: bool = True,
+    on_file: Callable[[LocalFile], None] | None = None,
 ) -> list[LocalFile]:
     """Classify, hash and scan local files in one read of each (`readpass.run_read_pass`).
 
@@ -418,11 +419,12 @@ def hash_local_files(
         on_bytes: Progress callback (bytes read).
         check: Called while reading; may raise to stop.
         scan: Scan for secrets in the same pass.
+        on_file: Receives each file as soon as it is read (completion order), e.g. to upload it.
 
     Raises:
         ReadError: If a file cannot be read or changes while it is read.
     """
-    from hub_widgets.push.readpass import ReadJob, run_read_pass
+    from hub_widgets.push.readpass import ReadJob, ReadResult, run_read_pass
 
     remote = remote or {}
     done: dict[int, LocalFile] = {}
@@ -442,6 +444,8 @@ def hash_local_files(
             done[index] = cached
             if on_bytes is not None:
                 on_bytes(stat.st_size)
+            if on_file is not None:
+                on_file(cached)
             continue
         big = stat.st_size >= LFS_THRESHOLD
         jobs.append(
@@ -454,9 +458,10 @@ def hash_local_files(
                 scan=scan,
             )
         )
-    total = sum(_size_of(j.local_path) for j in jobs)
-    results = run_read_pass(jobs, on_bytes=on_bytes, check=check, in_process=total <= IN_PROCESS_BYTES)
-    for job, result in zip(jobs, results, strict=True):
+    by_index = {job.index: job for job in jobs}
+
+    def finish(result: ReadResult) -> None:
+        job = by_index[result.index]
         if result.error == "changed":
             raise ReadError(
                 _("{path} changed while it was being read: plan again. Nothing was uploaded.").format(
@@ -480,6 +485,13 @@ def hash_local_files(
         done[job.index] = local
         if cache is not None:
             cache[(job.local_path, result.size, result.mtime_ns, scan)] = local
+        if on_file is not None:
+            on_file(local)
+
+    total = sum(_size_of(j.local_path) for j in jobs)
+    run_read_pass(
+        jobs, on_bytes=on_bytes, on_result=finish, check=check, in_process=total <= IN_PROCESS_BYTES
+    )
     return [done[i] for i in range(len(files))]
 
 

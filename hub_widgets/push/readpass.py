@@ -139,6 +139,7 @@ def run_read_pass(
     *,
     processes: int | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    on_result: Callable[[ReadResult], None] | None = None,
     check: Callable[[], None] | None = None,
     in_process: bool = False,
 ) -> list[ReadResult]:
@@ -147,7 +148,8 @@ def run_read_pass(
     Args:
         jobs: The files.
         processes: Worker processes (default: up to `MAX_PROCESSES`, at most one a file).
-        on_bytes: Progress (bytes read), called from a thread of this process.
+        on_bytes: Progress (bytes read), called from the calling thread.
+        on_result: Receives each file's result as soon as it is read (in completion order).
         check: Called while waiting; may raise (cancellation) — the workers are then terminated.
         in_process: Read here instead (tiny jobs: starting a process would cost more than the pass).
     """
@@ -159,6 +161,8 @@ def run_read_pass(
             if check is not None:
                 check()
             results.append(read_file(job, on_bytes))
+            if on_result is not None:
+                on_result(results[-1])
         return results
     count = max(1, min(processes or MAX_PROCESSES, len(jobs), os.cpu_count() or 1))
     context = multiprocessing.get_context("spawn")
@@ -190,6 +194,8 @@ def run_read_pass(
                 on_bytes(value)
             elif kind == "file":
                 by_index[value.index] = value
+                if on_result is not None:
+                    on_result(value)
             elif kind == "exit":
                 exited += 1
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from hub_widgets.push.plan import (
     lfs_patterns_from_gitattributes,
     list_local_tree,
     remote_files_from_hub,
+    same_content,
     unchanged_on_disk,
 )
 from hub_widgets.push.secrets import Finding
@@ -441,12 +443,17 @@ def compute_plan(
     on_bytes: Callable[[int], None] | None = None,
     check: Callable[[], None] | None = None,
     scan: bool = True,
+    on_file: Callable[[LocalFile, RemoteFile | None], None] | None = None,
 ) -> PlanResult:
     """Compare the local files of `request` with the remote revision. Reads only; uploads nothing.
 
     Every file is read once (`hash_local_files`): its hashes and its secret findings come from the
     same read, and the upload later verifies it sends those very bytes. A missing repo counts as
     empty (when `create_repo` is set), a missing branch as a copy of `main`.
+
+    Args:
+        on_file: Receives each local file as soon as it is read, with the remote file at its path
+            (the push uploads from there while the other files are still being read).
 
     Raises:
         ValidationError: If the repo is missing and `create_repo` is not set.
@@ -561,6 +568,106 @@ def planned_add(path_in_repo: str, fileobj: CountingFile, local: LocalFile) -> A
 # -- push -------------------------------------------------------------------------------------------
 
 
+class _Uploader:
+    """Uploads files on its own thread while the read pass goes on: each file as soon as it is read clean.
+
+    LFS contents go through `preupload_lfs_files` (in batches of whatever is ready); regular files
+    are only announced there and travel in the commit. Nothing is committed here.
+    """
+
+    def __init__(
+        self,
+        api: Any,
+        request: PushRequest,
+        revision: str,
+        meter: TransferMeter,
+        check: Callable[[], None] | None,
+    ) -> None:
+        self.api, self.request, self.revision, self.meter, self._check = api, request, revision, meter, check
+        self.operations: dict[str, Any] = {}
+        self.error: BaseException | None = None
+        self.stopped = threading.Event()
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="hub-widgets-upload")
+        self._thread.start()
+
+    def check(self) -> None:
+        if self.stopped.is_set():
+            raise CancelledError(_("Cancelled."))
+        if self._check is not None:
+            self._check()
+
+    def add(self, local: LocalFile) -> None:
+        """Queue `local` (read and scanned by the plan) for upload."""
+        fileobj = CountingFile(
+            local.local_path, local.size, self.meter, self.check, sha256=local.sha256, name=local.path_in_repo
+        )
+        operation = planned_add(local.path_in_repo, fileobj, local)
+        self.operations[local.path_in_repo] = operation
+        self._queue.put(operation)
+
+    def _run(self) -> None:
+        while (operation := self._queue.get()) is not None:
+            batch = [operation]
+            last = False
+            while True:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    last = True
+                    break
+                batch.append(more)
+            if self.error is None and not self.stopped.is_set():
+                try:
+                    self.api.preupload_lfs_files(
+                        self.request.repo_id,
+                        additions=batch,
+                        repo_type=self.request.repo_type,
+                        revision=self.revision,
+                        create_pr=self.request.create_pr,
+                        free_memory=False,
+                    )
+                except BaseException as exc:
+                    self.error = exc
+                    self.stopped.set()
+            if last:
+                return
+
+    def finish(self) -> None:
+        """Wait for every queued upload; raise the first error."""
+        self._queue.put(None)
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        """Stop: the upload under way fails at its next read."""
+        self.stopped.set()
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def release(self) -> None:
+        for operation in self.operations.values():
+            if isinstance(operation.path_or_fileobj, CountingFile):
+                operation.path_or_fileobj.release()
+
+
+def _check_readable(files: list[tuple[str, str]]) -> None:
+    # Before anything is created: a file that cannot even be opened would stop the push later.
+    for path_in_repo, local in files:
+        try:
+            with open(local, "rb"):
+                pass
+        except OSError as exc:
+            raise ValidationError(
+                _("Cannot read {path}: {reason}. Nothing was uploaded.").format(
+                    path=path_in_repo, reason=exc.strerror or type(exc).__name__
+                )
+            ) from None
+
+
 def push(
     session: Any,
     request: PushRequest,
@@ -577,9 +684,12 @@ def push(
 ) -> PushResult:
     """Push `request` through `session`; blocking (run it on a worker).
 
-    Nothing is created on the Hub until the push is known to be possible: the files are listed,
-    read once (hashes + secret scan) and compared with the remote first; an unreadable file, a
-    finding or an empty push stop it with nothing created.
+    Nothing is created on the Hub until the push is known to be possible: access is checked and
+    every file listed and opened first, so an empty folder or an unreadable file stop it with
+    nothing created. Without a plan given, the files are read once (hashes + secret scan, in worker
+    processes) and each file is uploaded as soon as it is read clean, while the others are still
+    being read; a finding stops the uploads and the push before the commit (a repo created by the
+    push is then deleted). Uploaded bytes are verified against the plan's hashes as they are sent.
 
     Args:
         session: A `HubSession`.
@@ -589,15 +699,14 @@ def push(
         cache: A read cache shared with earlier plans (skips re-reading unchanged files).
         scan: Scan for secrets (off only for benchmarks: the override is `request.allow_secrets`).
         on_phase: Receives a short sentence for each phase.
-        on_start: Receives the plan just before uploads start.
+        on_start: Receives the plan once it is complete (uploads may have started).
         on_progress: Receives `(bytes uploaded, files uploaded)`.
         on_hash_start: Receives the bytes to read before planning starts.
         on_hash: Receives bytes read while planning (increments).
         check: Raises `CancelledError` when the user cancelled; called often.
 
     Raises:
-        ValidationError, AccessDenied, SecretsFound, ReadError, FileChanged, CancelledError, or the
-        client's errors.
+        ValidationError, AccessDenied, SecretsFound, FileChanged, CancelledError, or the client's errors.
     """
     from huggingface_hub import CommitOperationDelete
 
@@ -612,7 +721,7 @@ def push(
     request.validate()
     api = session.api
     phase(_("Checking write access…"))
-    exists = repo_exists(api, request)
+    exists, branch_exists, _head, base_revision = _remote_state(api, request)
     check_write_access(session, request, exists)
     stop_if_cancelled()
 
@@ -623,37 +732,31 @@ def push(
             include=request.include,
             exclude=request.exclude,
         )
-        phase(_("Reading the files (hashes and secret scan)…"))
-        if on_hash_start is not None:
-            on_hash_start(sum(os.path.getsize(local) for _path, local in files))
-        try:
-            planned = compute_plan(
-                api,
-                request,
-                files=files,
-                skipped=skipped,
-                cache=cache,
-                on_bytes=on_hash,
-                check=check,
-                scan=scan,
+        _check_readable(files)
+    else:
+        files, skipped = planned.files, planned.plan.skipped
+        plan = planned.plan
+        if plan.findings and not request.allow_secrets:
+            raise SecretsFound(plan.findings, planned)
+        for entry in plan.to_upload:
+            assert entry.local is not None
+            if not unchanged_on_disk(entry.local):
+                raise FileChanged(entry.path)
+        if plan.is_empty and planned.repo_exists:
+            return PushResult(plan=plan)
+    if not exists:
+        if not request.create_repo:
+            raise ValidationError(
+                _("Repository {repo} not found: tick 'Create if missing' to create it.").format(
+                    repo=request.repo_id
+                )
             )
-        except ReadError as exc:
-            raise ValidationError(str(exc)) from None
-    plan = planned.plan
-    if plan.findings and not request.allow_secrets:
-        raise SecretsFound(plan.findings, planned)
-    if plan.is_empty:
-        if not planned.repo_exists:
+        if not files:
             raise ValidationError(_("Nothing to push: there are no files to upload. Nothing was created."))
-        return PushResult(plan=plan)
-    for entry in plan.to_upload:
-        assert entry.local is not None
-        if not unchanged_on_disk(entry.local):
-            raise FileChanged(entry.path)
     stop_if_cancelled()
 
     created_repo = False
-    if not planned.repo_exists:
+    if not exists:
         phase(_("Creating {repo}…").format(repo=request.repo_id))
         api.create_repo(
             request.repo_id,
@@ -664,34 +767,59 @@ def push(
         )
         created_repo = True
 
+    uploader = _Uploader(api, request, base_revision, TransferMeter(on_progress), check)
     try:
-        meter = TransferMeter(on_progress)
-        additions = []
-        for entry in plan.to_upload:
-            local = entry.local
-            assert local is not None
-            fileobj = CountingFile(
-                local.local_path, local.size, meter, check, sha256=local.sha256, name=entry.path
-            )
-            additions.append(planned_add(entry.path, fileobj, local))
-        deletions = [CommitOperationDelete(path_in_repo=e.path, is_folder=False) for e in plan.to_delete]
-        if on_start is not None:
-            on_start(plan)
-
-        phase(_("Uploading…"))
         try:
-            api.preupload_lfs_files(
-                request.repo_id,
-                additions=additions,
-                repo_type=request.repo_type,
-                revision=planned.base_revision,
-                create_pr=request.create_pr,
-                free_memory=False,
-            )
+            if planned is None:
+                blocked: list[LocalFile] = []
+
+                def on_file(local: LocalFile, remote: RemoteFile | None) -> None:
+                    if remote is not None and same_content(local, remote):
+                        return
+                    if local.findings and not request.allow_secrets:
+                        blocked.append(local)  # nothing more leaves: the push will stop
+                    elif not blocked:
+                        uploader.add(local)
+
+                phase(_("Reading the files (hashes and secret scan)…"))
+                if on_hash_start is not None:
+                    on_hash_start(sum(os.path.getsize(local) for _path, local in files))
+                try:
+                    planned = compute_plan(
+                        api,
+                        request,
+                        files=files,
+                        skipped=skipped,
+                        cache=cache,
+                        on_bytes=on_hash,
+                        check=check,
+                        scan=scan,
+                        on_file=on_file,
+                    )
+                except ReadError as exc:
+                    raise ValidationError(str(exc)) from None
+                plan = planned.plan
+                if plan.findings and not request.allow_secrets:
+                    uploader.abort()
+                    if created_repo:  # the user may push it with the override: as a new repo again
+                        planned.repo_exists = planned.branch_exists = False
+                        plan.head = None
+                    raise SecretsFound(plan.findings, planned)
+            plan = planned.plan
+            if on_start is not None:
+                on_start(plan)
+            for entry in plan.to_upload:
+                if entry.path not in uploader.operations:
+                    assert entry.local is not None
+                    uploader.add(entry.local)
+            phase(_("Uploading…"))
+            uploader.finish()
             stop_if_cancelled()  # last point where cancelling leaves the repo as it was
+            if plan.is_empty:
+                return PushResult(plan=plan, created_repo=created_repo)
 
             created_branch = False
-            if not planned.branch_exists and request.revision != "main":
+            if not branch_exists and request.revision != "main":
                 api.create_branch(
                     request.repo_id,
                     branch=request.revision,
@@ -701,9 +829,10 @@ def push(
                 )
                 created_branch = True
             phase(_("Creating the commit…"))
+            deletions = [CommitOperationDelete(path_in_repo=e.path, is_folder=False) for e in plan.to_delete]
             info = api.create_commit(
                 request.repo_id,
-                operations=[*deletions, *additions],
+                operations=[*deletions, *(uploader.operations[e.path] for e in plan.to_upload)],
                 commit_message=request.commit_message.strip() or _("Upload with hub-widgets"),
                 commit_description=request.commit_description,
                 repo_type=request.repo_type,
@@ -711,7 +840,10 @@ def push(
                 create_pr=request.create_pr,
                 parent_commit=plan.head if (plan.head and not request.create_pr) else None,
             )
+        except (SecretsFound, ValidationError):
+            raise
         except BaseException as exc:
+            uploader.abort()
             if check is not None:
                 try:
                     check()
@@ -719,10 +851,9 @@ def push(
                     raise CancelledError(_("Cancelled.")) from None
             raise _unwrap(exc) from None
         finally:
-            for operation in additions:
-                if isinstance(operation.path_or_fileobj, CountingFile):
-                    operation.path_or_fileobj.release()
+            uploader.release()
     except BaseException:
+        uploader.abort()
         if created_repo:  # created by this very push, holding nothing of the user's yet
             _delete_quietly(api, request)
         raise
