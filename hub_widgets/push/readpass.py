@@ -1,21 +1,25 @@
 """The plan's single read pass: each file is read once, hashed and scanned for secrets from the same bytes.
 
-Runs in worker processes (spawned): pattern matching holds the GIL, and in the kernel's process it
-would stall the kernel for the length of the pass. A worker reads a file in chunks, hashes each chunk
-on a thread (hashlib releases the GIL) while its main thread scans the same chunk, and reports
-progress and one `ReadResult` per file through a queue. Files are shared between the workers
-largest first; cancelling terminates them.
+Runs in worker processes: pattern matching holds the GIL, and in the kernel's process it would stall
+the kernel for the length of the pass. A worker reads a file in chunks, hashes each chunk on a thread
+(hashlib releases the GIL) while its main thread scans the same chunk, and reports progress and one
+`ReadResult` per file as JSON lines on its stdout. Files are shared between the workers largest
+first; cancelling kills them.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import multiprocessing
+import json
 import os
-import queue
+import select
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from hub_widgets.push.secrets import CHUNK, FileScanner, Finding
 
@@ -110,28 +114,54 @@ def read_file(job: ReadJob, on_bytes: Callable[[int], None] | None = None) -> Re
     return result
 
 
-def _worker(jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
+def _to_json(result: ReadResult) -> str:
+    data = asdict(result)
+    data["sample"] = base64.b64encode(result.sample).decode()
+    return json.dumps(data)
+
+
+def _from_json(line: bytes) -> ReadResult:
+    data = json.loads(line)
+    data["sample"] = base64.b64decode(data["sample"])
+    data["findings"] = [Finding(**f) for f in data["findings"]]
+    return ReadResult(**data)
+
+
+def child_main() -> None:
+    """Entry point of a worker process: jobs as JSON on stdin, one JSON message a line on stdout."""
+    out = sys.stdout.buffer
+    jobs = [ReadJob(**job) for job in json.loads(sys.stdin.buffer.read())]
     unreported = 0
 
     def progress(n: int) -> None:
         nonlocal unreported
         unreported += n
         if unreported >= PROGRESS_EVERY:
-            results.put(("bytes", unreported))
+            out.write(b'{"bytes": %d}\n' % unreported)
+            out.flush()
             unreported = 0
 
-    while (job := jobs.get()) is not None:
+    for job in jobs:
         try:
             result = read_file(job, progress)
         except Exception as exc:  # a scanner bug must not hang the pass: report it as a read error
             result = ReadResult(job.index, error=type(exc).__name__)
         if unreported:
-            results.put(("bytes", unreported))
+            out.write(b'{"bytes": %d}\n' % unreported)
             unreported = 0
-        results.put(("file", result))
-    if unreported:
-        results.put(("bytes", unreported))
-    results.put(("exit", None))
+        out.write(b'{"file": %s}\n' % _to_json(result).encode())
+        out.flush()
+
+
+def _share(jobs: Sequence[ReadJob], count: int) -> list[list[ReadJob]]:
+    """Jobs split between `count` workers, largest first to the least loaded, so they end together."""
+    shares: list[list[ReadJob]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for job in sorted(jobs, key=lambda j: -_size(j.local_path)):
+        least = loads.index(min(loads))
+        shares[least].append(job)
+        loads[least] += _size(job.local_path) + 1
+    return [share for share in shares if share]
 
 
 def run_read_pass(
@@ -145,12 +175,15 @@ def run_read_pass(
 ) -> list[ReadResult]:
     """Read every job's file once (hash + scan), in worker processes; results in `jobs` order.
 
+    The workers are plain `python` processes running `child_main` (not multiprocessing's spawn,
+    which would re-import the user's main script in each of them).
+
     Args:
         jobs: The files.
         processes: Worker processes (default: up to `MAX_PROCESSES`, at most one a file).
         on_bytes: Progress (bytes read), called from the calling thread.
         on_result: Receives each file's result as soon as it is read (in completion order).
-        check: Called while waiting; may raise (cancellation) — the workers are then terminated.
+        check: Called while waiting; may raise (cancellation) — the workers are then killed.
         in_process: Read here instead (tiny jobs: starting a process would cost more than the pass).
     """
     if not jobs:
@@ -165,48 +198,47 @@ def run_read_pass(
                 on_result(results[-1])
         return results
     count = max(1, min(processes or MAX_PROCESSES, len(jobs), os.cpu_count() or 1))
-    context = multiprocessing.get_context("spawn")
-    job_queue = context.Queue()
-    result_queue = context.Queue()
-    for job in sorted(jobs, key=lambda j: -_size(j.local_path)):  # largest first: the workers end together
-        job_queue.put(job)
-    for _ in range(count):
-        job_queue.put(None)
-    workers = [
-        context.Process(target=_worker, args=(job_queue, result_queue), daemon=True, name="hub-widgets-read")
-        for _ in range(count)
-    ]
-    for worker in workers:
-        worker.start()
+    package_root = str(Path(__file__).resolve().parents[2])
+    code = f"import sys; sys.path.insert(0, {package_root!r}); import hub_widgets.push.readpass as r; r.child_main()"
+    workers = []
     by_index: dict[int, ReadResult] = {}
-    exited = 0
     try:
-        while exited < count:
+        for share in _share(jobs, count):
+            worker = subprocess.Popen(
+                [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+            )
+            workers.append(worker)
+            assert worker.stdin is not None
+            worker.stdin.write(json.dumps([asdict(job) for job in share]).encode())
+            worker.stdin.close()
+        pending = {worker.stdout.fileno(): b"" for worker in workers if worker.stdout is not None}
+        while pending:
             if check is not None:
                 check()
-            try:
-                kind, value = result_queue.get(timeout=0.2)
-            except queue.Empty:
-                if not any(w.is_alive() for w in workers):
-                    raise RuntimeError("the read pass stopped unexpectedly") from None
-                continue
-            if kind == "bytes" and on_bytes is not None:
-                on_bytes(value)
-            elif kind == "file":
-                by_index[value.index] = value
-                if on_result is not None:
-                    on_result(value)
-            elif kind == "exit":
-                exited += 1
+            ready, _w, _x = select.select(list(pending), [], [], 0.2)
+            for fd in ready:
+                data = os.read(fd, 1 << 16)  # unbuffered: select sees every byte not yet read
+                if not data:
+                    del pending[fd]
+                    continue
+                *lines, pending[fd] = (pending[fd] + data).split(b"\n")
+                for line in lines:
+                    if line.startswith(b'{"bytes"'):
+                        if on_bytes is not None:
+                            on_bytes(json.loads(line)["bytes"])
+                        continue
+                    result = _from_json(line[len(b'{"file": ') : -1])
+                    by_index[result.index] = result
+                    if on_result is not None:
+                        on_result(result)
     finally:
         for worker in workers:
-            if worker.is_alive() and exited < count:
-                worker.terminate()
+            if worker.poll() is None and len(by_index) < len(jobs):
+                worker.kill()
         for worker in workers:
-            worker.join(timeout=5)
-        for q in (job_queue, result_queue):
-            q.close()
-            q.cancel_join_thread()
+            worker.wait(timeout=10)
+            if worker.stdout is not None:
+                worker.stdout.close()
     return [by_index.get(job.index) or ReadResult(job.index, error="no result") for job in jobs]
 
 

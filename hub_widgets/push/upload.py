@@ -10,13 +10,19 @@ access check -> local listing + secret scan -> create repo (if asked) -> plan (h
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import json
 import os
 import queue
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hub_widgets._i18n import _, ngettext
@@ -568,11 +574,129 @@ def planned_add(path_in_repo: str, fileobj: CountingFile, local: LocalFile) -> A
 # -- push -------------------------------------------------------------------------------------------
 
 
-class _Uploader:
-    """Uploads files on its own thread while the read pass goes on: each file as soon as it is read clean.
+class UploadFailed(HubWidgetsError):
+    """The upload process stopped on an error (its one-line description, scrubbed of the token)."""
 
-    LFS contents go through `preupload_lfs_files` (in batches of whatever is ready); regular files
-    are only announced there and travel in the commit. Nothing is committed here.
+
+def _local_to_json(local: LocalFile) -> str:
+    return json.dumps(
+        {
+            "path": local.path_in_repo,
+            "local": local.local_path,
+            "size": local.size,
+            "sha256": local.sha256,
+            "sample": base64.b64encode(local.sample).decode(),
+        }
+    )
+
+
+def upload_child_main() -> None:
+    """Entry point of the upload process.
+
+    stdin: one JSON line of settings (endpoint, token, repo), then one line per planned file, as the
+    read pass finds them clean; stdout: progress, and per batch the upload mode the Hub chose for
+    each file. Files are batched as they come into `preupload_lfs_files`, which sends the LFS
+    contents (verified against the plan's sha256 as they are read) and nothing else: the commit is
+    the kernel's.
+    """
+    from huggingface_hub import HfApi
+
+    from hub_widgets.session import describe_error
+
+    out = sys.stdout.buffer
+    write_lock = threading.Lock()
+
+    def send(message: dict) -> None:
+        with write_lock:
+            out.write(json.dumps(message).encode() + b"\n")
+            out.flush()
+
+    settings = json.loads(sys.stdin.buffer.readline())
+    token = settings.pop("token")
+    api = HfApi(endpoint=settings["endpoint"], token=token, library_name="hub-widgets")
+    last = [0.0]
+
+    def progress(done_bytes: int, done_files: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.1:
+            last[0] = now
+            send({"bytes": done_bytes, "files": done_files})
+
+    meter = TransferMeter(progress)
+    incoming: queue.Queue = queue.Queue()
+
+    def read_stdin() -> None:
+        for line in sys.stdin.buffer:
+            incoming.put(json.loads(line))
+        incoming.put(None)
+
+    threading.Thread(target=read_stdin, daemon=True).start()
+    while (item := incoming.get()) is not None:
+        batch = [item]
+        while True:
+            try:
+                more = incoming.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                incoming.put(None)
+                break
+            batch.append(more)
+        operations = []
+        for entry in batch:
+            local = LocalFile(
+                entry["path"],
+                entry["local"],
+                entry["size"],
+                True,
+                sha256=entry["sha256"],
+                sample=base64.b64decode(entry["sample"]),
+            )
+            fileobj = CountingFile(
+                local.local_path, local.size, meter, sha256=local.sha256, name=local.path_in_repo
+            )
+            operations.append(planned_add(local.path_in_repo, fileobj, local))
+        try:
+            api.preupload_lfs_files(
+                settings["repo_id"],
+                additions=operations,
+                repo_type=settings["repo_type"],
+                revision=settings["revision"],
+                create_pr=settings["create_pr"],
+                free_memory=False,
+            )
+        except BaseException as exc:
+            exc = _unwrap(exc)
+            message = str(exc) if isinstance(exc, HubWidgetsError) else describe_error(exc, secrets=[token])
+            send({"error": message})
+            return
+        finally:
+            for operation in operations:
+                operation.path_or_fileobj.release()
+        send({"bytes": meter.done_bytes, "files": meter.done_files})
+        send(
+            {
+                "done": [
+                    {
+                        "path": op.path_in_repo,
+                        "mode": op._upload_mode,
+                        "ignore": op._should_ignore,
+                        "remote_oid": op._remote_oid,
+                        "uploaded": op._is_uploaded,
+                    }
+                    for op in operations
+                ]
+            }
+        )
+
+
+class _Uploader:
+    """Uploads files in a worker process while the read pass goes on: each file as soon as it is read clean.
+
+    The LFS contents travel from the worker (`upload_child_main`), so sending a gigabyte never holds
+    the kernel's GIL; regular files are only announced there and travel in the kernel's commit.
+    The `CommitOperationAdd`s kept here carry the upload modes the worker reports, so the commit
+    sends nothing twice. Nothing is committed here.
     """
 
     def __init__(
@@ -582,14 +706,64 @@ class _Uploader:
         revision: str,
         meter: TransferMeter,
         check: Callable[[], None] | None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        self.api, self.request, self.revision, self.meter, self._check = api, request, revision, meter, check
+        self.meter, self._check, self._on_progress = meter, check, on_progress
         self.operations: dict[str, Any] = {}
         self.error: BaseException | None = None
         self.stopped = threading.Event()
-        self._queue: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="hub-widgets-upload")
-        self._thread.start()
+        self._child_bytes = self._child_files = 0
+        package_root = str(Path(__file__).resolve().parents[2])
+        code = (
+            f"import sys; sys.path.insert(0, {package_root!r}); "
+            "import hub_widgets.push.upload as u; u.upload_child_main()"
+        )
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+        )
+        settings = {
+            "endpoint": api.endpoint,
+            "token": api.token,  # through the pipe only: never in the command line or the environment
+            "repo_id": request.repo_id,
+            "repo_type": request.repo_type,
+            "revision": revision,
+            "create_pr": request.create_pr,
+        }
+        self._write(json.dumps(settings))
+        self._reader = threading.Thread(target=self._read, daemon=True, name="hub-widgets-upload")
+        self._reader.start()
+
+    def _write(self, line: str) -> None:
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(line.encode() + b"\n")
+            self._process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the worker stopped: its error (or the abort) says why
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            message = json.loads(line)
+            if "bytes" in message:
+                self._child_bytes, self._child_files = message["bytes"], message["files"]
+                self._report()
+            elif "done" in message:
+                for done in message["done"]:
+                    operation = self.operations[done["path"]]
+                    operation._upload_mode = done["mode"]
+                    operation._should_ignore = done["ignore"]
+                    operation._remote_oid = done["remote_oid"]
+                    operation._is_uploaded = done["uploaded"]
+            elif "error" in message:
+                self.error = UploadFailed(message["error"])
+                self.stopped.set()
+
+    def _report(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(
+                self._child_bytes + self.meter.done_bytes, self._child_files + self.meter.done_files
+            )
 
     def check(self) -> None:
         if self.stopped.is_set():
@@ -602,56 +776,43 @@ class _Uploader:
         fileobj = CountingFile(
             local.local_path, local.size, self.meter, self.check, sha256=local.sha256, name=local.path_in_repo
         )
-        operation = planned_add(local.path_in_repo, fileobj, local)
-        self.operations[local.path_in_repo] = operation
-        self._queue.put(operation)
-
-    def _run(self) -> None:
-        while (operation := self._queue.get()) is not None:
-            batch = [operation]
-            last = False
-            while True:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    last = True
-                    break
-                batch.append(more)
-            if self.error is None and not self.stopped.is_set():
-                try:
-                    self.api.preupload_lfs_files(
-                        self.request.repo_id,
-                        additions=batch,
-                        repo_type=self.request.repo_type,
-                        revision=self.revision,
-                        create_pr=self.request.create_pr,
-                        free_memory=False,
-                    )
-                except BaseException as exc:
-                    self.error = exc
-                    self.stopped.set()
-            if last:
-                return
+        self.operations[local.path_in_repo] = planned_add(local.path_in_repo, fileobj, local)
+        self._write(_local_to_json(local))
 
     def finish(self) -> None:
-        """Wait for every queued upload; raise the first error."""
-        self._queue.put(None)
-        self._thread.join()
+        """Wait for every queued upload; raise the first error (or `CancelledError`)."""
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        while self._process.poll() is None:
+            if self._check is not None:
+                try:
+                    self._check()
+                except BaseException:
+                    self.abort()
+                    raise
+            try:
+                self._process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+        self._reader.join()
         if self.error is not None:
             raise self.error
 
     def abort(self) -> None:
-        """Stop: the upload under way fails at its next read."""
+        """Stop now: the worker is killed, whatever it was sending."""
         self.stopped.set()
-        self._queue.put(None)
-        self._thread.join(timeout=30)
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._reader.join(timeout=10)
 
     def release(self) -> None:
         for operation in self.operations.values():
             if isinstance(operation.path_or_fileobj, CountingFile):
                 operation.path_or_fileobj.release()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 def _check_readable(files: list[tuple[str, str]]) -> None:
@@ -767,7 +928,9 @@ def push(
         )
         created_repo = True
 
-    uploader = _Uploader(api, request, base_revision, TransferMeter(on_progress), check)
+    meter = TransferMeter()
+    uploader = _Uploader(api, request, base_revision, meter, check, on_progress)
+    meter._on_progress = lambda _b, _f: uploader._report()
     try:
         try:
             if planned is None:
