@@ -13,13 +13,15 @@ import base64
 import hashlib
 import json
 import os
-import select
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hub_widgets.push.secrets import CHUNK, FileScanner, Finding
 
@@ -27,6 +29,7 @@ SAMPLE_SIZE = 512
 #: Worker processes; the pass is CPU-bound (hash + scan), so more than the cores would only contend.
 MAX_PROCESSES = 2
 PROGRESS_EVERY = 16 * 1024 * 1024
+WORKER_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def _from_json(line: bytes) -> ReadResult:
 
 def child_main() -> None:
     """Entry point of a worker process: jobs as JSON on stdin, one JSON message a line on stdout."""
+    _lower_priority()
     out = sys.stdout.buffer
     jobs = [ReadJob(**job) for job in json.loads(sys.stdin.buffer.read())]
     unreported = 0
@@ -151,6 +155,14 @@ def child_main() -> None:
             unreported = 0
         out.write(b'{"file": %s}\n' % _to_json(result).encode())
         out.flush()
+
+
+def _lower_priority() -> None:
+    """Workers yield the CPU to the kernel: its round trips stay quick while they hash, scan and send."""
+    try:
+        os.nice(WORKER_NICE)
+    except (AttributeError, OSError):
+        pass
 
 
 def _share(jobs: Sequence[ReadJob], count: int) -> list[list[ReadJob]]:
@@ -211,26 +223,34 @@ def run_read_pass(
             assert worker.stdin is not None
             worker.stdin.write(json.dumps([asdict(job) for job in share]).encode())
             worker.stdin.close()
-        pending = {worker.stdout.fileno(): b"" for worker in workers if worker.stdout is not None}
-        while pending:
+        # One reader thread a worker (select() does not take pipes everywhere); lines come here.
+        lines: queue.Queue = queue.Queue()
+
+        def pump(pipe: Any) -> None:
+            for line in pipe:
+                lines.put(line)
+            lines.put(None)
+
+        for worker in workers:
+            threading.Thread(target=pump, args=(worker.stdout,), daemon=True, name="hub-widgets-read").start()
+        running = len(workers)
+        while running:
             if check is not None:
                 check()
-            ready, _w, _x = select.select(list(pending), [], [], 0.2)
-            for fd in ready:
-                data = os.read(fd, 1 << 16)  # unbuffered: select sees every byte not yet read
-                if not data:
-                    del pending[fd]
-                    continue
-                *lines, pending[fd] = (pending[fd] + data).split(b"\n")
-                for line in lines:
-                    if line.startswith(b'{"bytes"'):
-                        if on_bytes is not None:
-                            on_bytes(json.loads(line)["bytes"])
-                        continue
-                    result = _from_json(line[len(b'{"file": ') : -1])
-                    by_index[result.index] = result
-                    if on_result is not None:
-                        on_result(result)
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if line is None:
+                running -= 1
+            elif line.startswith(b'{"bytes"'):
+                if on_bytes is not None:
+                    on_bytes(json.loads(line)["bytes"])
+            else:
+                result = _from_json(line[len(b'{"file": ') : -2])
+                by_index[result.index] = result
+                if on_result is not None:
+                    on_result(result)
     finally:
         for worker in workers:
             if worker.poll() is None and len(by_index) < len(jobs):

@@ -601,8 +601,10 @@ def upload_child_main() -> None:
     """
     from huggingface_hub import HfApi
 
+    from hub_widgets.push.readpass import _lower_priority
     from hub_widgets.session import describe_error
 
+    _lower_priority()
     out = sys.stdout.buffer
     write_lock = threading.Lock()
 
