@@ -39,7 +39,8 @@ GUARD = 64
 BINARY_PROBE = 8000
 # Binary data: only runs of at least this many printable bytes can hold a secret.
 MIN_RUN = 12
-# Decompression budget per pushed file, and the ratio that marks a bomb (after RATIO_FLOOR bytes).
+# Decompression budget per pushed file (plus 16x its compressed bytes), and the ratio that marks a
+# bomb (after RATIO_FLOOR bytes).
 MAX_EXPANDED = 1024 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_FLOOR = 8 * 1024 * 1024
@@ -495,7 +496,9 @@ class _Budget:
         report = self.outer.report
         self.produced += produced
         report.expanded += produced
-        over = report.expanded > MAX_EXPANDED or (
+        # An absolute budget that grows with the compressed size (a big .jsonl.gz is data, not a bomb),
+        # and the ratio that only bombs reach.
+        over = report.expanded > MAX_EXPANDED + 16 * self.consumed or (
             self.produced > RATIO_FLOOR and self.produced > MAX_RATIO * max(1, self.consumed)
         )
         if over:

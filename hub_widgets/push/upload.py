@@ -847,12 +847,13 @@ def push(
 ) -> PushResult:
     """Push `request` through `session`; blocking (run it on a worker).
 
-    Nothing is created on the Hub until the push is known to be possible: access is checked and
-    every file listed and opened first, so an empty folder or an unreadable file stop it with
-    nothing created. Without a plan given, the files are read once (hashes + secret scan, in worker
-    processes) and each file is uploaded as soon as it is read clean, while the others are still
-    being read; a finding stops the uploads and the push before the commit (a repo created by the
-    push is then deleted). Uploaded bytes are verified against the plan's hashes as they are sent.
+    Nothing is created on the Hub until the push is known to be possible: access checked, every
+    file listed, opened, read once (hashes + secret scan, in worker processes) and clean, so an
+    empty folder, an unreadable file or a finding stop it with nothing created. Into an existing
+    repo, each file is uploaded (not committed) as soon as it is read clean while the others are
+    still being read; a finding stops the uploads and the push before the commit. Uploaded bytes
+    are verified against the plan's hashes as they are sent; the LFS contents leave from a worker
+    process, so the kernel's GIL stays free.
 
     Args:
         session: A `HubSession`.
@@ -918,27 +919,18 @@ def push(
             raise ValidationError(_("Nothing to push: there are no files to upload. Nothing was created."))
     stop_if_cancelled()
 
-    created_repo = False
-    if not exists:
-        phase(_("Creating {repo}…").format(repo=request.repo_id))
-        api.create_repo(
-            request.repo_id,
-            repo_type=request.repo_type,
-            private=request.private,
-            exist_ok=True,
-            space_sdk="static" if request.repo_type == "space" else None,
-        )
-        created_repo = True
-
     meter = TransferMeter()
-    uploader = _Uploader(api, request, base_revision, meter, check, on_progress)
+    uploader = _Uploader(api, request, base_revision, meter, check, on_progress)  # waits for files
     meter._on_progress = lambda _b, _f: uploader._report()
+    created_repo = False
     try:
         try:
             if planned is None:
                 blocked: list[LocalFile] = []
 
                 def on_file(local: LocalFile, remote: RemoteFile | None) -> None:
+                    # Into an existing repo, each file leaves as soon as it is read clean (nothing
+                    # is committed before the whole plan is clean).
                     if remote is not None and same_content(local, remote):
                         return
                     if local.findings and not request.allow_secrets:
@@ -959,17 +951,22 @@ def push(
                         on_bytes=on_hash,
                         check=check,
                         scan=scan,
-                        on_file=on_file,
+                        on_file=on_file if exists else None,
                     )
                 except ReadError as exc:
                     raise ValidationError(str(exc)) from None
-                plan = planned.plan
-                if plan.findings and not request.allow_secrets:
-                    uploader.abort()
-                    if created_repo:  # the user may push it with the override: as a new repo again
-                        planned.repo_exists = planned.branch_exists = False
-                        plan.head = None
-                    raise SecretsFound(plan.findings, planned)
+                if planned.plan.findings and not request.allow_secrets:
+                    raise SecretsFound(planned.plan.findings, planned)
+            if not exists:  # only now is the upload known to be possible
+                phase(_("Creating {repo}…").format(repo=request.repo_id))
+                api.create_repo(
+                    request.repo_id,
+                    repo_type=request.repo_type,
+                    private=request.private,
+                    exist_ok=True,
+                    space_sdk="static" if request.repo_type == "space" else None,
+                )
+                created_repo = True
             plan = planned.plan
             if on_start is not None:
                 on_start(plan)
