@@ -3,7 +3,8 @@
 The data: 1 GiB (100 files + one 512 MiB file) of random bytes, scanned whole like any push.
 
 F10 push with the full secret scan / the same push with scanning off (`upload.push(scan=False)`) goal <= 1.1
-F1  PushPanel push / HfApi.upload_folder of the same folder                                      goal <= 1.0
+F1  PushPanel push / HfApi.upload_folder of the same folder, into an existing (empty) repo        goal <= 1.0
+    (also printed: the same into a new repo, created inside the timed push in both cases)
 F2  PushPanel push / (2 x sha256 of the same data, timed in this run: one for the plan's read,
     one for the Hub's check of what it receives)                                                 goal <= 1.2
 F4  kernel round-trip p95 (execute_request via jupyter_client) during a push / idle p95           goal <= 2.0
@@ -100,22 +101,31 @@ def make_folder(root: Path, total: int, big: int, n_small: int = 100) -> Path:
     return root
 
 
-def time_upload_folder(folder: Path) -> float:
+def time_upload_folder(folder: Path, new_repo: bool) -> float:
+    """`HfApi.upload_folder` (with `create_repo` in the time for a new repo)."""
     from huggingface_hub import HfApi
 
     with Sandbox() as sandbox:
         api = HfApi(endpoint=sandbox.endpoint, token=TOKEN)
+        if not new_repo:
+            api.create_repo(f"{USER}/plain")
         start = time.perf_counter()
-        api.create_repo(f"{USER}/plain")
+        if new_repo:
+            api.create_repo(f"{USER}/plain")
         api.upload_folder(repo_id=f"{USER}/plain", folder_path=folder)
         return time.perf_counter() - start
 
 
-def time_panel(folder: Path) -> float:
+def time_panel(folder: Path, new_repo: bool) -> float:
+    """A click on PushPanel's Push (no plan first), into a new repo (created by the push) or an empty one."""
+    from huggingface_hub import HfApi
+
     from hub_widgets.push.panel import PushPanel
     from hub_widgets.session import HubSession
 
     with Sandbox() as sandbox:
+        if not new_repo:
+            HfApi(endpoint=sandbox.endpoint, token=TOKEN).create_repo(f"{USER}/panel")
         session = HubSession(endpoint=sandbox.endpoint, token=TOKEN)
         panel = PushPanel(source=str(folder), repo_id=f"{USER}/panel", session=session)
         time.sleep(0.2)  # let the namespace menu load, as it would before a user clicks
@@ -130,7 +140,7 @@ def time_panel(folder: Path) -> float:
 
 
 def time_push(folder: Path, scan: bool) -> float:
-    """`upload.push` itself (what PushPanel runs on its worker), with or without the secret scan."""
+    """`upload.push` itself (what PushPanel runs on its worker) into a new repo, with or without the scan."""
     from hub_widgets.push.upload import PushRequest, push
     from hub_widgets.session import HubSession
 
@@ -299,12 +309,16 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-push-"))
     try:
         folder = make_folder(work / "data", total, big)
-        times: dict[str, list[float]] = {"plain": [], "panel": [], "scan": [], "noscan": [], "sha256": []}
+        times: dict[str, list[float]] = {
+            name: [] for name in ("plain", "panel", "plain_new", "panel_new", "scan", "noscan", "sha256")
+        }
         time_cp(folder)  # warm the page cache for everyone
         load = os.getloadavg()
         for _ in range(0 if args.only_f4 else args.runs):  # interleaved so that machine noise hits all alike
-            times["plain"].append(time_upload_folder(folder))
-            times["panel"].append(time_panel(folder))
+            times["plain"].append(time_upload_folder(folder, new_repo=False))
+            times["panel"].append(time_panel(folder, new_repo=False))
+            times["plain_new"].append(time_upload_folder(folder, new_repo=True))
+            times["panel_new"].append(time_panel(folder, new_repo=True))
             times["scan"].append(time_push(folder, scan=True))
             times["noscan"].append(time_push(folder, scan=False))
             times["sha256"].append(time_sha256(folder))
@@ -312,6 +326,7 @@ def main() -> None:
         results = {
             "F10": med["scan"] / med["noscan"],
             "F1": med["panel"] / med["plain"],
+            "F1_new_repo": med["panel_new"] / med["plain_new"],
             "F2": med["panel"] / (2 * med["sha256"]),
         }
         print(
@@ -319,8 +334,12 @@ def main() -> None:
             f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
         )
         print(
-            f"upload_folder {med['plain']:.2f} s   PushPanel {med['panel']:.2f} s   push scan on "
-            f"{med['scan']:.2f} s / off {med['noscan']:.2f} s   sha256 {med['sha256']:.2f} s"
+            f"into an existing repo: upload_folder {med['plain']:.2f} s, PushPanel {med['panel']:.2f} s; "
+            f"new repo: upload_folder {med['plain_new']:.2f} s, PushPanel {med['panel_new']:.2f} s"
+        )
+        print(
+            f"upload.push into a new repo: scan on {med['scan']:.2f} s / off {med['noscan']:.2f} s; "
+            f"sha256 of the data {med['sha256']:.2f} s"
         )
         print(
             f"F10 push scan on / off          = {results['F10']:.3f} (goal <= 1.1): {verdict(results['F10'] <= 1.1)}"

@@ -502,3 +502,26 @@ def test_unreadable_file_creates_nothing(endpoint, api, repo_name, tmp_path):
     assert kind == "error"
     assert "Cannot read locked.txt" in text and "Nothing was uploaded" in text
     assert not api.repo_exists(repo_id)
+
+
+def test_into_an_existing_repo_a_later_finding_stops_before_the_commit(hub_session, api, repo_name, tmp_path):
+    import os
+
+    repo_id = f"alice/{repo_name}"
+    api.create_repo(repo_id)
+    api.upload_file(path_or_fileobj=b"v1", path_in_repo="kept.txt", repo_id=repo_id)
+    before = [c.commit_id for c in api.list_repo_commits(repo_id)]
+    files = {f"w{i}.bin": b"\x00" + os.urandom(200_000) for i in range(6)}
+    files["zz/late.txt"] = f"TOKEN = '{FAKE_HF}'\n"
+    folder = write_tree(tmp_path / "f", files)
+    panel = make_panel(hub_session, str(folder), repo_id)
+    click(panel, panel.push_button)  # no plan first: clean files may leave while the rest is read
+    assert panel.status.kind == "error" and "Push blocked" in panel.status.text
+    assert "zz/late.txt:1: Hugging Face token" in panel.secrets_view.value
+    assert panel.push_button.disabled and panel.push_button.description.startswith("Push blocked")
+    assert [c.commit_id for c in api.list_repo_commits(repo_id)] == before
+    assert remote_files(api, repo_id) == {"kept.txt"}
+    panel.allow_secrets.value = True
+    click(panel, panel.push_button)  # the plan that found it, pushed as is
+    assert panel.status.kind == "success", panel.status.text
+    assert remote_files(api, repo_id) == {"kept.txt", "zz/late.txt", *(f"w{i}.bin" for i in range(6))}

@@ -453,9 +453,11 @@ def hash_local_files(
                 index,
                 path_in_repo,
                 local_path,
-                sha1=not big or (other is not None and not other.lfs),
+                # To compare with a regular remote file; else only if it is to be stored as one.
+                sha1=True if other is not None and not other.lfs else (False if big else None),
                 sha256=True,
                 scan=scan,
+                lfs_patterns=tuple(lfs_patterns),
             )
         )
     by_index = {job.index: job for job in jobs}

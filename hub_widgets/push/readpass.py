@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hub_widgets.push.plan import is_lfs
 from hub_widgets.push.secrets import CHUNK, FileScanner, Finding
 
 SAMPLE_SIZE = 512
@@ -39,9 +40,12 @@ class ReadJob:
     index: int
     path_in_repo: str
     local_path: str
-    sha1: bool = False
+    sha1: bool | None = (
+        False  # None: only if the Hub will store it as a regular file (decided on its first bytes)
+    )
     sha256: bool = True
     scan: bool = True
+    lfs_patterns: tuple[str, ...] | list[str] = ()
 
 
 @dataclass
@@ -76,6 +80,7 @@ def read_file(job: ReadJob, on_bytes: Callable[[int], None] | None = None) -> Re
             result.size, result.mtime_ns = stat.st_size, stat.st_mtime_ns
             h1 = hashlib.sha1(b"blob %d\0" % stat.st_size, usedforsecurity=False) if job.sha1 else None
             h256 = hashlib.sha256() if job.sha256 else None
+            auto_sha1 = job.sha1 is None
             scanner = FileScanner(job.path_in_repo) if job.scan else None
 
             def digest(chunk: bytes) -> None:
@@ -90,6 +95,10 @@ def read_file(job: ReadJob, on_bytes: Callable[[int], None] | None = None) -> Re
                 while chunk := file.read(CHUNK):
                     if not total:
                         result.sample = chunk[:SAMPLE_SIZE]
+                        if auto_sha1 and not is_lfs(
+                            job.path_in_repo, stat.st_size, result.sample, job.lfs_patterns
+                        ):
+                            h1 = hashlib.sha1(b"blob %d\0" % stat.st_size, usedforsecurity=False)
                     if pending is not None:
                         pending.result()
                     pending = hasher.submit(digest, chunk)  # hashes while this thread scans

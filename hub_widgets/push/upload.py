@@ -526,6 +526,7 @@ def compute_plan(
         on_bytes=on_bytes,
         check=check,
         scan=scan,
+        on_file=None if on_file is None else (lambda local: on_file(local, remote.get(local.path_in_repo))),
     )
     plan = build_plan(
         hashed,
