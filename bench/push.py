@@ -2,7 +2,8 @@
 
 The data: 1 GiB (100 files + one 512 MiB file) of random bytes, scanned whole like any push.
 
-F10 push with the full secret scan / the same push with scanning off (`upload.push(scan=False)`) goal <= 1.1
+F10 push with the full secret scan / the same push with scanning off (`upload.push(scan=False)`),
+    into an existing (empty) repo; also printed: into a new repo                                  goal <= 1.1
 F1  PushPanel push / HfApi.upload_folder of the same folder, into an existing (empty) repo        goal <= 1.0
     (also printed: the same into a new repo, created inside the timed push in both cases)
 F2  PushPanel push / (2 x sha256 of the same data, timed in this run: one for the plan's read,
@@ -139,14 +140,19 @@ def time_panel(folder: Path, new_repo: bool) -> float:
         return elapsed
 
 
-def time_push(folder: Path, scan: bool) -> float:
-    """`upload.push` itself (what PushPanel runs on its worker) into a new repo, with or without the scan."""
+def time_push(folder: Path, scan: bool, new_repo: bool) -> float:
+    """`upload.push` itself (what PushPanel runs on its worker), with or without the secret scan."""
+    from huggingface_hub import HfApi
+
     from hub_widgets.push.upload import PushRequest, push
     from hub_widgets.session import HubSession
 
     with Sandbox() as sandbox:
+        repo_id = f"{USER}/scan-{int(scan)}"
+        if not new_repo:
+            HfApi(endpoint=sandbox.endpoint, token=TOKEN).create_repo(repo_id)
         session = HubSession(endpoint=sandbox.endpoint, token=TOKEN)
-        request = PushRequest(source=str(folder), repo_id=f"{USER}/scan-{int(scan)}", create_repo=True)
+        request = PushRequest(source=str(folder), repo_id=repo_id, create_repo=True)
         start = time.perf_counter()
         result = push(session, request, scan=scan)
         elapsed = time.perf_counter() - start
@@ -310,7 +316,11 @@ def main() -> None:
     try:
         folder = make_folder(work / "data", total, big)
         times: dict[str, list[float]] = {
-            name: [] for name in ("plain", "panel", "plain_new", "panel_new", "scan", "noscan", "sha256")
+            name: []
+            for name in (
+                *("plain", "panel", "plain_new", "panel_new"),
+                *("scan", "noscan", "scan_new", "noscan_new", "sha256"),
+            )
         }
         time_cp(folder)  # warm the page cache for everyone
         load = os.getloadavg()
@@ -319,12 +329,15 @@ def main() -> None:
             times["panel"].append(time_panel(folder, new_repo=False))
             times["plain_new"].append(time_upload_folder(folder, new_repo=True))
             times["panel_new"].append(time_panel(folder, new_repo=True))
-            times["scan"].append(time_push(folder, scan=True))
-            times["noscan"].append(time_push(folder, scan=False))
+            times["scan"].append(time_push(folder, scan=True, new_repo=False))
+            times["noscan"].append(time_push(folder, scan=False, new_repo=False))
+            times["scan_new"].append(time_push(folder, scan=True, new_repo=True))
+            times["noscan_new"].append(time_push(folder, scan=False, new_repo=True))
             times["sha256"].append(time_sha256(folder))
         med = {name: statistics.median(values or [1.0]) for name, values in times.items()}
         results = {
             "F10": med["scan"] / med["noscan"],
+            "F10_new_repo": med["scan_new"] / med["noscan_new"],
             "F1": med["panel"] / med["plain"],
             "F1_new_repo": med["panel_new"] / med["plain_new"],
             "F2": med["panel"] / (2 * med["sha256"]),
@@ -338,8 +351,8 @@ def main() -> None:
             f"new repo: upload_folder {med['plain_new']:.2f} s, PushPanel {med['panel_new']:.2f} s"
         )
         print(
-            f"upload.push into a new repo: scan on {med['scan']:.2f} s / off {med['noscan']:.2f} s; "
-            f"sha256 of the data {med['sha256']:.2f} s"
+            f"upload.push scan on / off: existing repo {med['scan']:.2f} / {med['noscan']:.2f} s, "
+            f"new repo {med['scan_new']:.2f} / {med['noscan_new']:.2f} s; sha256 of the data {med['sha256']:.2f} s"
         )
         print(
             f"F10 push scan on / off          = {results['F10']:.3f} (goal <= 1.1): {verdict(results['F10'] <= 1.1)}"

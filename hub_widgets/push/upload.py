@@ -349,6 +349,11 @@ class CountingFile(io.BufferedIOBase):
     def tell(self) -> int:
         return self._pos
 
+    @property
+    def verified(self) -> bool:
+        """True once every byte was hashed in order as it was read, and matched the plan."""
+        return self._hasher is not None and self._hashed == self._size
+
     def release(self) -> None:
         """Close the underlying file (reopened if read again)."""
         if self._file is not None:
@@ -586,6 +591,7 @@ def _local_to_json(local: LocalFile) -> str:
             "local": local.local_path,
             "size": local.size,
             "sha256": local.sha256,
+            "mtime_ns": local.mtime_ns,
             "sample": base64.b64encode(local.sample).decode(),
         }
     )
@@ -645,7 +651,7 @@ def upload_child_main() -> None:
                 incoming.put(None)
                 break
             batch.append(more)
-        operations = []
+        operations, locals_ = [], []
         for entry in batch:
             local = LocalFile(
                 entry["path"],
@@ -653,12 +659,14 @@ def upload_child_main() -> None:
                 entry["size"],
                 True,
                 sha256=entry["sha256"],
+                mtime_ns=entry["mtime_ns"],
                 sample=base64.b64decode(entry["sample"]),
             )
             fileobj = CountingFile(
                 local.local_path, local.size, meter, sha256=local.sha256, name=local.path_in_repo
             )
             operations.append(planned_add(local.path_in_repo, fileobj, local))
+            locals_.append(local)
         try:
             api.preupload_lfs_files(
                 settings["repo_id"],
@@ -668,6 +676,15 @@ def upload_child_main() -> None:
                 create_pr=settings["create_pr"],
                 free_memory=False,
             )
+            for operation, local in zip(operations, locals_, strict=True):
+                # Read out of order (parts in parallel) the bytes could not be hashed as they left:
+                # then the file must at least be as the plan read it.
+                if (
+                    operation._is_uploaded
+                    and not operation.path_or_fileobj.verified
+                    and not unchanged_on_disk(local)
+                ):
+                    raise FileChanged(operation.path_in_repo)
         except BaseException as exc:
             exc = _unwrap(exc)
             message = str(exc) if isinstance(exc, HubWidgetsError) else describe_error(exc, secrets=[token])
