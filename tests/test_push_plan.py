@@ -264,3 +264,22 @@ def test_counting_file_stops_when_cancelled(tmp_path):
     state["cancel"] = True
     with pytest.raises(CancelledError):
         wrapped.read(10)
+
+
+def test_listing_skips_links_and_special_files_with_reasons(tmp_path):
+    import os
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("private")
+    root = write_tree(tmp_path / "src", {"a.txt": "a", "secret/.env": "X=1"})
+    os.symlink(outside, root / "out.txt")
+    os.symlink(root / "a.txt", root / "same.txt")
+    os.symlink(root / "secret" / ".env", root / "env-link")  # to an excluded file: must not bring it back
+    os.mkfifo(root / "pipe")
+    files, skipped = plan.list_local_tree(root, path_in_repo="sub")
+    assert files == [("sub/a.txt", str(root / "a.txt"))]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["sub/out.txt"] == "symbolic link leading outside the source folder: not pushed"
+    assert reasons["sub/same.txt"].startswith("symbolic link to a.txt in the source folder")
+    assert reasons["sub/env-link"] == "symbolic link to secret/.env, which is not pushed"
+    assert reasons["sub/pipe"].startswith("not a regular file")

@@ -342,6 +342,7 @@ def list_local_tree(
     excludes = [*(exclude or ()), *ALWAYS_EXCLUDED]
     found: list[tuple[str, str]] = []
     links: list[tuple[str, str, str]] = []  # (path relative to root, absolute target, kind)
+    specials: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):  # never follows folder links
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
@@ -363,9 +364,12 @@ def list_local_tree(
                 links.append((rel, os.path.realpath(full), "file"))
                 continue
             if not os.path.isfile(full):
+                specials.append(join_repo_path(path_in_repo, rel))
                 continue
             found.append((join_repo_path(path_in_repo, rel), full))
-    skipped = []
+    skipped = [
+        Skipped(path, _("not a regular file (pipe, socket or device): not pushed")) for path in specials
+    ]
     pushed = {local for _repo, local in found}
     for rel, target, kind in sorted(links):
         repo_path = join_repo_path(path_in_repo, rel)
