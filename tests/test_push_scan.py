@@ -333,3 +333,12 @@ def test_read_pass_in_worker_processes_hashes_and_scans_once(tmp_path):
     assert [codes(r.findings) for r in results] == [[], ["hf_token"], []]
     missing = readpass.run_read_pass([readpass.ReadJob(0, "gone", str(tmp_path / "gone"))], processes=1)
     assert missing[0].error
+
+
+def test_stored_binary_member_is_scanned_once_through_the_archive_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:  # as torch.save writes tensors
+        z.writestr("archive/data/0", b"\x00" * 100 + HF.encode() + b"\x00" * 100)
+    data = buffer.getvalue()
+    found = scan_bytes("model.pt", data)
+    assert [(f.code, f.offset) for f in found] == [("hf_token", data.index(HF.encode()))]

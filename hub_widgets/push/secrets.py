@@ -216,8 +216,13 @@ class _Report:
 class _Stream:
     """One byte stream (a file, a decompressed stream, an archive member) scanned window by window."""
 
-    def __init__(self, report: _Report, name: str, member: str | None = None, depth: int = 0) -> None:
+    def __init__(
+        self, report: _Report, name: str, member: str | None = None, depth: int = 0, raw_covered: bool = False
+    ) -> None:
         self.report, self.name, self.member, self.depth = report, name, member, depth
+        # A stored zip member's bytes are the archive's own, already scanned raw: read as binary, only
+        # what can hide inside (archives, pickles, UTF-16) is looked at again.
+        self.raw_covered = raw_covered
         self.head = bytearray()
         self.mode: str | None = None  # "text" | "binary"
         self.text_decoder: codecs.IncrementalDecoder | None = None  # UTF-16 files
@@ -252,7 +257,7 @@ class _Stream:
             self._consume(data)
         if self.text_decoder is not None:
             self._window(self.text_decoder.decode(b"", final=True).encode("utf-8"), final=True)
-        else:
+        elif not self._skip_raw():
             self._window(b"", final=True)
         if self.inner is not None:
             self.inner.close()
@@ -309,7 +314,11 @@ class _Stream:
                 self.collect = None  # too big to parse: the raw scan still covers its bytes
         if self.text_decoder is not None:
             data = self.text_decoder.decode(data).encode("utf-8")
-        self._window(data, final=False)
+        if not self._skip_raw():
+            self._window(data, final=False)
+
+    def _skip_raw(self) -> bool:
+        return self.raw_covered and self.mode == "binary" and self.text_decoder is None
 
     # -- matching -----------------------------------------------------------------------------------
 
@@ -639,7 +648,13 @@ class _ZipReader(_Inner):
                 return False
             self.state = "data"  # member None: its bytes are skipped
             return True
-        self.member = _Stream(self.outer.report, name, _join(self.outer.member, name), self.outer.depth + 1)
+        self.member = _Stream(
+            self.outer.report,
+            name,
+            _join(self.outer.member, name),
+            self.outer.depth + 1,
+            raw_covered=method == 0,
+        )
         if method == 8:
             self.engine = zlib.decompressobj(-15)
         elif method == 12:
