@@ -525,3 +525,25 @@ def test_into_an_existing_repo_a_later_finding_stops_before_the_commit(hub_sessi
     click(panel, panel.push_button)  # the plan that found it, pushed as is
     assert panel.status.kind == "success", panel.status.text
     assert remote_files(api, repo_id) == {"kept.txt", "zz/late.txt", *(f"w{i}.bin" for i in range(6))}
+
+
+def test_read_pass_in_worker_processes_end_to_end(monkeypatch, hub_session, api, repo_name, tmp_path):
+    import os
+
+    from hub_widgets.push import plan
+
+    monkeypatch.setattr(plan, "IN_PROCESS_BYTES", 0)  # read in worker processes, as big pushes are
+    weights = bytearray(b"\x00" + os.urandom(3_000_000))
+    weights[2_000_000 : 2_000_000 + len(FAKE_HF) + 2] = b"\x00" + FAKE_HF.encode() + b"\x00"
+    folder = write_tree(tmp_path / "f", {"model.bin": bytes(weights), "a.txt": "a"})
+    repo_id = f"alice/{repo_name}"
+    panel = make_panel(hub_session, str(folder), repo_id)
+    click(panel, panel.plan_button)
+    assert "model.bin at byte 2000001: Hugging Face token" in panel.secrets_view.value
+    assert FAKE_HF not in panel.secrets_view.value
+    (folder / "model.bin").write_bytes(b"\x00" + os.urandom(3_000_000))  # the token removed
+    click(panel, panel.plan_button)
+    assert panel.secrets_view.value == "" and not panel.push_button.disabled
+    click(panel, panel.push_button)
+    assert panel.status.kind == "success", panel.status.text
+    assert remote_files(api, repo_id) == {"model.bin", "a.txt"}
