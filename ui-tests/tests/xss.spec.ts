@@ -41,9 +41,12 @@ function cells(): string[] {
       file =>
         `b = RepoBrowser(repo_id=REPO)\nb.tabs.selected_index = 1\nuntil(lambda: b.files.folder_entries(""))\n` +
         (file.includes('/') ? 'b.files.open_folder("docs").wait(60)\n' : '') +
+        // The listing's task ends before its rows are drawn: wait for the row, then click it.
+        `until(lambda: "f:${file}" in [v for _l, v in b.files.tree.options])\n` +
         `b.files.tree.value = "f:${file}"\nb.files.preview_task.wait(60)\nb`
     ),
     'h = RepoBrowser(repo_id=REPO)\nh.tabs.selected_index = 2\nh.history.commits_task.wait(60)\n' +
+      'until(lambda: h.history.commit_list.options)\n' +
       'h.history.commit_list.value = (h.history.commits[0].commit_id,)\nh.history.compare_selected().wait(60)\nh',
     'e = ModelCardEditor(repo_id=REPO)\ne.task.wait(60)\ne.tabs.selected_index = 1\ne',
     // No sandbox model answers with payloads: the chat render of the battery, as a lane shows it.
