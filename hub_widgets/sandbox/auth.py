@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
-import time
 from dataclasses import dataclass
+from typing import Any
 
 from .store import Repo, Store, StoreError, secret_hash
 
@@ -68,10 +69,7 @@ class Accounts:
             raise ValueError(f"role must be 'write' or 'read', not {role!r}")
         if not self.user_exists(user):
             self.add_user(user)
-        self.store.execute(
-            "INSERT OR REPLACE INTO tokens(hash, user, role, name, created, source) VALUES (?,?,?,?,?,?)",
-            (secret_hash(token), user, role, name or f"{user}-{role}", time.time(), source),
-        )
+        self.store.put_token(secret_hash(token), user, role, name or f"{user}-{role}", source)
         return token
 
     def new_token(
@@ -106,32 +104,25 @@ class Accounts:
             raise ValueError("Give exactly one of token, token_id or user.")
         with self.store.lock:
             if token is not None:
-                where, arg = "hash=?", secret_hash(token)
+                doomed = [secret_hash(token)] if self.store.token(secret_hash(token)) is not None else []
             elif token_id is not None:
                 if len(token_id) < 8 or any(c not in "0123456789abcdef" for c in token_id.lower()):
                     raise ValueError("A token id is at least 8 hex digits (see `tokens list`).")
-                rows = self.store.query(
-                    "SELECT hash FROM tokens WHERE substr(hash, 1, ?)=?", (len(token_id), token_id.lower())
-                )
+                rows = self.store.token_hashes(prefix=token_id.lower())
                 if len(rows) > 1:
                     raise ValueError(f"Token id {token_id} is ambiguous: give more digits.")
-                where, arg = "hash=?", rows[0]["hash"] if rows else ""
+                doomed = [r["hash"] for r in rows]
             else:
-                where, arg = "user=?", user
-                self.store.execute("DELETE FROM refresh_tokens WHERE user=?", (user,))
-            doomed = [r["hash"] for r in self.store.query(f"SELECT hash FROM tokens WHERE {where}", (arg,))]
+                self.store.delete_refresh_tokens_of(user)  # type: ignore[arg-type]
+                doomed = [r["hash"] for r in self.store.token_hashes(user=user)]
             for digest in doomed:
                 # A device login's refresh token would mint the revoked token's successor: it goes too.
-                self.store.execute("DELETE FROM refresh_tokens WHERE access=?", (digest,))
-                self.store.execute("DELETE FROM tokens WHERE hash=?", (digest,))
+                self.store.delete_token(digest)
             return len(doomed)
 
     def tokens(self, user: str | None = None) -> list[dict[str, object]]:
         """The stored tokens (never their value): id, user, role, name, source, created."""
-        sql = "SELECT hash, user, role, name, source, created FROM tokens"
-        rows = self.store.query(
-            sql + (" WHERE user=?" if user else "") + " ORDER BY user, created", (user,) if user else ()
-        )
+        rows = self.store.token_rows(user)
         return [
             {
                 "id": r["hash"][:12],
@@ -159,7 +150,7 @@ class Accounts:
         """
         notes = []
         with self.store.lock:
-            earlier = self.store.query("SELECT hash, user FROM tokens WHERE source='given'")
+            earlier = self.store.token_hashes(source="given")
             if tokens is None:
                 if earlier:
                     who = ", ".join(sorted({r["user"] for r in earlier}))
@@ -171,7 +162,7 @@ class Accounts:
                 wanted = {secret_hash(t) for t in tokens}
                 stale = [r for r in earlier if r["hash"] not in wanted]
                 for row in stale:
-                    self.store.execute("DELETE FROM tokens WHERE hash=?", (row["hash"],))
+                    self.store.delete_token(row["hash"])
                 for token, (user, role) in tokens.items():
                     self.add_token(user, token, role, source="given")
                 if stale:
@@ -181,8 +172,7 @@ class Accounts:
                         "the users and their tokens from logins are kept (`tokens revoke --user NAME`)."
                     )
             if passwords is not None:
-                stored = {r["user"] for r in self.store.query("SELECT user FROM passwords")}
-                self.store.execute("DELETE FROM passwords")
+                stored = self.store.clear_passwords()
                 for user, password in passwords.items():
                     self.set_password(user, password)
                 if stored - set(passwords):
@@ -195,17 +185,14 @@ class Accounts:
         if not self.user_exists(user):
             self.add_user(user)
         salt = secrets.token_hex(16)
-        self.store.execute(
-            "INSERT OR REPLACE INTO passwords(user, salt, hash) VALUES (?,?,?)",
-            (user, salt, _password_hash(password, salt)),
-        )
+        self.store.put_password(user, salt, _password_hash(password, salt))
 
     def check_password(self, user: str, password: str) -> bool:
-        rows = self.store.query("SELECT salt, hash FROM passwords WHERE user=?", (user,))
-        if not rows or not password:
+        row = self.store.password(user)
+        if row is None or not password:
             _password_hash(password or "-", "0" * 32)  # same work either way: no timing hint
             return False
-        return hmac.compare_digest(_password_hash(password, rows[0]["salt"]), rows[0]["hash"])
+        return hmac.compare_digest(_password_hash(password, row["salt"]), row["hash"])
 
     def is_admin(self, ident: Identity) -> bool:
         """May `ident` use the admin routes (the fault switches)? An admin user's write token."""
@@ -217,36 +204,33 @@ class Accounts:
         for member in members:
             if not self.user_exists(member):
                 self.add_user(member)
-            self.store.execute("INSERT OR IGNORE INTO members(org, user) VALUES (?,?)", (org, member))
+            self.store.add_member(org, member)
 
     # -- queries -----------------------------------------------------------------------------------
 
     def user_exists(self, name: str) -> bool:
-        return bool(self.store.query("SELECT 1 FROM users WHERE name=? AND is_org=0", (name,)))
+        return self.store.account_exists(name, is_org=False)
 
     def is_org(self, name: str) -> bool:
-        return bool(self.store.query("SELECT 1 FROM users WHERE name=? AND is_org=1", (name,)))
+        return self.store.account_exists(name, is_org=True)
 
     def users(self) -> list[str]:
-        return [r["name"] for r in self.store.query("SELECT name FROM users WHERE is_org=0 ORDER BY name")]
+        return self.store.user_names()
 
     def fullname(self, name: str) -> str:
-        rows = self.store.query("SELECT fullname FROM users WHERE name=?", (name,))
-        return rows[0]["fullname"] if rows else name
+        return self.store.fullname(name, default=name)
 
     def orgs_of(self, user: str) -> list[str]:
-        return [
-            r["org"] for r in self.store.query("SELECT org FROM members WHERE user=? ORDER BY org", (user,))
-        ]
+        return self.store.orgs_of(user)
 
     def identify(self, token: str | None) -> Identity | None:
         """The identity behind `token`; ANONYMOUS for no token, None for an unknown token."""
         if not token:
             return ANONYMOUS
-        rows = self.store.query("SELECT user, role, name FROM tokens WHERE hash=?", (secret_hash(token),))
-        if not rows:
+        row = self.store.token(secret_hash(token))
+        if row is None:
             return None
-        return Identity(rows[0]["user"], rows[0]["role"], rows[0]["name"])
+        return Identity(row["user"], row["role"], row["name"])
 
     def namespaces(self, ident: Identity) -> set[str]:
         """Namespaces whose private repos `ident` may see: the user and their organisations."""
@@ -286,6 +270,64 @@ class Accounts:
         repo = self.check_read(ident, repo, repo_id)
         self.check_write_namespace(ident, repo.namespace)
         return repo
+
+    def is_writer(self, ident: Identity, repo: Repo) -> bool:
+        """Whether `ident` may write to `repo`."""
+        try:
+            self.check_write(ident, repo, repo.id)
+        except StoreError:
+            return False
+        return True
+
+    def check_contribute(self, ident: Identity, repo: Repo | None, repo_id: str) -> Repo:
+        """The repo if `ident` may open a pull request on it: any write token that can read it."""
+        repo = self.check_read(ident, repo, repo_id)
+        if ident.anonymous:
+            raise StoreError(401, "You must be authenticated to open a pull request.")
+        if ident.role != "write":
+            raise StoreError(
+                403, "This token has the 'read' role: it cannot write. Use a token with the 'write' role."
+            )
+        return repo
+
+    def can_read_files(self, ident: Identity, repo: Repo) -> bool:
+        """Whether `ident` may download the files of `repo` (read access; owners only for a gated repo)."""
+        if not self.can_read(ident, repo):
+            return False
+        return not repo.gated or repo.namespace in self.namespaces(ident)
+
+    def check_gate(self, ident: Identity, repo: Repo) -> None:
+        """Files of a gated repo are for its owners only here (the sandbox has no access requests)."""
+        if repo.gated and repo.namespace not in self.namespaces(ident):
+            raise StoreError(
+                403,
+                f"Access to {repo.type} {repo.id} is restricted. You must have access to it and be authenticated.",
+                "GatedRepo",
+            )
+
+    def check_pr_push(self, ident: Identity, repo: Repo, revision: str) -> None:
+        """A commit onto an existing pull request's ref: its author or a repo writer only, as on the Hub."""
+        match = re.fullmatch(r"refs/pr/(\d+)", revision)
+        if not match:
+            return
+        num = int(match.group(1))
+        row = self.store.discussion(repo, num)
+        if row is None or row["author"] == ident.user or self.is_writer(ident, repo):
+            return  # an unknown ref gets the commit's own 404
+        raise StoreError(
+            403,
+            f"Only the author of pull request #{num} or a user with write access to {repo.id} "
+            f"can push to refs/pr/{num}.",
+        )
+
+    def check_discussion_edit(self, ident: Identity, repo: Repo, row: Any, what: str) -> None:
+        """Only a discussion's author or a repo writer may change its `what` (title, status)."""
+        if row["author"] != ident.user and not self.is_writer(ident, repo):
+            raise StoreError(
+                403,
+                f"Only the author of discussion #{row['num']} or a user with write access to {repo.id} "
+                f"can change its {what}.",
+            )
 
 
 def _password_hash(password: str, salt: str) -> str:

@@ -92,7 +92,7 @@ class SandboxHub:
         self._error: BaseException | None = None
         self._closed = False
         self.limits = limits or Limits()
-        from .server import ServerState
+        from .http.base import ServerState
 
         self.state = ServerState(
             self.store,
@@ -154,8 +154,8 @@ class SandboxHub:
             self.store = Store(self.data_dir)
             self.accounts = Accounts(self.store)
             self.accounts.admins = self._admins
+            from .http.base import ServerState
             from .oauth import DeviceFlow
-            from .server import ServerState
 
             self.device = DeviceFlow(self.accounts)
             self.state = ServerState(
@@ -183,7 +183,7 @@ class SandboxHub:
             import tornado.httpserver
             import tornado.netutil
 
-            from .server import body_limits, make_app
+            from .http.app import body_limits, make_app
 
             self._loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self._loop)

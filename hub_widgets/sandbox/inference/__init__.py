@@ -1,6 +1,6 @@
 """Inference routes of the sandbox Hub: `InferenceClient(base_url=...)` works offline.
 
-Mounted by server.py under /inference:
+Mounted under /inference (URL table: `sandbox.routes.inference`, handlers: `inference.handlers`):
 
 - POST /inference/models/{ns}/{name}                      the model's task (pipeline_tag; `?task=` overrides)
 - POST /inference/models/{ns}/{name}/pipeline/{task}      an explicit task
@@ -18,20 +18,6 @@ write token (`--admin NAME`); from Python it needs none.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .control import KINDS, InferenceControl, InferenceFault
 
-
-def routes(state: Any) -> list[tuple[str, type, dict[str, Any]]]:
-    """The tornado URL specs of the inference routes.
-
-    Args:
-        state: The sandbox's ServerState (its `inference` control is created if missing).
-    """
-    from .handlers import routes as _routes
-
-    return _routes(state)
-
-
-__all__ = ["KINDS", "InferenceControl", "InferenceFault", "routes"]
+__all__ = ["KINDS", "InferenceControl", "InferenceFault"]

@@ -1,4 +1,4 @@
-"""Tornado handlers of the sandbox inference routes (mounted under /inference by server.py)."""
+"""Tornado handlers of the sandbox inference routes (their URL table: `sandbox.routes.inference`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from tornado.iostream import StreamClosedError
 
-from ..server import BaseHandler
+from ..http.base import BaseHandler
 from ..store import Repo, StoreError
 from . import engines, realmodel
 from .control import InferenceControl, InferenceFault
@@ -546,23 +546,3 @@ class ControlHandler(InferenceHandler):
         except (TypeError, ValueError) as exc:
             raise StoreError(400, f"Invalid control request: {exc}") from None
         self.do_get()
-
-
-def routes(state: Any) -> list[tuple[str, type, dict[str, Any]]]:
-    """The URL specs of the inference routes (all under /inference).
-
-    Args:
-        state: The server's ServerState; gets an `InferenceControl` if it has none.
-    """
-    if getattr(state, "inference", None) is None:
-        state.inference = InferenceControl()
-    kw = {"state": state}
-    seg = r"([^/]+)"
-    return [
-        (r"/inference/_control", ControlHandler, kw),
-        (r"/inference/v1/models", ModelsListHandler, kw),
-        (r"/inference/v1/chat/completions", ChatHandler, kw),
-        (rf"/inference/models/{seg}/{seg}/(?:v1/)?chat/completions", ChatHandler, kw),
-        (rf"/inference/models/{seg}/{seg}/pipeline/{seg}", ModelHandler, kw),
-        (rf"/inference/models/{seg}/{seg}/?", ModelHandler, kw),
-    ]

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .validation import Invalid, check_repo_name, parse_card
+from ..validation import Invalid, check_repo_name, parse_card
+from .accounts import AccountRows
+from .schema import migrate
 
 REPO_TYPES = ("model", "dataset", "space")
 RESERVED_NAMESPACES = {"api", "datasets", "spaces", "models", "oauth", "inference", "lfs-upload", "settings"}
@@ -142,88 +144,6 @@ class Operation:
     lfs: str | None = None
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS repos (
-    rowid INTEGER PRIMARY KEY, type TEXT, namespace TEXT, name TEXT, private INTEGER, gated TEXT,
-    created_at REAL, last_modified REAL, downloads INTEGER DEFAULT 0, likes INTEGER DEFAULT 0,
-    card TEXT DEFAULT '{}', UNIQUE(type, namespace, name));
-CREATE TABLE IF NOT EXISTS commits (
-    oid TEXT PRIMARY KEY, repo INTEGER, parent TEXT, tree TEXT, title TEXT, message TEXT,
-    author TEXT, date REAL, card TEXT DEFAULT '{}');
-CREATE TABLE IF NOT EXISTS refs (
-    repo INTEGER, kind TEXT, name TEXT, target TEXT, PRIMARY KEY (repo, kind, name));
-CREATE TABLE IF NOT EXISTS tree_entries (
-    tree TEXT, name TEXT, is_dir INTEGER, oid TEXT, size INTEGER, lfs TEXT,
-    PRIMARY KEY (tree, name)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS commits_by_repo ON commits(repo);
-CREATE INDEX IF NOT EXISTS repos_by_namespace ON repos(type, namespace);
-CREATE TABLE IF NOT EXISTS small_blobs (oid TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS lfs_objects (sha256 TEXT PRIMARY KEY, size INTEGER);
-CREATE TABLE IF NOT EXISTS discussions (
-    repo INTEGER, num INTEGER, title TEXT, description TEXT, author TEXT, is_pr INTEGER,
-    status TEXT, created_at REAL, base TEXT, merge_commit TEXT, events TEXT DEFAULT '[]',
-    PRIMARY KEY (repo, num));
-CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, fullname TEXT, is_org INTEGER DEFAULT 0);
--- Secrets are stored as sha256 hex digests only (the token itself is shown once, when created).
--- source: 'given' (listed by --user / --read-token / SandboxHub(users=...) at the latest start),
--- 'created' (new_token, seed) or 'device' (device login).
-CREATE TABLE IF NOT EXISTS tokens (
-    hash TEXT PRIMARY KEY, user TEXT, role TEXT, name TEXT, created REAL, source TEXT DEFAULT 'created');
--- access: the hash of the access token issued with it (revoking that token revokes this one too).
-CREATE TABLE IF NOT EXISTS refresh_tokens (
-    hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL, access TEXT);
-CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, salt TEXT, hash TEXT);
-CREATE TABLE IF NOT EXISTS members (org TEXT, user TEXT, PRIMARY KEY (org, user));
-"""
-
-
-SCHEMA_VERSION = 1
-
-
-def _hash_plain_tokens(db: sqlite3.Connection) -> None:
-    """Schema 0 -> 1: tokens and refresh tokens were stored in plain text; keep only their sha256."""
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    # Overwrite freed pages: the plain tokens must not survive in the file.
-    db.execute("PRAGMA secure_delete=ON")
-    db.execute("BEGIN")
-    if "tokens" in tables and "token" in {r[1] for r in db.execute("PRAGMA table_info(tokens)")}:
-        old = db.execute("SELECT token, user, role, name, created FROM tokens").fetchall()
-        db.execute("DROP TABLE tokens")
-        db.execute(
-            "CREATE TABLE tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, name TEXT, created REAL, "
-            "source TEXT DEFAULT 'created')"
-        )
-        db.executemany(
-            "INSERT OR REPLACE INTO tokens VALUES (?,?,?,?,?,'created')",
-            ((secret_hash(r[0]), r[1], r[2], r[3], r[4]) for r in old),
-        )
-    if "refresh_tokens" in tables and "token" in {
-        r[1] for r in db.execute("PRAGMA table_info(refresh_tokens)")
-    }:
-        old = db.execute("SELECT token, user, created, access FROM refresh_tokens").fetchall()
-        db.execute("DROP TABLE refresh_tokens")
-        db.execute(
-            "CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL, access TEXT)"
-        )
-        db.executemany(  # schema 0 issued write tokens only
-            "INSERT OR REPLACE INTO refresh_tokens VALUES (?,?,'write',?,?)",
-            ((secret_hash(r[0]), r[1], r[2], secret_hash(r[3] or "")) for r in old),
-        )
-    db.execute("COMMIT")
-    db.execute("VACUUM")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("PRAGMA secure_delete=OFF")
-
-
-# Step n brings a database from user_version n-1 to n.
-_MIGRATIONS = {1: _hash_plain_tokens}
-
-
-def secret_hash(secret: str) -> str:
-    """What the database keeps of a token: its sha256, hex."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 def private_dir(path: Path, parents: bool = False) -> None:
     """Create `path` (if missing) as a folder only its owner can enter (0700, whatever the umask)."""
     path.mkdir(mode=0o700, parents=parents, exist_ok=True)
@@ -231,7 +151,7 @@ def private_dir(path: Path, parents: bool = False) -> None:
         path.chmod(0o700)
 
 
-class Store:
+class Store(AccountRows):
     """Blobs on disk + metadata in sqlite under `root`. Thread-safe (one lock around sqlite).
 
     Args:
@@ -262,28 +182,22 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
-        self._init_lfs_refs()
 
     def close(self) -> None:
         with self.lock:
             self.db.close()
 
     def _migrate(self) -> None:
-        """Bring a data folder written by an older sandbox to SCHEMA_VERSION (`PRAGMA user_version`)."""
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                500, f"{self.root} was written by a newer sandbox (schema {version} > {SCHEMA_VERSION})."
-            )
-        for step in range(version + 1, SCHEMA_VERSION + 1):
-            _MIGRATIONS[step](self.db)
+        """Bring a data folder written by an older sandbox to SCHEMA_VERSION (see `schema`)."""
+        with self.lock:
+            try:
+                version = migrate(self.db)
+            except ValueError as exc:
+                raise StoreError(500, f"{self.root} was written by a newer sandbox ({exc}).") from None
         if version < 1:  # folders written before schema 1 were made under the umask (often 755/644)
             for path in self.root.rglob("*"):
                 if not path.is_symlink():
                     path.chmod(0o700 if path.is_dir() else 0o600)
-        self.db.executescript(_SCHEMA)
-        if version != SCHEMA_VERSION:
-            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # -- sqlite helpers ---------------------------------------------------------------------------
 
@@ -341,48 +255,17 @@ class Store:
         rows = self.query("SELECT size FROM lfs_objects WHERE sha256=?", (sha256,))
         return bool(rows) and (size is None or rows[0]["size"] == size) and self.lfs_path(sha256).exists()
 
+    def lfs_size(self, sha256: str) -> int | None:
+        """The stored size of LFS object `sha256`, or None if it was never uploaded."""
+        rows = self.query("SELECT size FROM lfs_objects WHERE sha256=?", (sha256,))
+        return rows[0]["size"] if rows else None
+
     def lfs_writer(self, sha256: str, size: int) -> LfsWriter:
         return LfsWriter(self, sha256, size)
 
     # -- which repo may use which LFS object ---------------------------------------------------------
     # LFS objects are stored once (by sha256) but belong to repos, as on the Hub: a repo may use an object
     # that was uploaded for it or that one of its commits references; `committed` tells the two apart.
-
-    def _init_lfs_refs(self) -> None:
-        with self.lock:
-            exists = self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='lfs_repo_objects'"
-            ).fetchone()
-            self.db.executescript(
-                "CREATE TABLE IF NOT EXISTS lfs_repo_objects (repo INTEGER, sha256 TEXT, committed INTEGER, "
-                "PRIMARY KEY (repo, sha256)) WITHOUT ROWID;"
-                "CREATE INDEX IF NOT EXISTS lfs_repo_objects_by_sha ON lfs_repo_objects(sha256);"
-            )
-            if not exists:
-                self._backfill_lfs_refs()
-
-    def _backfill_lfs_refs(self) -> None:
-        """Record the LFS objects referenced by every commit of a data folder written before the table existed."""
-        for repo_row in self.db.execute("SELECT DISTINCT repo FROM commits").fetchall():
-            rowid = repo_row["repo"]
-            seen: set[str] = set()
-            stack = [r["tree"] for r in self.db.execute("SELECT tree FROM commits WHERE repo=?", (rowid,))]
-            found: set[str] = set()
-            while stack:  # iterative: a deep tree must not hit the recursion limit
-                tree = stack.pop()
-                if tree in seen:
-                    continue
-                seen.add(tree)
-                for entry in self.db.execute(
-                    "SELECT is_dir, oid, lfs FROM tree_entries WHERE tree=?", (tree,)
-                ).fetchall():
-                    if entry["is_dir"]:
-                        stack.append(entry["oid"])
-                    elif entry["lfs"]:
-                        found.add(entry["lfs"])
-            self.db.executemany(
-                "INSERT OR REPLACE INTO lfs_repo_objects VALUES (?,?,1)", ((rowid, sha) for sha in found)
-            )
 
     def note_lfs_upload(self, repo: Repo, sha256: str) -> None:
         """Record that `sha256` was uploaded for `repo` (through one of its upload URLs)."""
@@ -411,15 +294,6 @@ class Store:
             (sha256,),
         )
         return [self._repo_from_row(r) for r in rows]
-
-    # -- accounts ----------------------------------------------------------------------------------
-
-    def add_user(self, name: str, fullname: str | None = None, is_org: bool = False) -> None:
-        self.execute(
-            "INSERT INTO users(name, fullname, is_org) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET "
-            "fullname=excluded.fullname",
-            (name, fullname or name.title(), int(is_org)),
-        )
 
     # -- repos -------------------------------------------------------------------------------------
 
@@ -503,6 +377,10 @@ class Store:
         if gated is not None:
             value = "" if gated in (False, "false", None) else str(gated)
             self.execute("UPDATE repos SET gated=? WHERE rowid=?", (value, repo.rowid))
+
+    def set_card(self, repo: Repo, card: dict[str, Any]) -> None:
+        """Replace the repo's card data (what repo info reports before any README says otherwise)."""
+        self.execute("UPDATE repos SET card=? WHERE rowid=?", (json.dumps(card), repo.rowid))
 
     def count_download(self, repo: Repo) -> None:
         self.execute("UPDATE repos SET downloads=downloads+1 WHERE rowid=?", (repo.rowid,))
@@ -615,6 +493,33 @@ class Store:
                 "DELETE FROM refs WHERE repo=? AND kind=? AND name=?", (repo.rowid, kind, name)
             )
             return cur.rowcount > 0
+
+    def ref_target(self, repo: Repo, kind: str, name: str) -> str | None:
+        """The commit a branch, tag or pull request ref points at; None if there is no such ref."""
+        rows = self.query(
+            "SELECT target FROM refs WHERE repo=? AND kind=? AND name=?", (repo.rowid, kind, name)
+        )
+        return rows[0]["target"] if rows else None
+
+    def writable_ref(self, repo: Repo, revision: str) -> tuple[str, str, str]:
+        """(kind, name, head) of the branch or pull request ref a commit to `revision` goes onto.
+
+        Raises:
+            StoreError: 400 for a tag or a commit id (they take no commits), 404 for an unknown ref.
+        """
+        rev = revision[len("refs/heads/") :] if revision.startswith("refs/heads/") else revision
+        if rev.startswith("refs/pr/"):
+            kind, name = "pr", rev[len("refs/pr/") :]
+        else:
+            kind, name = "branch", rev
+        head = self.ref_target(repo, kind, name)
+        if head is None:
+            if self.has_ref(repo, "tag", rev) or re.fullmatch(r"[0-9a-f]{40}", rev):
+                raise StoreError(
+                    400, f"Cannot commit to {revision!r}: only branches and pull requests take commits."
+                )
+            raise StoreError(404, f"Invalid rev id: {revision}", "RevisionNotFound")
+        return kind, name, head
 
     def has_ref(self, repo: Repo, kind: str, name: str) -> bool:
         return bool(
@@ -980,6 +885,15 @@ class Store:
 
     def discussions(self, repo: Repo) -> list[sqlite3.Row]:
         return self.query("SELECT * FROM discussions WHERE repo=? ORDER BY num DESC", (repo.rowid,))
+
+    def delete_discussion(self, repo: Repo, num: int) -> None:
+        """Remove discussion `num` and, for a pull request, its ref."""
+        with self.lock:
+            self.db.execute("DELETE FROM discussions WHERE repo=? AND num=?", (repo.rowid, num))
+            self.db.execute("DELETE FROM refs WHERE repo=? AND kind='pr' AND name=?", (repo.rowid, str(num)))
+
+    def rename_discussion(self, repo: Repo, num: int, title: str) -> None:
+        self.execute("UPDATE discussions SET title=? WHERE repo=? AND num=?", (title, repo.rowid, num))
 
     def add_event(self, repo: Repo, num: int, kind: str, author: str, data: dict[str, Any]) -> None:
         with self.lock:

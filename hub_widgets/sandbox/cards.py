@@ -1,0 +1,58 @@
+"""Repo card (README.md front matter) rules of the sandbox Hub: what the Hub refuses, what it warns about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import validation
+from .store import parse_front_matter
+from .validation import Invalid
+from .vocab import LICENSES, PIPELINE_TAGS
+
+
+def validate_card_metadata(content: str, repo_type: str) -> list[str]:
+    """Problems the Hub reports for a README's front matter (invalid YAML, unknown license or task).
+
+    The YAML is parsed with limits (size, nesting, aliases, expanded size): beyond them it is invalid.
+
+    Args:
+        content: The README's text.
+        repo_type: "model", "dataset" or "space" (only model cards have a pipeline_tag to check).
+    """
+    try:
+        data = validation.parse_card(content)
+    except Invalid as exc:
+        return [str(exc)]
+    errors = []
+    licenses = data.get("license")
+    for lic in licenses if isinstance(licenses, list) else [licenses] if licenses is not None else []:
+        if str(lic) not in LICENSES:
+            errors.append(
+                f'"license" must be one of [{", ".join(sorted(LICENSES)[:8])}, ..., other]; got {lic!r}'
+            )
+    task = data.get("pipeline_tag")
+    if repo_type == "model" and task is not None and str(task) not in PIPELINE_TAGS:
+        errors.append(
+            f'"pipeline_tag" must be one of [{", ".join(sorted(PIPELINE_TAGS)[:8])}, ...]; got {task!r}'
+        )
+    return errors
+
+
+def card_report(content: str, repo_type: str) -> tuple[list[str], dict[str, Any]]:
+    """(errors, metadata) of a README: the metadata only when there is no error."""
+    errors = validate_card_metadata(content, repo_type)
+    return errors, ({} if errors else parse_front_matter(content))
+
+
+def card_warnings(card: dict[str, Any], repo_type: str) -> list[str]:
+    """What the Hub's YAML validator warns about in valid metadata."""
+    if not card:
+        return ["Empty or missing yaml metadata in repo card"]
+    if "license" not in card and repo_type in ("model", "dataset"):
+        return ["license is not set: consider adding a license to the metadata"]
+    return []
+
+
+def readme_error(errors: list[str]) -> str:
+    """A commit's refusal of a README, worded as the client words the same answer from /api/validate-yaml."""
+    return "Invalid metadata in README.md.\n" + "\n".join(f"- {e}" for e in errors)

@@ -1,0 +1,1 @@
+"""The transport of the sandbox Hub: the base handler and shared state (`base`), app assembly (`app`)."""

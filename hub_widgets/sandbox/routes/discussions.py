@@ -1,0 +1,147 @@
+"""Routes of discussions and pull requests: list, open, read, delete, comment, rename, close, merge."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..http.base import REPO, BaseHandler, Rule, ServerState, bind, ts
+from ..store import Repo, StoreError
+
+
+def discussion_json(handler: BaseHandler, repo: Repo, row: Any) -> dict[str, Any]:
+    return {
+        "num": row["num"],
+        "title": row["title"],
+        "status": row["status"],
+        "createdAt": ts(row["created_at"]),
+        "author": {"name": row["author"], "type": "user"},
+        "repo": {"name": repo.id, "type": repo.type},
+        "isPullRequest": bool(row["is_pr"]),
+        "numComments": sum(1 for e in json.loads(row["events"]) if e["type"] == "comment"),
+        "pinned": False,
+        "topReactions": [],
+    }
+
+
+class DiscussionsHandler(BaseHandler):
+    def do_get(self, kind: str, namespace: str, name: str) -> None:
+        repo = self.readable(kind, namespace, name)
+        rows = self.store.discussions(repo)
+        kind_filter, status, author = self.arg("type"), self.arg("status"), self.arg("author")
+        if kind_filter in ("pull_request", "discussion"):
+            rows = [r for r in rows if bool(r["is_pr"]) == (kind_filter == "pull_request")]
+        if status in ("open", "closed", "merged", "draft"):
+            rows = [r for r in rows if r["status"] == status]
+        if author:
+            rows = [r for r in rows if r["author"] == author]
+        page = int(self.arg("p") or 0)
+        size = 50
+        items = [discussion_json(self, repo, r) for r in rows[page * size : (page + 1) * size]]
+        closed = sum(1 for r in rows if r["status"] != "open")
+        self.send_json(
+            {"discussions": items, "count": len(rows), "start": page * size, "numClosedDiscussions": closed}
+        )
+
+    def do_post(self, kind: str, namespace: str, name: str) -> None:
+        repo, repo_id = self.lookup(kind, namespace, name)
+        repo = self.accounts.check_read(self.ident, repo, repo_id)
+        if self.ident.anonymous:
+            raise StoreError(401, "You must be authenticated to open a discussion.")
+        if self.ident.role != "write":
+            raise StoreError(
+                403, "This token has the 'read' role: it cannot open discussions or pull requests."
+            )
+        body = self.json_body()
+        title = str(body.get("title") or "").strip()
+        if not title:
+            raise StoreError(400, "A discussion needs a title.")
+        is_pr = bool(body.get("pullRequest"))
+        num = self.store.create_discussion(
+            repo, title, str(body.get("description") or ""), self.ident.user or "", is_pr
+        )
+        self.send_json({"num": num, "url": f"{self.repo_url(repo)}/discussions/{num}", "pullRequest": is_pr})
+
+
+class DiscussionHandler(BaseHandler):
+    def do_get(self, kind: str, namespace: str, name: str, num: str) -> None:
+        repo = self.readable(kind, namespace, name)
+        row = self.store.discussion(repo, int(num))
+        if row is None:
+            raise StoreError(404, f"Discussion {num} not found.")
+        data = discussion_json(self, repo, row)
+        data["events"] = json.loads(row["events"])
+        if row["is_pr"]:
+            changes: dict[str, Any] = {"base": f"refs/heads/{row['base']}"}
+            if row["merge_commit"]:
+                changes["mergeCommitId"] = row["merge_commit"]
+            data["changes"] = changes
+            data["filesWithConflicts"] = []
+            data["diff"] = ""
+        self.send_json(data)
+
+    def do_delete(self, kind: str, namespace: str, name: str, num: str) -> None:
+        repo = self.writable(kind, namespace, name)
+        self.store.delete_discussion(repo, int(num))
+        self.send_json({})
+
+
+class DiscussionActionHandler(BaseHandler):
+    def do_post(self, kind: str, namespace: str, name: str, num: str, action: str) -> None:
+        repo, repo_id = self.lookup(kind, namespace, name)
+        repo = self.accounts.check_read(self.ident, repo, repo_id)
+        if self.ident.anonymous or self.ident.role != "write":
+            raise StoreError(403 if not self.ident.anonymous else 401, "A write token is needed for this.")
+        number = int(num)
+        row = self.store.discussion(repo, number)
+        if row is None:
+            raise StoreError(404, f"Discussion {num} not found.")
+        body = self.json_body()
+        user = self.ident.user or ""
+        if action == "comment":
+            text = str(body.get("comment") or "")
+            self.store.add_event(
+                repo, number, "comment", user, {"edited": False, "hidden": False, "latest": {"raw": text}}
+            )
+            events = json.loads(self.store.discussion(repo, number)["events"])
+            self.send_json({"newMessage": events[-1]})
+            return
+        if action in ("title", "status"):
+            self.accounts.check_discussion_edit(self.ident, repo, row, action)
+        if action == "title":
+            title = body.get("title")
+            if not isinstance(title, str) or not title.strip():
+                raise StoreError(400, "Expected {'title': str}: a discussion needs a title.")
+            title = title.strip()
+            self.store.rename_discussion(repo, number, title)
+            self.store.add_event(repo, number, "title-change", user, {"from": row["title"], "to": title})
+            events = json.loads(self.store.discussion(repo, number)["events"])
+            self.send_json({"newTitle": events[-1]})
+            return
+        self.accounts.check_write(self.ident, repo, repo_id) if action == "merge" else None
+        if action == "status":
+            status = body.get("status")
+            if status not in ("open", "closed"):
+                raise StoreError(400, "status must be 'open' or 'closed'.")
+            self.store.set_discussion_status(repo, number, status, user)
+        elif action == "merge":
+            if not row["is_pr"] or row["status"] != "open":
+                raise StoreError(400, "Only an open pull request can be merged.")
+            merge = self.store.merge_pr(repo, number, user)
+            self.store.set_discussion_status(repo, number, "merged", user, merge_commit=merge)
+        else:
+            raise StoreError(404, f"Unknown discussion action {action!r}.")
+        events = json.loads(self.store.discussion(repo, number)["events"])
+        self.send_json({"newStatus": events[-1]})
+
+
+def routes(state: ServerState) -> list[Rule]:
+    """The discussion routes."""
+    return bind(
+        state,
+        [
+            (rf"{REPO}/discussions", DiscussionsHandler),
+            (rf"{REPO}/discussions/(\d+)", DiscussionHandler),
+            (rf"{REPO}/discussions/(\d+)/(comment|status|merge|title)", DiscussionActionHandler),
+        ],
+    )
