@@ -1,7 +1,8 @@
 """The sqlite schema of the sandbox store and its migrations (`PRAGMA user_version`).
 
 A data folder (`--data`) outlives the sandbox that wrote it: on open, each step in `MIGRATIONS` from the
-folder's version up to `SCHEMA_VERSION` runs once, then `SCHEMA` creates whatever is still missing.
+folder's version up to `SCHEMA_VERSION` runs once, then `SCHEMA` creates whatever is still missing, and
+a `DERIVED` table that was missing is filled in from the tables it follows from.
 To change the schema: add the table or column to `SCHEMA` (for new folders), append a step that brings
 an existing folder there, and add a test that opens a folder of the previous version.
 """
@@ -97,47 +98,42 @@ def _hash_plain_tokens(db: sqlite3.Connection) -> None:
 
 
 def _lfs_repo_objects(db: sqlite3.Connection) -> None:
-    """Schema 1 -> 2: record which repo may use which LFS object (`lfs_repo_objects`).
+    """Fill `lfs_repo_objects` from the commits: which repo references which LFS object.
 
-    Before, objects were usable by anyone who knew their sha256; now a repo may use the objects uploaded
-    for it or referenced by its commits. The commits of an older folder are walked once to fill it in
-    (sandboxes of schema 1 may already have created the table on open: then it is complete).
+    Run when the table is missing (a folder written before repos owned their objects, or one whose
+    table was lost): the objects referenced by commits are found again; uploads not yet committed are
+    not (their clients upload again).
     """
-    tables = _tables(db)
-    if "lfs_repo_objects" in tables:
-        return
     db.execute("BEGIN")
-    db.execute(
-        "CREATE TABLE lfs_repo_objects (repo INTEGER, sha256 TEXT, committed INTEGER, "
-        "PRIMARY KEY (repo, sha256)) WITHOUT ROWID"
-    )
-    db.execute("CREATE INDEX IF NOT EXISTS lfs_repo_objects_by_sha ON lfs_repo_objects(sha256)")
-    if "commits" in tables and "tree_entries" in tables:
-        for (rowid,) in db.execute("SELECT DISTINCT repo FROM commits").fetchall():
-            seen: set[str] = set()
-            stack = [r[0] for r in db.execute("SELECT tree FROM commits WHERE repo=?", (rowid,))]
-            found: set[str] = set()
-            while stack:  # iterative: a deep tree must not hit the recursion limit
-                tree = stack.pop()
-                if tree in seen:
-                    continue
-                seen.add(tree)
-                for is_dir, oid, lfs in db.execute(
-                    "SELECT is_dir, oid, lfs FROM tree_entries WHERE tree=?", (tree,)
-                ).fetchall():
-                    if is_dir:
-                        stack.append(oid)
-                    elif lfs:
-                        found.add(lfs)
-            db.executemany(
-                "INSERT OR REPLACE INTO lfs_repo_objects VALUES (?,?,1)", ((rowid, sha) for sha in found)
-            )
+    for (rowid,) in db.execute("SELECT DISTINCT repo FROM commits").fetchall():
+        seen: set[str] = set()
+        stack = [r[0] for r in db.execute("SELECT tree FROM commits WHERE repo=?", (rowid,))]
+        found: set[str] = set()
+        while stack:  # iterative: a deep tree must not hit the recursion limit
+            tree = stack.pop()
+            if tree in seen:
+                continue
+            seen.add(tree)
+            for is_dir, oid, lfs in db.execute(
+                "SELECT is_dir, oid, lfs FROM tree_entries WHERE tree=?", (tree,)
+            ).fetchall():
+                if is_dir:
+                    stack.append(oid)
+                elif lfs:
+                    found.add(lfs)
+        db.executemany(
+            "INSERT OR REPLACE INTO lfs_repo_objects VALUES (?,?,1)", ((rowid, sha) for sha in found)
+        )
     db.execute("COMMIT")
 
 
 # MIGRATIONS[n - 1] brings a database from user_version n-1 to n; SCHEMA_VERSION is their count.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_hash_plain_tokens, _lfs_repo_objects]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_hash_plain_tokens]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Tables whose rows follow from other tables: when one is missing, whatever the version, `SCHEMA`
+# creates it empty and its function fills it in.
+DERIVED: dict[str, Callable[[sqlite3.Connection], None]] = {"lfs_repo_objects": _lfs_repo_objects}
 
 
 def user_version(db: sqlite3.Connection) -> int:
@@ -154,9 +150,12 @@ def migrate(db: sqlite3.Connection) -> int:
     version = user_version(db)
     if version > SCHEMA_VERSION:
         raise ValueError(f"schema {version} > {SCHEMA_VERSION}")
+    missing = set(DERIVED) - _tables(db)
     for step in range(version, SCHEMA_VERSION):
         MIGRATIONS[step](db)
     db.executescript(SCHEMA)
+    for table in sorted(missing):
+        DERIVED[table](db)
     if version != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     return version
