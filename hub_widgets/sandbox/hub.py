@@ -183,7 +183,7 @@ class SandboxHub:
             import tornado.httpserver
             import tornado.netutil
 
-            from .http.app import body_limits, make_app
+            from .app import body_limits, make_app
 
             self._loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self._loop)

@@ -1,1 +1,1 @@
-"""The transport of the sandbox Hub: the base handler and shared state (`base`), app assembly (`app`)."""
+"""The transport of the sandbox Hub: the base handler and the state its handlers share (`base`)."""

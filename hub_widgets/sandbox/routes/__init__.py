@@ -2,5 +2,5 @@
 
 Each module exports `routes(state) -> list[Rule]` (its URL table, bound to the shared state); the
 handlers parse the request, call the store or a domain module (`auth`, `lfs`, `cards`, `oauth`,
-`inference`) and answer. `sandbox.http.app` mounts them all, in one place.
+`inference`) and answer. `sandbox.app` mounts them all, in one place.
 """

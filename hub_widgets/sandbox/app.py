@@ -1,4 +1,8 @@
-"""Assembly of the sandbox Hub's tornado application: every area's routes, mounted in one place."""
+"""Assembly of the sandbox Hub's tornado application: every area's routes, mounted in one place.
+
+It sits above `http` (the base handler) and `routes` (which build on it), so neither imports the other
+back: the sandbox's packages form no import cycle (checked by import-linter).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from typing import Any
 
 import tornado.web
 
-from ..routes import account, commits, discussions, files, inference, lfs, oauth, refs, repos
-from ..validation import Limits
-from .base import CHUNK, NotFoundHandler, Rule, ServerState, bind
+from .http.base import CHUNK, NotFoundHandler, Rule, ServerState, bind
+from .routes import account, commits, discussions, files, inference, lfs, oauth, refs, repos
+from .validation import Limits
 
 # Matching order: the first pattern that matches a path answers it.
 AREAS = (account, repos, files, commits, refs, discussions, lfs, oauth, inference)
