@@ -24,7 +24,7 @@ def make_routes(state: ServerState) -> list[Rule]:
     Args:
         state: Handed to every handler.
     """
-    rules = [rule for area in AREAS for rule in area.routes(state)]
+    rules = [rule for area in AREAS for rule in bind(state, area.ROUTES)]
     # /api/ routes go first: the git-style patterns (`/{namespace}/{name}/resolve/...`, LFS) also match
     # some /api/ paths, which must stay API calls.
     api = [rule for rule in rules if rule[0].startswith("/api/")]

@@ -92,9 +92,13 @@ class SandboxHub:
         self._error: BaseException | None = None
         self._closed = False
         self.limits = limits or Limits()
+        self.state = self._new_state()
+
+    def _new_state(self) -> Any:
+        """The state the handlers share: this hub's store, accounts, device flow, switches and limits."""
         from .http.base import ServerState
 
-        self.state = ServerState(
+        return ServerState(
             self.store,
             self.accounts,
             self.faults,
@@ -154,18 +158,10 @@ class SandboxHub:
             self.store = Store(self.data_dir)
             self.accounts = Accounts(self.store)
             self.accounts.admins = self._admins
-            from .http.base import ServerState
             from .oauth import DeviceFlow
 
             self.device = DeviceFlow(self.accounts)
-            self.state = ServerState(
-                self.store,
-                self.accounts,
-                self.faults,
-                oauth=self.device,
-                inference=self.inference,
-                limits=self.limits,
-            )
+            self.state = self._new_state()
             self._closed = False
         self._thread = threading.Thread(target=self._serve, name="sandbox-hub", daemon=True)
         self._thread.start()

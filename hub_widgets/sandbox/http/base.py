@@ -50,7 +50,9 @@ SEG = r"([^/]+)"
 REPO = rf"/api/{T}/{ID}"  # /api/{type}s/{namespace}/{name}
 PREFIXED = r"(datasets/|spaces/)?"  # git-style URLs: models have no prefix
 
-# A route: (URL pattern, handler class, keyword arguments of its `initialize`).
+# What a routes module exports: (URL pattern, handler class) pairs, in matching order.
+Route = tuple[str, type]
+# A mounted route: (URL pattern, handler class, keyword arguments of its `initialize`).
 Rule = tuple[str, type, dict[str, Any]]
 
 
@@ -379,6 +381,20 @@ class BaseHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", content_type)
         self.finish(json.dumps(data))
 
+    async def send_file(self, handle: Any, length: int | None = None) -> None:
+        """Answer with the content of the open binary file `handle` (`length` bytes, or to its end),
+        one CHUNK at a time, flushed: a large file is never held in memory."""
+        remaining = length
+        while remaining is None or remaining > 0:
+            chunk = handle.read(CHUNK if remaining is None else min(CHUNK, remaining))
+            if not chunk:
+                break
+            if remaining is not None:
+                remaining -= len(chunk)
+            self.write(chunk)
+            await self.flush()
+        self.finish()
+
     def body_bytes(self) -> bytes:
         if self._body_file is None:
             return self.request.body or b""
@@ -454,18 +470,21 @@ class BaseHandler(tornado.web.RequestHandler):
         return f"{self.base_url()}/{PREFIX[repo.type]}{repo.id}"
 
 
+def not_found(request: Any) -> StoreError:
+    """The answer to a path no route serves."""
+    return StoreError(404, f"Sorry, the route {request.method} {request.path} does not exist on the sandbox.")
+
+
 class NotFoundHandler(BaseHandler):
     """The last route: a JSON 404 for any path no other route matches."""
 
     def do_any(self) -> None:
-        raise StoreError(
-            404, f"Sorry, the route {self.request.method} {self.request.path} does not exist on the sandbox."
-        )
+        raise not_found(self.request)
 
     do_get = do_head = do_post = do_put = do_delete = do_patch = do_any
 
 
-def bind(state: ServerState, table: list[tuple[str, type]]) -> list[Rule]:
+def bind(state: ServerState, table: list[Route]) -> list[Rule]:
     """The rules of a route table: each handler gets `state`.
 
     Args:

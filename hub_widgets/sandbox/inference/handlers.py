@@ -69,6 +69,8 @@ class InferenceHandler(BaseHandler):
 
     @property
     def control(self) -> InferenceControl:
+        if self.state.inference is None:  # a state made without one: the error models start empty
+            self.state.inference = InferenceControl()
         return self.state.inference  # type: ignore[no-any-return]
 
     def on_connection_close(self) -> None:

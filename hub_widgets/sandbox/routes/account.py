@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..http.base import BaseHandler, Rule, ServerState, bind
+from ..http.base import BaseHandler, Route
 from ..store import StoreError, git_blob_sha1, now_iso
 
 
@@ -59,13 +59,8 @@ class IndexHandler(BaseHandler):
         )
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The account routes."""
-    return bind(
-        state,
-        [
-            (r"/", IndexHandler),
-            (r"/api/whoami-v2", WhoamiHandler),
-            (r"/api/agent-harnesses", HarnessesHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (r"/", IndexHandler),
+    (r"/api/whoami-v2", WhoamiHandler),
+    (r"/api/agent-harnesses", HarnessesHandler),
+]

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import cards, validation
-from ..http.base import REPO, SEG, BaseHandler, Rule, ServerState, bind, decode_cursor, io_pool, truthy, ts
+from ..http.base import (
+    REPO,
+    SEG,
+    BaseHandler,
+    Route,
+    decode_cursor,
+    io_pool,
+    truthy,
+    ts,
+)
 from ..lfs import is_sha256, lfs_usable, pointer_oid, upload_mode
 from ..store import Operation, Repo, StoreError, parse_front_matter
 from ..validation import Invalid
@@ -298,14 +307,9 @@ class CommitsHandler(BaseHandler):
         self.send_json(items)
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The commit routes."""
-    return bind(
-        state,
-        [
-            (r"/api/validate-yaml", ValidateYamlHandler),
-            (rf"{REPO}/preupload/{SEG}", PreuploadHandler),
-            (rf"{REPO}/commit/{SEG}", CommitHandler),
-            (rf"{REPO}/commits/{SEG}", CommitsHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (r"/api/validate-yaml", ValidateYamlHandler),
+    (rf"{REPO}/preupload/{SEG}", PreuploadHandler),
+    (rf"{REPO}/commit/{SEG}", CommitHandler),
+    (rf"{REPO}/commits/{SEG}", CommitsHandler),
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..http.base import REPO, BaseHandler, Rule, ServerState, bind, ts
+from ..http.base import REPO, BaseHandler, Route, ts
 from ..store import Repo, StoreError
 
 
@@ -135,13 +135,8 @@ class DiscussionActionHandler(BaseHandler):
         self.send_json({"newStatus": events[-1]})
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The discussion routes."""
-    return bind(
-        state,
-        [
-            (rf"{REPO}/discussions", DiscussionsHandler),
-            (rf"{REPO}/discussions/(\d+)", DiscussionHandler),
-            (rf"{REPO}/discussions/(\d+)/(comment|status|merge|title)", DiscussionActionHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (rf"{REPO}/discussions", DiscussionsHandler),
+    (rf"{REPO}/discussions/(\d+)", DiscussionHandler),
+    (rf"{REPO}/discussions/(\d+)/(comment|status|merge|title)", DiscussionActionHandler),
+]

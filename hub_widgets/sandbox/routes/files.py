@@ -7,15 +7,12 @@ from typing import Any
 from urllib.parse import quote
 
 from ..http.base import (
-    CHUNK,
     PAGE_MAX,
     PREFIXED,
     REPO,
     SEG,
     BaseHandler,
-    Rule,
-    ServerState,
-    bind,
+    Route,
     decode_cursor,
     truthy,
     ts,
@@ -184,27 +181,14 @@ class ResolveHandler(BaseHandler):
             self.store.count_download(repo)
         with self.store.open_entry(entry) as handle:
             handle.seek(start)
-            remaining = length
-            while remaining > 0:
-                chunk = handle.read(min(CHUNK, remaining))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-                self.write(chunk)
-                await self.flush()
-        self.finish()
+            await self.send_file(handle, length)
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The file routes."""
-    return bind(
-        state,
-        [
-            (rf"{REPO}/tree/{SEG}", TreeHandler),
-            (rf"{REPO}/tree/{SEG}/(.*)", TreeHandler),
-            (rf"{REPO}/paths-info/{SEG}", PathsInfoHandler),
-            (rf"{REPO}/auth-check(/write)?", AuthCheckHandler),
-            (rf"{REPO}/xet-[a-z-]+(?:/.*)?", XetHandler),
-            (rf"/{PREFIXED}([^/]+)/([^/]+)/resolve/{SEG}/(.+)", ResolveHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (rf"{REPO}/tree/{SEG}", TreeHandler),
+    (rf"{REPO}/tree/{SEG}/(.*)", TreeHandler),
+    (rf"{REPO}/paths-info/{SEG}", PathsInfoHandler),
+    (rf"{REPO}/auth-check(/write)?", AuthCheckHandler),
+    (rf"{REPO}/xet-[a-z-]+(?:/.*)?", XetHandler),
+    (rf"/{PREFIXED}([^/]+)/([^/]+)/resolve/{SEG}/(.+)", ResolveHandler),
+]

@@ -5,23 +5,14 @@ The handlers live beside the engines (`sandbox.inference.handlers`); this is the
 
 from __future__ import annotations
 
-from ..http.base import SEG, Rule, ServerState, bind
-from ..inference.control import InferenceControl
+from ..http.base import SEG, Route
 from ..inference.handlers import ChatHandler, ControlHandler, ModelHandler, ModelsListHandler
 
-
-def routes(state: ServerState) -> list[Rule]:
-    """The inference routes; `state` gets an `InferenceControl` (error models) if it has none."""
-    if state.inference is None:
-        state.inference = InferenceControl()
-    return bind(
-        state,
-        [
-            (r"/inference/_control", ControlHandler),
-            (r"/inference/v1/models", ModelsListHandler),
-            (r"/inference/v1/chat/completions", ChatHandler),
-            (rf"/inference/models/{SEG}/{SEG}/(?:v1/)?chat/completions", ChatHandler),
-            (rf"/inference/models/{SEG}/{SEG}/pipeline/{SEG}", ModelHandler),
-            (rf"/inference/models/{SEG}/{SEG}/?", ModelHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (r"/inference/_control", ControlHandler),
+    (r"/inference/v1/models", ModelsListHandler),
+    (r"/inference/v1/chat/completions", ChatHandler),
+    (rf"/inference/models/{SEG}/{SEG}/(?:v1/)?chat/completions", ChatHandler),
+    (rf"/inference/models/{SEG}/{SEG}/pipeline/{SEG}", ModelHandler),
+    (rf"/inference/models/{SEG}/{SEG}/?", ModelHandler),
+]

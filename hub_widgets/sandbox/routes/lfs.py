@@ -8,7 +8,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from ..http.base import CHUNK, PREFIXED, BaseHandler, Rule, ServerState, bind, io_pool
+from ..http.base import PREFIXED, BaseHandler, Route, io_pool
 from ..lfs import LFS_URL_TTL, UPLOAD_TTL, UploadTicket, is_sha256, lfs_usable, signed_query, signed_repo
 from ..store import StoreError
 
@@ -166,20 +166,12 @@ class LfsObjectHandler(BaseHandler):
         if repo is None or not self.store.lfs_in_repo(repo, oid, committed=True):
             raise StoreError(404, "Object does not exist.")
         with open(self.store.lfs_path(oid), "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                self.write(chunk)
-                await self.flush()
-        self.finish()
+            await self.send_file(handle)
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The LFS routes."""
-    return bind(
-        state,
-        [
-            (rf"/{PREFIXED}([^/]+)/([^/]+?)\.git/info/lfs/objects/batch", LfsBatchHandler),
-            (rf"/{PREFIXED}([^/]+)/([^/]+?)\.git/info/lfs/objects/verify", LfsVerifyHandler),
-            (r"/lfs-upload/([A-Za-z0-9_-]+)", LfsUploadHandler),
-            (r"/lfs-objects/([0-9a-f]{64})", LfsObjectHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (rf"/{PREFIXED}([^/]+)/([^/]+?)\.git/info/lfs/objects/batch", LfsBatchHandler),
+    (rf"/{PREFIXED}([^/]+)/([^/]+?)\.git/info/lfs/objects/verify", LfsVerifyHandler),
+    (r"/lfs-upload/([A-Za-z0-9_-]+)", LfsUploadHandler),
+    (r"/lfs-objects/([0-9a-f]{64})", LfsObjectHandler),
+]

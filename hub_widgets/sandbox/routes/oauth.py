@@ -11,7 +11,7 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-from ..http.base import BaseHandler, Rule, ServerState, bind
+from ..http.base import BaseHandler, Route, not_found
 from ..oauth import (
     DEVICE_GRANT,
     REFRESH_GRANT,
@@ -45,6 +45,11 @@ class OAuthBase(BaseHandler):
     @property
     def flow(self) -> DeviceFlow:
         return self.state.oauth  # type: ignore[no-any-return]
+
+    def prepare(self) -> None:
+        super().prepare()
+        if self.state.oauth is None and self._pending_error is None:  # a sandbox without device login
+            self._pending_error = not_found(self.request)
 
     def uses_token(self) -> bool:
         return False
@@ -287,16 +292,9 @@ class VerifyHandler(OAuthBase):
         self.finish(_PAGE.format(message=msg, body=body))
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The device flow's routes (none when the sandbox has no device flow)."""
-    if state.oauth is None:
-        return []
-    return bind(
-        state,
-        [
-            (r"/oauth/device", DeviceHandler),
-            (r"/oauth/token", TokenHandler),
-            (r"/oauth/device/verify", VerifyHandler),
-            (r"/device", VerifyHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (r"/oauth/device", DeviceHandler),
+    (r"/oauth/token", TokenHandler),
+    (r"/oauth/device/verify", VerifyHandler),
+    (r"/device", VerifyHandler),
+]

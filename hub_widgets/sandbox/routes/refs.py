@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import validation
-from ..http.base import REPO, SEG, BaseHandler, Rule, ServerState, bind, truthy
+from ..http.base import REPO, SEG, BaseHandler, Route, truthy
 from ..store import StoreError
 from ..validation import Invalid
 
@@ -56,10 +56,8 @@ class BranchHandler(BaseHandler):
         if not isinstance(starting_point, str):
             raise StoreError(400, "Invalid startingPoint: expected a revision (string).")
         start, _ = self.store.resolve(repo, starting_point)
-        with self.store.lock:
-            if self.store.has_ref(repo, "branch", branch):
-                raise StoreError(409, f"Branch {branch!r} already exists.")
-            self.store.set_ref(repo, "branch", branch, start)
+        if not self.store.create_ref(repo, "branch", branch, start):
+            raise StoreError(409, f"Branch {branch!r} already exists.")
         self.send_json({})
 
     def do_delete(self, kind: str, namespace: str, name: str, branch: str) -> None:
@@ -80,10 +78,8 @@ class TagHandler(BaseHandler):
         body = self.json_body()
         tag = _ref_name(body.get("tag"), "tag")
         commit, _ = self.store.resolve(repo, revision)
-        with self.store.lock:
-            if self.store.has_ref(repo, "tag", tag):
-                raise StoreError(409, f"Tag {tag!r} already exists.")
-            self.store.set_ref(repo, "tag", tag, commit)
+        if not self.store.create_ref(repo, "tag", tag, commit):
+            raise StoreError(409, f"Tag {tag!r} already exists.")
         self.send_json({})
 
     def do_delete(self, kind: str, namespace: str, name: str, tag: str) -> None:
@@ -93,13 +89,8 @@ class TagHandler(BaseHandler):
         self.send_json({})
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The ref routes."""
-    return bind(
-        state,
-        [
-            (rf"{REPO}/refs", RefsHandler),
-            (rf"{REPO}/branch/{SEG}", BranchHandler),
-            (rf"{REPO}/tag/{SEG}", TagHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (rf"{REPO}/refs", RefsHandler),
+    (rf"{REPO}/branch/{SEG}", BranchHandler),
+    (rf"{REPO}/tag/{SEG}", TagHandler),
+]

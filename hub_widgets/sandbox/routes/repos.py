@@ -12,10 +12,8 @@ from ..http.base import (
     SEG,
     TYPES,
     BaseHandler,
-    Rule,
-    ServerState,
+    Route,
     T,
-    bind,
     decode_cursor,
     truthy,
     ts,
@@ -252,18 +250,13 @@ class ListReposHandler(BaseHandler):
         self.send_json(items)
 
 
-def routes(state: ServerState) -> list[Rule]:
-    """The repo routes."""
-    return bind(
-        state,
-        [
-            (r"/api/repos/create", CreateRepoHandler),
-            (r"/api/repos/delete", DeleteRepoHandler),
-            (r"/api/repos/move", MoveRepoHandler),
-            (rf"/api/{T}", ListReposHandler),
-            (rf"{REPO}", RepoInfoHandler),
-            (rf"/api/{T}/([^/]+)", NoNamespaceHandler),
-            (rf"{REPO}/revision/{SEG}", RepoInfoHandler),
-            (rf"{REPO}/settings", SettingsHandler),
-        ],
-    )
+ROUTES: list[Route] = [
+    (r"/api/repos/create", CreateRepoHandler),
+    (r"/api/repos/delete", DeleteRepoHandler),
+    (r"/api/repos/move", MoveRepoHandler),
+    (rf"/api/{T}", ListReposHandler),
+    (rf"{REPO}", RepoInfoHandler),
+    (rf"/api/{T}/([^/]+)", NoNamespaceHandler),
+    (rf"{REPO}/revision/{SEG}", RepoInfoHandler),
+    (rf"{REPO}/settings", SettingsHandler),
+]

@@ -487,6 +487,14 @@ class Store(AccountRows):
     def set_ref(self, repo: Repo, kind: str, name: str, target: str) -> None:
         self.execute("INSERT OR REPLACE INTO refs VALUES (?,?,?,?)", (repo.rowid, kind, name, target))
 
+    def create_ref(self, repo: Repo, kind: str, name: str, target: str) -> bool:
+        """Add a ref pointing at `target`; False (and nothing changed) if it already exists."""
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO refs VALUES (?,?,?,?)", (repo.rowid, kind, name, target)
+            )
+            return cur.rowcount > 0
+
     def delete_ref(self, repo: Repo, kind: str, name: str) -> bool:
         with self.lock:
             cur = self.db.execute(
