@@ -290,6 +290,20 @@ class Accounts:
             )
         return repo
 
+    def check_discuss(self, ident: Identity, repo: Repo | None, repo_id: str, opening: bool = True) -> Repo:
+        """The repo if `ident` may open a discussion on it (`opening`) or act on one: a write token
+        that can read it; 404 if it may not see it, 401/403 otherwise."""
+        repo = self.check_read(ident, repo, repo_id)
+        if not opening and (ident.anonymous or ident.role != "write"):
+            raise StoreError(403 if not ident.anonymous else 401, "A write token is needed for this.")
+        if ident.anonymous:
+            raise StoreError(401, "You must be authenticated to open a discussion.")
+        if ident.role != "write":
+            raise StoreError(
+                403, "This token has the 'read' role: it cannot open discussions or pull requests."
+            )
+        return repo
+
     def can_read_files(self, ident: Identity, repo: Repo) -> bool:
         """Whether `ident` may download the files of `repo` (read access; owners only for a gated repo)."""
         if not self.can_read(ident, repo):

@@ -6,10 +6,10 @@ import asyncio
 import base64
 import io
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from .. import cards, validation
+from .. import cards, commits, validation
+from ..commits import CommitPayload
 from ..http.base import (
     REPO,
     SEG,
@@ -77,16 +77,6 @@ class PreuploadHandler(BaseHandler):
         self.send_json({"files": result, "commitOid": head})
 
 
-@dataclass
-class CommitPayload:
-    """A parsed NDJSON commit: header fields and operations (blobs already stored)."""
-
-    summary: str
-    description: str
-    parent: str | None
-    ops: list[Operation]
-
-
 def _bad_field(field: str, path: str | None, expected: str, value: Any) -> StoreError:
     where = f" for {path}" if path else ""
     shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:80] + "…"
@@ -105,40 +95,7 @@ class CommitHandler(BaseHandler):
         create_pr = truthy(self.arg("create_pr"))
         # Decoding, blob writes and README validation run off the event loop.
         payload = await asyncio.get_running_loop().run_in_executor(io_pool(), self._parse_payload, repo)
-        summary, description, parent, ops = payload.summary, payload.description, payload.parent, payload.ops
-        kind_ref, ref_name, head = self.store.writable_ref(repo, revision)
-        pr_num = None
-        if create_pr and kind_ref == "branch":
-            # The pull request starts at parentCommit when given (an older commit is fine), else at the head.
-            start = head
-            if parent:
-                start, _ = self.store.resolve(repo, parent)
-            pr_num = self.store.create_discussion(
-                repo, summary, description, self.ident.user or "", True, base=ref_name
-            )
-            self.store.set_ref(repo, "pr", str(pr_num), start)
-            kind_ref, ref_name, parent = "pr", str(pr_num), None
-        elif kind_ref == "pr":
-            pr_num = int(ref_name)
-        try:
-            commit = self.store.apply_commit(
-                repo,
-                ref_name,
-                ops,
-                summary,
-                description,
-                self.ident.user or "",
-                parent_commit=parent,
-                kind=kind_ref,
-            )
-        except StoreError:
-            if create_pr and pr_num is not None:  # all or nothing: no empty pull request is left behind
-                self.store.delete_discussion(repo, pr_num)
-            raise
-        if kind_ref == "pr" and pr_num is not None:
-            self.store.add_event(
-                repo, pr_num, "commit", self.ident.user or "", {"subject": summary, "oid": commit}
-            )
+        commit, pr_num = commits.push(self.store, repo, revision, payload, self.ident.user or "", create_pr)
         data = {"success": True, "commitOid": commit, "commitUrl": f"{self.repo_url(repo)}/commit/{commit}"}
         if pr_num is not None and create_pr:
             data["pullRequestUrl"] = f"{self.repo_url(repo)}/discussions/{pr_num}"

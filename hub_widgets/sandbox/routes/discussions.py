@@ -44,14 +44,7 @@ class DiscussionsHandler(BaseHandler):
         )
 
     def do_post(self, kind: str, namespace: str, name: str) -> None:
-        repo, repo_id = self.lookup(kind, namespace, name)
-        repo = self.accounts.check_read(self.ident, repo, repo_id)
-        if self.ident.anonymous:
-            raise StoreError(401, "You must be authenticated to open a discussion.")
-        if self.ident.role != "write":
-            raise StoreError(
-                403, "This token has the 'read' role: it cannot open discussions or pull requests."
-            )
+        repo = self.accounts.check_discuss(self.ident, *self.lookup(kind, namespace, name))
         body = self.json_body()
         title = str(body.get("title") or "").strip()
         if not title:
@@ -89,9 +82,7 @@ class DiscussionHandler(BaseHandler):
 class DiscussionActionHandler(BaseHandler):
     def do_post(self, kind: str, namespace: str, name: str, num: str, action: str) -> None:
         repo, repo_id = self.lookup(kind, namespace, name)
-        repo = self.accounts.check_read(self.ident, repo, repo_id)
-        if self.ident.anonymous or self.ident.role != "write":
-            raise StoreError(403 if not self.ident.anonymous else 401, "A write token is needed for this.")
+        repo = self.accounts.check_discuss(self.ident, repo, repo_id, opening=False)
         number = int(num)
         row = self.store.discussion(repo, number)
         if row is None:
