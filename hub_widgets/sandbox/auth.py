@@ -281,27 +281,34 @@ class Accounts:
 
     def check_contribute(self, ident: Identity, repo: Repo | None, repo_id: str) -> Repo:
         """The repo if `ident` may open a pull request on it: any write token that can read it."""
-        repo = self.check_read(ident, repo, repo_id)
-        if ident.anonymous:
-            raise StoreError(401, "You must be authenticated to open a pull request.")
-        if ident.role != "write":
-            raise StoreError(
-                403, "This token has the 'read' role: it cannot write. Use a token with the 'write' role."
-            )
-        return repo
+        return self._check_write_token(
+            ident,
+            self.check_read(ident, repo, repo_id),
+            "You must be authenticated to open a pull request.",
+            "This token has the 'read' role: it cannot write. Use a token with the 'write' role.",
+        )
 
     def check_discuss(self, ident: Identity, repo: Repo | None, repo_id: str, opening: bool = True) -> Repo:
         """The repo if `ident` may open a discussion on it (`opening`) or act on one: a write token
         that can read it; 404 if it may not see it, 401/403 otherwise."""
         repo = self.check_read(ident, repo, repo_id)
-        if not opening and (ident.anonymous or ident.role != "write"):
-            raise StoreError(403 if not ident.anonymous else 401, "A write token is needed for this.")
+        if not opening:
+            return self._check_write_token(ident, repo, *["A write token is needed for this."] * 2)
+        return self._check_write_token(
+            ident,
+            repo,
+            "You must be authenticated to open a discussion.",
+            "This token has the 'read' role: it cannot open discussions or pull requests.",
+        )
+
+    @staticmethod
+    def _check_write_token(ident: Identity, repo: Repo, anonymous: str, read_only: str) -> Repo:
+        """`repo` if `ident` holds a write token: 401 (`anonymous`) without a token, 403 (`read_only`)
+        with a read token."""
         if ident.anonymous:
-            raise StoreError(401, "You must be authenticated to open a discussion.")
+            raise StoreError(401, anonymous)
         if ident.role != "write":
-            raise StoreError(
-                403, "This token has the 'read' role: it cannot open discussions or pull requests."
-            )
+            raise StoreError(403, read_only)
         return repo
 
     def can_read_files(self, ident: Identity, repo: Repo) -> bool:

@@ -1,24 +1,25 @@
 """Storage of the sandbox Hub: the only place that speaks SQL.
 
-- `db`: the `Store` (content-addressed blobs on disk, repos, commits, trees, refs, discussions, LFS
-  objects in sqlite) and its value types;
-- `accounts`: the account tables (mixed into `Store`);
+- `db`: the `Store`: repos, refs, commits and their git trees, merges; with, mixed in, the tables of
+  `blobs` (content-addressed files, LFS objects and which repo may use which), `discussions`
+  (discussions and pull requests) and `accounts` (users, organisations, tokens, passwords);
+- `model`: the value types (`Repo`, `FileEntry`, `Operation`, `StoreError`) and name rules;
 - `schema`: the tables, `SCHEMA_VERSION` and the migrations that bring an older `--data` folder up to it.
 """
 
 from __future__ import annotations
 
-from .db import (
+from .blobs import LfsWriter
+from .db import Store
+from .model import (
     EMPTY_TREE,
     LFS_THRESHOLD,
     REPO_TYPES,
     RESERVED_NAMESPACES,
     SMALL_BLOB,
     FileEntry,
-    LfsWriter,
     Operation,
     Repo,
-    Store,
     StoreError,
     check_repo_names,
     file_entry_json,

@@ -1,4 +1,4 @@
-"""Storage of the sandbox Hub: content-addressed blobs on disk and metadata in sqlite.
+"""The sandbox store: repos, refs, commits and trees in sqlite, with blobs, discussions and accounts mixed in.
 
 Regular files are stored under their git blob sha1 (what the Hub reports as `oid`), LFS objects
 under their sha256. Every commit records its full file list, so any revision can be read without
@@ -9,149 +9,37 @@ no file is ever held whole in memory.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from ..validation import Invalid, check_repo_name, parse_card
 from .accounts import AccountRows
+from .blobs import BlobRows
+from .discussions import DiscussionRows
+from .model import (
+    EMPTY_TREE,
+    REPO_TYPES,
+    SHA_PATTERN,
+    FileEntry,
+    Operation,
+    Repo,
+    StoreError,
+    check_repo_names,
+    file_entry_json,
+    parse_front_matter,
+    private_dir,
+    tags_from_card,
+)
 from .schema import migrate
 
-REPO_TYPES = ("model", "dataset", "space")
-RESERVED_NAMESPACES = {"api", "datasets", "spaces", "models", "oauth", "inference", "lfs-upload", "settings"}
-SHA_PATTERN = re.compile(r"^[0-9a-f]{40}$")
-LFS_THRESHOLD = 10 * 1000 * 1000
-SMALL_BLOB = 64 * 1024
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
-
-class StoreError(Exception):
-    """An error with an HTTP status and the `X-Error-Code` the client maps to an exception."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        code: str | None = None,
-        headers: dict | None = None,
-        extra: dict | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code, self.headers = status, message, code, headers or {}
-        self.extra = extra or {}  # more fields of the JSON error body (e.g. `estimated_time`)
-
-
-def now_iso(ts: float | None = None) -> str:
-    ts = time.time() if ts is None else ts
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int(ts % 1 * 1000):03d}Z"
-
-
-def git_blob_sha1(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-def parse_front_matter(text: str) -> dict[str, Any]:
-    """The YAML front matter of a README as a dict ({} when absent, invalid or beyond the parse limits)."""
-    try:
-        return parse_card(text)
-    except Invalid:
-        return {}
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value if v is not None]
-    return [str(value)]
-
-
-def tags_from_card(card: dict[str, Any], repo_type: str) -> list[str]:
-    """The tags the Hub derives from card metadata: plain tags, library, task, license, datasets, ..."""
-    tags: list[str] = []
-    tags += _as_list(card.get("tags"))
-    tags += _as_list(card.get("library_name"))
-    if repo_type == "model":
-        tags += _as_list(card.get("pipeline_tag"))
-    else:
-        tags += [f"task_categories:{t}" for t in _as_list(card.get("task_categories"))]
-    tags += _as_list(card.get("language"))
-    tags += [f"license:{lic}" for lic in _as_list(card.get("license"))]
-    tags += [f"dataset:{d}" for d in _as_list(card.get("datasets"))]
-    tags += [f"base_model:{b}" for b in _as_list(card.get("base_model"))]
-    seen: dict[str, None] = {}
-    for tag in tags:
-        seen.setdefault(tag, None)
-    return list(seen)
-
-
-@dataclass
-class Repo:
-    rowid: int
-    type: str
-    namespace: str
-    name: str
-    private: bool
-    gated: str | bool
-    created_at: float
-    last_modified: float
-    downloads: int
-    likes: int
-    card: dict[str, Any] = field(default_factory=dict)
-    head: str | None = None  # main branch head
-
-    @property
-    def id(self) -> str:
-        return f"{self.namespace}/{self.name}"
-
-    @property
-    def tags(self) -> list[str]:
-        return tags_from_card(self.card, self.type)
-
-
-@dataclass
-class FileEntry:
-    path: str
-    oid: str  # git blob sha1 (for LFS files: the sha1 of the pointer file)
-    size: int
-    lfs: str | None = None  # sha256 for LFS files
-
-    def pointer_size(self) -> int:
-        return len(lfs_pointer(self.lfs or "", self.size))
-
-
-def lfs_pointer(sha256: str, size: int) -> bytes:
-    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256}\nsize {size}\n".encode()
-
-
-@dataclass
-class Operation:
-    """One operation of a commit, as parsed from the NDJSON body."""
-
-    kind: str  # "file" | "lfsFile" | "deletedFile" | "deletedFolder"
-    path: str
-    oid: str | None = None
-    size: int = 0
-    lfs: str | None = None
-
-
-def private_dir(path: Path, parents: bool = False) -> None:
-    """Create `path` (if missing) as a folder only its owner can enter (0700, whatever the umask)."""
-    path.mkdir(mode=0o700, parents=parents, exist_ok=True)
-    if path.stat().st_mode & 0o777 != 0o700:
-        path.chmod(0o700)
-
-
-class Store(AccountRows):
+class Store(AccountRows, BlobRows, DiscussionRows):
     """Blobs on disk + metadata in sqlite under `root`. Thread-safe (one lock around sqlite).
 
     Args:
@@ -208,92 +96,6 @@ class Store(AccountRows):
     def execute(self, sql: str, args: Iterable[Any] = ()) -> None:
         with self.lock:
             self.db.execute(sql, tuple(args))
-
-    # -- blobs -------------------------------------------------------------------------------------
-
-    def blob_path(self, oid: str) -> Path:
-        return self.root / "blobs" / oid[:2] / oid[2:]
-
-    def lfs_path(self, sha256: str) -> Path:
-        return self.root / "lfs" / sha256[:2] / sha256[2:]
-
-    def put_blob(self, data: bytes) -> str:
-        """Store a regular file's content; returns its git blob sha1.
-
-        Small blobs live in sqlite (one row instead of one file: a commit of 20,000 small files stays
-        fast); larger ones are files under blobs/.
-        """
-        oid = git_blob_sha1(data)
-        if len(data) <= SMALL_BLOB:
-            self.execute("INSERT OR IGNORE INTO small_blobs(oid, data) VALUES (?,?)", (oid, data))
-            return oid
-        path = self.blob_path(oid)
-        if not path.exists():
-            private_dir(path.parent)
-            tmp = path.with_suffix(f".tmp{threading.get_ident()}")
-            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        return oid
-
-    def blob_bytes(self, oid: str) -> bytes:
-        """The content of a regular blob (small files only: callers check the size first)."""
-        rows = self.query("SELECT data FROM small_blobs WHERE oid=?", (oid,))
-        return bytes(rows[0]["data"]) if rows else self.blob_path(oid).read_bytes()
-
-    def open_entry(self, entry: FileEntry) -> BinaryIO:
-        """A binary file object with the content of `entry` (regular or LFS)."""
-        if entry.lfs:
-            return open(self.lfs_path(entry.lfs), "rb")
-        if entry.size <= SMALL_BLOB:
-            rows = self.query("SELECT data FROM small_blobs WHERE oid=?", (entry.oid,))
-            if rows:
-                return io.BytesIO(bytes(rows[0]["data"]))
-        return open(self.blob_path(entry.oid), "rb")
-
-    def has_lfs(self, sha256: str, size: int | None = None) -> bool:
-        rows = self.query("SELECT size FROM lfs_objects WHERE sha256=?", (sha256,))
-        return bool(rows) and (size is None or rows[0]["size"] == size) and self.lfs_path(sha256).exists()
-
-    def lfs_size(self, sha256: str) -> int | None:
-        """The stored size of LFS object `sha256`, or None if it was never uploaded."""
-        rows = self.query("SELECT size FROM lfs_objects WHERE sha256=?", (sha256,))
-        return rows[0]["size"] if rows else None
-
-    def lfs_writer(self, sha256: str, size: int) -> LfsWriter:
-        return LfsWriter(self, sha256, size)
-
-    # -- which repo may use which LFS object ---------------------------------------------------------
-    # LFS objects are stored once (by sha256) but belong to repos, as on the Hub: a repo may use an object
-    # that was uploaded for it or that one of its commits references; `committed` tells the two apart.
-
-    def note_lfs_upload(self, repo: Repo, sha256: str) -> None:
-        """Record that `sha256` was uploaded for `repo` (through one of its upload URLs)."""
-        self.execute("INSERT OR IGNORE INTO lfs_repo_objects VALUES (?,?,0)", (repo.rowid, sha256))
-
-    def _note_lfs_commit(self, repo_rowid: int, shas: Iterable[str]) -> None:
-        """Inside the caller's transaction: `repo` now references these objects in a commit."""
-        self.db.executemany(
-            "INSERT INTO lfs_repo_objects VALUES (?,?,1) ON CONFLICT(repo, sha256) DO UPDATE SET committed=1",
-            ((repo_rowid, sha) for sha in set(shas)),
-        )
-
-    def lfs_in_repo(self, repo: Repo, sha256: str, committed: bool = False) -> bool:
-        """Whether `repo` may use `sha256`: uploaded for it or referenced by one of its commits
-        (only the latter when `committed`), and stored."""
-        rows = self.query(
-            "SELECT committed FROM lfs_repo_objects WHERE repo=? AND sha256=?", (repo.rowid, sha256)
-        )
-        return bool(rows) and (rows[0]["committed"] or not committed) and self.has_lfs(sha256)
-
-    def repos_referencing_lfs(self, sha256: str) -> list[Repo]:
-        """The repos with a commit that references LFS object `sha256`."""
-        rows = self.query(
-            "SELECT repos.* FROM lfs_repo_objects JOIN repos ON repos.rowid = lfs_repo_objects.repo "
-            "WHERE lfs_repo_objects.sha256=? AND lfs_repo_objects.committed=1",
-            (sha256,),
-        )
-        return [self._repo_from_row(r) for r in rows]
 
     # -- repos -------------------------------------------------------------------------------------
 
@@ -806,45 +608,6 @@ class Store(AccountRows):
             yield rows[0]
             oid = rows[0]["parent"]
 
-    # -- discussions / pull requests ---------------------------------------------------------------
-
-    def create_discussion(
-        self, repo: Repo, title: str, description: str, author: str, is_pr: bool, base: str = "main"
-    ) -> int:
-        with self.lock:
-            row = self.db.execute(
-                "SELECT COALESCE(MAX(num), 0) + 1 AS n FROM discussions WHERE repo=?", (repo.rowid,)
-            )
-            num = row.fetchone()["n"]
-            events = [
-                _event("comment", author, {"edited": False, "hidden": False, "latest": {"raw": description}})
-            ]
-            self.db.execute(
-                "INSERT INTO discussions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    repo.rowid,
-                    num,
-                    title,
-                    description,
-                    author,
-                    int(is_pr),
-                    "open",
-                    time.time(),
-                    base,
-                    None,
-                    json.dumps(events),
-                ),
-            )
-            if is_pr:
-                head = self.query(
-                    "SELECT target FROM refs WHERE repo=? AND kind='branch' AND name=?", (repo.rowid, base)
-                )
-                self.db.execute(
-                    "INSERT OR REPLACE INTO refs VALUES (?,?,?,?)",
-                    (repo.rowid, "pr", str(num), head[0]["target"]),
-                )
-            return num
-
     def merge_pr(self, repo: Repo, num: int, author: str) -> str:
         """Merge pull request `num` into its base branch (fast-forward when possible); returns the new head."""
         with self.lock:
@@ -887,77 +650,11 @@ class Store(AccountRows):
                 raise
             return new_head
 
-    def discussion(self, repo: Repo, num: int) -> sqlite3.Row | None:
-        rows = self.query("SELECT * FROM discussions WHERE repo=? AND num=?", (repo.rowid, num))
-        return rows[0] if rows else None
-
-    def discussions(self, repo: Repo) -> list[sqlite3.Row]:
-        return self.query("SELECT * FROM discussions WHERE repo=? ORDER BY num DESC", (repo.rowid,))
-
-    def delete_discussion(self, repo: Repo, num: int) -> None:
-        """Remove discussion `num` and, for a pull request, its ref."""
-        with self.lock:
-            self.db.execute("DELETE FROM discussions WHERE repo=? AND num=?", (repo.rowid, num))
-            self.db.execute("DELETE FROM refs WHERE repo=? AND kind='pr' AND name=?", (repo.rowid, str(num)))
-
-    def rename_discussion(self, repo: Repo, num: int, title: str) -> None:
-        self.execute("UPDATE discussions SET title=? WHERE repo=? AND num=?", (title, repo.rowid, num))
-
-    def add_event(self, repo: Repo, num: int, kind: str, author: str, data: dict[str, Any]) -> None:
-        with self.lock:
-            row = self.discussion(repo, num)
-            if row is None:
-                return
-            events = json.loads(row["events"]) + [_event(kind, author, data)]
-            self.db.execute(
-                "UPDATE discussions SET events=? WHERE repo=? AND num=?",
-                (json.dumps(events), repo.rowid, num),
-            )
-
-    def set_discussion_status(
-        self, repo: Repo, num: int, status: str, author: str, merge_commit: str | None = None
-    ):
-        with self.lock:
-            self.db.execute(
-                "UPDATE discussions SET status=?, merge_commit=COALESCE(?, merge_commit) WHERE repo=? AND num=?",
-                (status, merge_commit, repo.rowid, num),
-            )
-            self.add_event(repo, num, "status-change", author, {"status": status})
-
-
-def check_repo_names(namespace: Any, name: Any) -> None:
-    """Refuse a repo name or namespace the Hub would not accept (also for moves)."""
-    try:
-        check_repo_name(namespace, "namespace")
-        check_repo_name(name)
-    except Invalid as exc:
-        raise StoreError(400, str(exc)) from None
-    if namespace in RESERVED_NAMESPACES:
-        raise StoreError(400, f"Namespace {namespace!r} is reserved.")
-
-
-def _event(kind: str, author: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": hashlib.sha1(f"{time.monotonic_ns()}{kind}".encode()).hexdigest()[:24],
-        "type": kind,
-        "createdAt": now_iso(),
-        "author": {"name": author, "type": "user"},
-        "data": data,
-    }
-
 
 def _parents(path: str) -> list[str]:
     """The folders above `path`: 'a/b/c.txt' -> ['a', 'a/b']."""
     parts = path.split("/")
     return ["/".join(parts[:i]) for i in range(1, len(parts))]
-
-
-def file_entry_json(entry: FileEntry) -> dict[str, Any]:
-    """A file as the tree and paths-info endpoints describe it (never with a xetHash)."""
-    item: dict[str, Any] = {"type": "file", "oid": entry.oid, "size": entry.size, "path": entry.path}
-    if entry.lfs:
-        item["lfs"] = {"oid": entry.lfs, "size": entry.size, "pointerSize": entry.pointer_size()}
-    return item
 
 
 def _tree_ids(files: dict[str, FileEntry]) -> tuple[dict[str, str], dict[str, list[tuple]]]:
@@ -992,39 +689,6 @@ def _tree_ids(files: dict[str, FileEntry]) -> tuple[dict[str, str], dict[str, li
         ids[folder] = hashlib.sha1(b"tree %d\0" % len(raw) + raw).hexdigest()
         contents[folder] = rows
     return ids, contents
-
-
-class LfsWriter:
-    """Receives an LFS object in chunks: hashes while writing to a temp file, then checks and stores it."""
-
-    def __init__(self, store: Store, sha256: str, size: int) -> None:
-        self.store, self.sha256, self.size = store, sha256, size
-        fd, self.tmp = tempfile.mkstemp(dir=store.root / "tmp")
-        self.file = os.fdopen(fd, "wb")
-        self.hash = hashlib.sha256()
-        self.received = 0
-
-    def write(self, chunk: bytes) -> None:
-        self.hash.update(chunk)
-        self.file.write(chunk)
-        self.received += len(chunk)
-
-    def abort(self) -> None:
-        self.file.close()
-        Path(self.tmp).unlink(missing_ok=True)
-
-    def finish(self) -> None:
-        self.file.close()
-        if self.received != self.size or self.hash.hexdigest() != self.sha256:
-            Path(self.tmp).unlink(missing_ok=True)
-            raise StoreError(
-                400,
-                f"Uploaded content does not match: expected {self.size} bytes with sha256 {self.sha256[:12]}…",
-            )
-        path = self.store.lfs_path(self.sha256)
-        private_dir(path.parent)
-        os.replace(self.tmp, path)
-        self.store.execute("INSERT OR REPLACE INTO lfs_objects VALUES (?,?)", (self.sha256, self.size))
 
 
 _DEFAULT_GITATTRIBUTES = b"""*.7z filter=lfs diff=lfs merge=lfs -text
