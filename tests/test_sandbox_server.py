@@ -405,3 +405,28 @@ def test_same_hub_object_restarts_on_its_port_with_its_data(tmp_path):
         assert HfApi(endpoint=endpoint, token=ALICE).repo_exists(repo_id)
     finally:
         hub.stop()
+
+
+def test_a_failed_commit_onto_an_existing_pull_request_keeps_it(api, repo_name):
+    """A stale commit to refs/pr/N with create_pr=True fails (412) and leaves PR N as it was."""
+    from huggingface_hub import CommitOperationAdd
+    from huggingface_hub.errors import HfHubHTTPError
+
+    repo_id = api.create_repo(repo_name).repo_id
+    first = api.upload_file(path_or_fileobj=b"one", path_in_repo="a.txt", repo_id=repo_id)
+    pr = api.create_commit(
+        repo_id, [CommitOperationAdd("b.txt", b"two")], commit_message="a PR", create_pr=True
+    )
+    with pytest.raises(HfHubHTTPError) as failed:
+        api.create_commit(
+            repo_id,
+            [CommitOperationAdd("c.txt", b"three")],
+            commit_message="stale",
+            revision=pr.pr_revision,
+            parent_commit=first.oid,
+            create_pr=True,
+        )
+    assert failed.value.response.status_code == 412
+    assert api.get_discussion_details(repo_id, pr.pr_num).is_pull_request
+    refs = api.list_repo_refs(repo_id, include_pull_requests=True)
+    assert [r.ref for r in refs.pull_requests] == [pr.pr_revision]

@@ -37,6 +37,7 @@ def push(
     summary, description, parent, ops = payload.summary, payload.description, payload.parent, payload.ops
     kind_ref, ref_name, head = store.writable_ref(repo, revision)
     pr_num = None
+    opened_here = False  # only a pull request this commit opened is rolled back when it fails
     if create_pr and kind_ref == "branch":
         # The pull request starts at parentCommit when given (an older commit is fine), else at the head.
         start = head
@@ -45,6 +46,7 @@ def push(
         pr_num = store.create_discussion(repo, summary, description, author, True, base=ref_name)
         store.set_ref(repo, "pr", str(pr_num), start)
         kind_ref, ref_name, parent = "pr", str(pr_num), None
+        opened_here = True
     elif kind_ref == "pr":
         pr_num = int(ref_name)
     try:
@@ -52,7 +54,7 @@ def push(
             repo, ref_name, ops, summary, description, author, parent_commit=parent, kind=kind_ref
         )
     except StoreError:
-        if create_pr and pr_num is not None:  # all or nothing: no empty pull request is left behind
+        if opened_here:  # all or nothing: no empty pull request is left behind
             store.delete_discussion(repo, pr_num)
         raise
     if kind_ref == "pr" and pr_num is not None:
