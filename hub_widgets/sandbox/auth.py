@@ -350,6 +350,14 @@ class Accounts:
                 f"can change its {what}.",
             )
 
+    def check_comment_change(self, ident: Identity, repo: Repo, comment: dict[str, Any], action: str) -> None:
+        """As on the Hub: only a comment's author may edit it; its author or a repo writer may hide it."""
+        author = (comment.get("author") or {}).get("name")
+        if author == ident.user or (action == "hide" and self.is_writer(ident, repo)):
+            return
+        who = "its author" if action == "edit" else "its author or a user with write access to " + repo.id
+        raise StoreError(403, f"Only {who} can {action} this comment.")
+
 
 def _password_hash(password: str, salt: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt), _PBKDF2_ROUNDS).hex()

@@ -56,3 +56,39 @@ def card_warnings(card: dict[str, Any], repo_type: str) -> list[str]:
 def readme_error(errors: list[str]) -> str:
     """A commit's refusal of a README, worded as the client words the same answer from /api/validate-yaml."""
     return "Invalid metadata in README.md.\n" + "\n".join(f"- {e}" for e in errors)
+
+
+# What the Hub picks from for a new Space's card (the emoji written as escapes: no emoji in the sources).
+_SPACE_EMOJIS = ("\U0001f680", "\U0001f4ca", "\U0001f525", "\U0001f984", "\U0001f3c3", "\U0001f4da")
+_SPACE_COLORS = ("red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray")
+
+
+def space_readme(name: str, sdk: str) -> bytes:
+    """The README.md the Hub writes into a new Space: its configuration front matter and a pointer to
+    the configuration reference (emoji and colours chosen from the name, so the same name gives the same card).
+
+    Args:
+        name: The Space's name (without namespace); its title.
+        sdk: The Space SDK (gradio, streamlit, docker, static).
+    """
+    seed = sum(name.encode("utf-8"))
+    color_from = _SPACE_COLORS[seed % len(_SPACE_COLORS)]
+    color_to = _SPACE_COLORS[(seed // len(_SPACE_COLORS) + 1) % len(_SPACE_COLORS)]
+    lines = [
+        "---",
+        f"title: {name}",
+        f"emoji: {_SPACE_EMOJIS[seed % len(_SPACE_EMOJIS)]}",
+        f"colorFrom: {color_from}",
+        f"colorTo: {color_to}",
+        f"sdk: {sdk}",
+    ]
+    if sdk in ("gradio", "streamlit"):
+        lines.append("app_file: app.py")
+    lines += [
+        "pinned: false",
+        "---",
+        "",
+        "Check out the configuration reference at https://huggingface.co/docs/hub/spaces-config-reference",
+        "",
+    ]
+    return "\n".join(lines).encode("utf-8")

@@ -35,7 +35,7 @@ def push(
         create_pr: Whether the client asked for a pull request.
     """
     summary, description, parent, ops = payload.summary, payload.description, payload.parent, payload.ops
-    kind_ref, ref_name, head = store.writable_ref(repo, revision)
+    kind_ref, ref_name, head = store.writable_ref(repo, revision, create_pr)
     pr_num = None
     opened_here = False  # only a pull request this commit opened is rolled back when it fails
     if create_pr and kind_ref == "branch":

@@ -25,7 +25,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import tornado.ioloop
 import tornado.web
@@ -444,8 +444,23 @@ class BaseHandler(tornado.web.RequestHandler):
             raise StoreError(400, f"Invalid limit {raw!r}.") from None
 
     def lookup(self, kind: str, namespace: str, name: str) -> tuple[Repo | None, str]:
+        """The repo a URL names (None if none) and the id as the URL gave it.
+
+        Raises:
+            StoreError: 307 to the same URL under the repo's new id when it was moved (`move_repo`) and
+                the caller may read it, as the Hub redirects an old id (the client follows).
+        """
         repo_type = TYPES.get(kind, kind)
-        return self.store.get_repo(repo_type, namespace, name), f"{namespace}/{name}"
+        repo = self.store.get_repo(repo_type, namespace, name)
+        if repo is None:
+            moved = self.store.moved_repo(repo_type, namespace, name)
+            if moved is not None and self.accounts.can_read(self.ident, moved):
+                raise StoreError(
+                    307,
+                    f"Repository {namespace}/{name} was moved to {moved.id}.",
+                    headers={"Location": _moved_url(self.request.uri or "", namespace, name, moved)},
+                )
+        return repo, f"{namespace}/{name}"
 
     def readable(self, kind: str, namespace: str, name: str) -> Repo:
         repo, repo_id = self.lookup(kind, namespace, name)
@@ -468,6 +483,17 @@ class BaseHandler(tornado.web.RequestHandler):
 
     def repo_url(self, repo: Repo) -> str:
         return f"{self.base_url()}/{PREFIX[repo.type]}{repo.id}"
+
+
+def _moved_url(uri: str, namespace: str, name: str, repo: Repo) -> str:
+    """`uri` (path and query, as received) with its repo id `namespace/name` replaced by `repo`'s."""
+    path, sep, query = uri.partition("?")
+    parts = path.split("/")
+    for i in range(len(parts) - 1):
+        if unquote(parts[i]) == namespace and unquote(parts[i + 1]) == name:
+            parts[i : i + 2] = [quote(repo.namespace, safe=""), quote(repo.name, safe="")]
+            break
+    return "/".join(parts) + sep + query
 
 
 def not_found(request: Any) -> StoreError:

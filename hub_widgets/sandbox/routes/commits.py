@@ -55,7 +55,7 @@ class PreuploadHandler(BaseHandler):
         files = body.get("files")
         if not isinstance(files, list):
             raise StoreError(400, "Expected {'files': [{path, sample, size}, ...]}.")
-        _, _, head = self.store.writable_ref(repo, revision)
+        _, _, head = self.store.writable_ref(repo, revision, truthy(self.arg("create_pr")))
         result = []
         for item in files:
             if not isinstance(item, dict):

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..http.base import REPO, BaseHandler, Route, ts
-from ..store import Repo, StoreError
+from ..store import Repo, StoreError, now_iso
 
 
 def discussion_json(handler: BaseHandler, repo: Repo, row: Any) -> dict[str, Any]:
@@ -126,8 +126,55 @@ class DiscussionActionHandler(BaseHandler):
         self.send_json({"newStatus": events[-1]})
 
 
+class CommentHandler(BaseHandler):
+    """Edit (`edit_discussion_comment`) or hide (`hide_discussion_comment`) one comment."""
+
+    def do_post(self, kind: str, namespace: str, name: str, num: str, comment_id: str, action: str) -> None:
+        repo, repo_id = self.lookup(kind, namespace, name)
+        repo = self.accounts.check_discuss(self.ident, repo, repo_id, opening=False)
+        number = int(num)
+        if self.store.discussion(repo, number) is None:
+            raise StoreError(404, f"Discussion {num} not found.")
+        content = None
+        if action == "edit":
+            content = self.json_body().get("content")
+            if not isinstance(content, str) or not content.strip():
+                raise StoreError(400, "Expected {'content': str}: a comment cannot be empty.")
+        user = self.ident.user or ""
+        refused: list[StoreError] = []
+
+        def change(event: dict[str, Any]) -> None:
+            try:
+                self.accounts.check_comment_change(self.ident, repo, event, action)
+            except StoreError as exc:
+                refused.append(exc)
+                return
+            data = event["data"]
+            if data.get("hidden"):
+                refused.append(StoreError(403, "This comment is hidden: it cannot be changed any more."))
+                return
+            latest = {"raw": content if action == "edit" else "", "updatedAt": now_iso(), "author": user}
+            if action == "edit":
+                data["edited"] = True
+                data["numEdits"] = int(data.get("numEdits") or 0) + 1
+            else:
+                data["hidden"] = True
+                data["hiddenBy"] = user  # the content is gone for good, as on the Hub
+            data["latest"] = latest
+
+        event = self.store.update_comment(repo, number, comment_id.lower(), change)
+        if event is None:
+            raise StoreError(404, f"Comment {comment_id} not found in discussion {num}.")
+        if refused:
+            raise refused[0]
+        self.send_json({"updatedComment": event})
+
+    do_put = do_post
+
+
 ROUTES: list[Route] = [
     (rf"{REPO}/discussions", DiscussionsHandler),
     (rf"{REPO}/discussions/(\d+)", DiscussionHandler),
     (rf"{REPO}/discussions/(\d+)/(comment|status|merge|title)", DiscussionActionHandler),
+    (rf"{REPO}/discussions/(\d+)/comment/([0-9A-Fa-f]+)/(edit|hide)", CommentHandler),
 ]

@@ -8,7 +8,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from ..http.base import PREFIXED, BaseHandler, Route, io_pool
+from ..http.base import PAGE_MAX, PREFIXED, REPO, BaseHandler, Route, decode_cursor, io_pool
 from ..lfs import LFS_URL_TTL, UPLOAD_TTL, UploadTicket, is_sha256, lfs_usable, signed_query, signed_repo
 from ..store import StoreError
 
@@ -169,7 +169,45 @@ class LfsObjectHandler(BaseHandler):
             await self.send_file(handle)
 
 
+class LfsFilesHandler(BaseHandler):
+    """`list_lfs_files`: the repo's LFS objects with their size, first path, commit date and ref (writers only)."""
+
+    def do_get(self, kind: str, namespace: str, name: str) -> None:
+        repo = self.writable(kind, namespace, name)
+        files = self.store.lfs_files(repo)
+        offset = decode_cursor(self.arg("cursor"))
+        size = self.page_size(PAGE_MAX)
+        if offset + size < len(files):
+            self.next_link(offset + size)
+        self.send_json(files[offset : offset + size])
+
+
+class LfsFilesBatchHandler(BaseHandler):
+    """`permanently_delete_lfs_files`: `{deletions: {sha: [...], rewriteHistory}}` (writers only)."""
+
+    body_kind = "listing"
+
+    def precheck(self) -> None:
+        self.writable(*self.path_args[:3])
+
+    def do_post(self, kind: str, namespace: str, name: str) -> None:
+        repo = self.writable(kind, namespace, name)
+        deletions = self.json_body().get("deletions")
+        shas = deletions.get("sha") if isinstance(deletions, dict) else None
+        if not isinstance(shas, list) or not all(is_sha256(s) for s in shas):
+            raise StoreError(400, "Expected {'deletions': {'sha': [sha256, ...], 'rewriteHistory': bool}}.")
+        if len(shas) > PAGE_MAX:
+            raise StoreError(400, f"At most {PAGE_MAX} LFS files can be deleted at once.")
+        rewrite = deletions.get("rewriteHistory", True)
+        if not isinstance(rewrite, bool):
+            raise StoreError(400, "Invalid deletions.rewriteHistory: expected a boolean.")
+        self.store.delete_lfs_files(repo, shas, rewrite)
+        self.send_json({})
+
+
 ROUTES: list[Route] = [
+    (rf"{REPO}/lfs-files", LfsFilesHandler),
+    (rf"{REPO}/lfs-files/batch", LfsFilesBatchHandler),
     (rf"/{PREFIXED}([^/]+)/([^/]+?)\.git/info/lfs/objects/batch", LfsBatchHandler),
     (rf"/{PREFIXED}([^/]+)/([^/]+?)\.git/info/lfs/objects/verify", LfsVerifyHandler),
     (r"/lfs-upload/([A-Za-z0-9_-]+)", LfsUploadHandler),

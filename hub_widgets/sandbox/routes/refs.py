@@ -76,8 +76,9 @@ class TagHandler(BaseHandler):
     def do_post(self, kind: str, namespace: str, name: str, revision: str) -> None:
         repo = self.writable(kind, namespace, name)
         body = self.json_body()
-        tag = _ref_name(body.get("tag"), "tag")
+        # The revision is checked first, as on the Hub: an unknown one is a 404 whatever the tag name.
         commit, _ = self.store.resolve(repo, revision)
+        tag = _ref_name(body.get("tag"), "tag")
         if not self.store.create_ref(repo, "tag", tag, commit):
             raise StoreError(409, f"Tag {tag!r} already exists.")
         self.send_json({})

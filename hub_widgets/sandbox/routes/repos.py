@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import cards
 from ..http.base import (
     PAGE_MAX,
     PREFIX,
@@ -19,6 +20,8 @@ from ..http.base import (
     ts,
 )
 from ..store import Repo, StoreError, check_repo_names, git_blob_sha1, tags_from_card
+
+SPACE_SDKS = ("gradio", "streamlit", "docker", "static")
 
 
 def _private_from(body: dict[str, Any]) -> bool | None:
@@ -56,11 +59,15 @@ class CreateRepoHandler(BaseHandler):
         self.accounts.check_write_namespace(self.ident, namespace)
         if existing is not None:
             raise StoreError(409, "A repo with this name already exists.")
-        repo = self.store.create_repo(
-            repo_type, namespace, name, bool(_private_from(body)), self.ident.user or ""
+        extra = None
+        if repo_type == "space":  # the Hub writes a new Space's README (its configuration)
+            sdk = body.get("sdk") if isinstance(body.get("sdk"), str) else None
+            if sdk not in SPACE_SDKS:
+                raise StoreError(400, f"Invalid sdk {sdk!r}: use one of {', '.join(SPACE_SDKS)}.")
+            extra = {"README.md": cards.space_readme(name, sdk)}
+        self.store.create_repo(
+            repo_type, namespace, name, bool(_private_from(body)), self.ident.user or "", extra_files=extra
         )
-        if repo_type == "space" and body.get("sdk"):
-            self.store.set_card(repo, {"sdk": body["sdk"]})
         self.send_json({"url": url, "name": f"{namespace}/{name}", "id": f"{namespace}/{name}"})
 
 
@@ -250,7 +257,41 @@ class ListReposHandler(BaseHandler):
         self.send_json(items)
 
 
+class StorageHandler(BaseHandler):
+    """`list_user_repos` / `hf repos ls`: every repo of the caller (or of one of its organisations) with
+    the storage it uses."""
+
+    def do_get(self, org: str | None = None) -> None:
+        if self.ident.anonymous:
+            raise StoreError(401, "You must be authenticated to list your repositories.")
+        namespace = org or self.ident.user or ""
+        if org is not None and org not in self.accounts.namespaces(self.ident):
+            raise StoreError(403, f"You are not a member of {org}.")
+        repos = self.store.namespace_repos(namespace)
+        used = [(repo, self.store.storage_used(repo)) for repo in repos]
+        total = sum(size for _, size in used) or 1
+        offset = decode_cursor(self.arg("cursor"))
+        size = self.page_size(PAGE_MAX)
+        if offset + size < len(used):
+            self.next_link(offset + size)
+        self.send_json(
+            [
+                {
+                    "id": repo.id,
+                    "type": repo.type,
+                    "updatedAt": ts(repo.last_modified),
+                    "visibility": "private" if repo.private else "public",
+                    "storage": storage,
+                    "storagePercent": round(100 * storage / total, 2),
+                }
+                for repo, storage in used[offset : offset + size]
+            ]
+        )
+
+
 ROUTES: list[Route] = [
+    (r"/api/settings/repositories", StorageHandler),
+    (r"/api/organizations/([^/]+)/settings/repositories", StorageHandler),
     (r"/api/repos/create", CreateRepoHandler),
     (r"/api/repos/delete", DeleteRepoHandler),
     (r"/api/repos/move", MoveRepoHandler),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -26,12 +25,14 @@ from .model import (
     EMPTY_TREE,
     REPO_TYPES,
     SHA_PATTERN,
+    SHORT_SHA_PATTERN,
     FileEntry,
     Operation,
     Repo,
     StoreError,
     check_repo_names,
     file_entry_json,
+    now_iso,
     parse_front_matter,
     private_dir,
     tags_from_card,
@@ -120,16 +121,37 @@ class Store(AccountRows, BlobRows, DiscussionRows):
         )
 
     def get_repo(self, repo_type: str, namespace: str, name: str) -> Repo | None:
+        """The repo `namespace/name`, matched without regard to case as the Hub does (the answer keeps
+        the stored case)."""
         rows = self.query(
-            "SELECT * FROM repos WHERE type=? AND namespace=? AND name=?", (repo_type, namespace, name)
+            "SELECT * FROM repos WHERE type=? AND namespace=? COLLATE NOCASE AND name=? COLLATE NOCASE",
+            (repo_type, namespace, name),
         )
         return self._repo_from_row(rows[0]) if rows else None
+
+    def moved_repo(self, repo_type: str, namespace: str, name: str) -> Repo | None:
+        """The repo that was called `namespace/name` before a move (None if no repo was)."""
+        rows = self.query(
+            "SELECT repo FROM repo_redirects WHERE type=? AND namespace=? COLLATE NOCASE "
+            "AND name=? COLLATE NOCASE",
+            (repo_type, namespace, name),
+        )
+        return self.get_repo_by_rowid(rows[0]["repo"]) if rows else None
 
     def get_repo_by_rowid(self, rowid: int) -> Repo | None:
         rows = self.query("SELECT * FROM repos WHERE rowid=?", (rowid,))
         return self._repo_from_row(rows[0]) if rows else None
 
-    def create_repo(self, repo_type: str, namespace: str, name: str, private: bool, author: str) -> Repo:
+    def create_repo(
+        self,
+        repo_type: str,
+        namespace: str,
+        name: str,
+        private: bool,
+        author: str,
+        extra_files: dict[str, bytes] | None = None,
+    ) -> Repo:
+        """A new repo whose first commit holds `.gitattributes` and `extra_files` (path -> content)."""
         if repo_type not in REPO_TYPES:
             raise StoreError(400, f"Invalid repo type {repo_type!r}: use model, dataset or space.")
         check_repo_names(namespace, name)
@@ -148,8 +170,18 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                 gitattributes = _DEFAULT_GITATTRIBUTES
                 oid = self.put_blob(gitattributes)
                 files = {".gitattributes": FileEntry(".gitattributes", oid, len(gitattributes))}
-                commit = self._write_commit(rowid, None, files, "initial commit", "", author, ts, {})
+                for path, content in (extra_files or {}).items():
+                    files[path] = FileEntry(path, self.put_blob(content), len(content))
+                card = self._card_for(None, files)
+                commit = self._write_commit(rowid, None, files, "initial commit", "", author, ts, card)
                 self.db.execute("INSERT INTO refs VALUES (?,?,?,?)", (rowid, "branch", "main", commit))
+                self.db.execute("UPDATE repos SET card=? WHERE rowid=?", (json.dumps(card), rowid))
+                # A repo created under a name a moved repo had takes the name back from the redirect.
+                self.db.execute(
+                    "DELETE FROM repo_redirects WHERE type=? AND namespace=? COLLATE NOCASE "
+                    "AND name=? COLLATE NOCASE",
+                    (repo_type, namespace, name),
+                )
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -159,17 +191,37 @@ class Store(AccountRows, BlobRows, DiscussionRows):
     def delete_repo(self, repo: Repo) -> None:
         with self.lock:
             self.db.execute("BEGIN")
-            for table in ("commits", "refs", "discussions", "lfs_repo_objects"):
+            for table in ("commits", "refs", "discussions", "lfs_repo_objects", "repo_redirects"):
                 self.db.execute(f"DELETE FROM {table} WHERE repo=?", (repo.rowid,))
             self.db.execute("DELETE FROM repos WHERE rowid=?", (repo.rowid,))
             self.db.execute("COMMIT")
 
     def move_repo(self, repo: Repo, namespace: str, name: str) -> None:
+        """Rename `repo`; its old id keeps leading to it (`moved_repo`) until a new repo takes that id."""
         check_repo_names(namespace, name)
         with self.lock:
-            if self.get_repo(repo.type, namespace, name) is not None:
+            existing = self.get_repo(repo.type, namespace, name)
+            if existing is not None and existing.rowid != repo.rowid:  # a change of case only is a move too
                 raise StoreError(409, "A repo with this name already exists.", "RepoExists")
-            self.execute("UPDATE repos SET namespace=?, name=? WHERE rowid=?", (namespace, name, repo.rowid))
+            self.db.execute("BEGIN")
+            try:
+                self.db.execute(
+                    "UPDATE repos SET namespace=?, name=? WHERE rowid=?", (namespace, name, repo.rowid)
+                )
+                self.db.execute(
+                    "DELETE FROM repo_redirects WHERE type=? AND namespace=? COLLATE NOCASE "
+                    "AND name=? COLLATE NOCASE",
+                    (repo.type, namespace, name),
+                )
+                if existing is None:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO repo_redirects VALUES (?,?,?,?)",
+                        (repo.type, repo.namespace, repo.name, repo.rowid),
+                    )
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def update_settings(
         self, repo: Repo, private: bool | None = None, gated: str | bool | None = None
@@ -284,6 +336,14 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                 rows = self.query("SELECT oid FROM commits WHERE repo=? AND oid=?", (repo.rowid, rev))
                 if rows:
                     return rev, None
+            elif SHORT_SHA_PATTERN.match(rev):
+                # A short commit id names a commit when exactly one of the repo's commits starts with it;
+                # an ambiguous one names none, as on the Hub.
+                rows = self.query(
+                    "SELECT oid FROM commits WHERE repo=? AND oid LIKE ? LIMIT 2", (repo.rowid, rev + "%")
+                )
+                if len(rows) == 1:
+                    return rows[0]["oid"], None
         raise StoreError(404, f"Invalid rev id: {revision}", "RevisionNotFound")
 
     def set_ref(self, repo: Repo, kind: str, name: str, target: str) -> None:
@@ -311,8 +371,14 @@ class Store(AccountRows, BlobRows, DiscussionRows):
         )
         return rows[0]["target"] if rows else None
 
-    def writable_ref(self, repo: Repo, revision: str) -> tuple[str, str, str]:
+    def writable_ref(self, repo: Repo, revision: str, create_pr: bool = False) -> tuple[str, str, str]:
         """(kind, name, head) of the branch or pull request ref a commit to `revision` goes onto.
+
+        Args:
+            repo: The repo.
+            revision: A branch, `refs/heads/...` or `refs/pr/N`.
+            create_pr: The commit opens a pull request: only a branch can be its base, and a commit id
+                is then an unknown revision (404), as on the Hub.
 
         Raises:
             StoreError: 400 for a tag or a commit id (they take no commits), 404 for an unknown ref.
@@ -324,7 +390,9 @@ class Store(AccountRows, BlobRows, DiscussionRows):
             kind, name = "branch", rev
         head = self.ref_target(repo, kind, name)
         if head is None:
-            if self.has_ref(repo, "tag", rev) or re.fullmatch(r"[0-9a-f]{40}", rev):
+            if create_pr and SHA_PATTERN.match(rev):
+                raise StoreError(404, f"Invalid rev id: {revision}", "RevisionNotFound")
+            if self.has_ref(repo, "tag", rev) or SHA_PATTERN.match(rev):
                 raise StoreError(
                     400, f"Cannot commit to {revision!r}: only branches and pull requests take commits."
                 )
@@ -532,7 +600,7 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                 raise
             return commit
 
-    def _card_for(self, repo: Repo, files: dict[str, FileEntry]) -> dict[str, Any]:
+    def _card_for(self, repo: Repo | None, files: dict[str, FileEntry]) -> dict[str, Any]:
         readme = files.get("README.md")
         if readme is None or readme.lfs or readme.size > 1_000_000:
             return {}
@@ -607,6 +675,151 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                 return
             yield rows[0]
             oid = rows[0]["parent"]
+
+    # -- storage: what a repo holds, its LFS files --------------------------------------------------
+
+    def namespace_repos(self, namespace: str) -> list[Repo]:
+        """Every repo of `namespace` (all types and visibilities), the most recently updated first."""
+        rows = self.query(
+            "SELECT * FROM repos WHERE namespace=? COLLATE NOCASE ORDER BY last_modified DESC, rowid DESC",
+            (namespace,),
+        )
+        return [self._repo_from_row(r) for r in rows]
+
+    def storage_used(self, repo: Repo) -> int:
+        """Bytes `repo` uses: its LFS objects (whatever commit references them) and its main files."""
+        rows = self.query(
+            "SELECT COALESCE(SUM(o.size), 0) AS n FROM lfs_repo_objects r JOIN lfs_objects o "
+            "ON o.sha256 = r.sha256 WHERE r.repo=? AND r.committed=1",
+            (repo.rowid,),
+        )
+        regular = sum(e.size for e in self.files(repo.head).values() if not e.lfs) if repo.head else 0
+        return int(rows[0]["n"]) + regular
+
+    def _ordered_refs(self, repo: Repo) -> list[tuple[str, str]]:
+        """(ref name as the Hub reports it, target) of the repo's branches (main first) then pull requests."""
+        rows = self.refs(repo)
+        branches = sorted(
+            (r for r in rows if r["kind"] == "branch"), key=lambda r: (r["name"] != "main", r["name"])
+        )
+        prs = sorted((r for r in rows if r["kind"] == "pr"), key=lambda r: int(r["name"]))
+        return [(r["name"], r["target"]) for r in branches] + [
+            (f"refs/pr/{r['name']}", r["target"]) for r in prs
+        ]
+
+    def lfs_files(self, repo: Repo) -> list[dict[str, Any]]:
+        """The LFS objects the repo's commits reference, each with the first commit that brought it
+        (`pushedAt`), the path it had there (`filename`) and the ref that commit was pushed to (`ref`).
+
+        Each stored tree is read once: an identical folder in a later commit brings nothing new.
+        """
+        owned = {
+            r["sha256"]: r["size"]
+            for r in self.query(
+                "SELECT r.sha256, o.size FROM lfs_repo_objects r JOIN lfs_objects o ON o.sha256 = r.sha256 "
+                "WHERE r.repo=? AND r.committed=1",
+                (repo.rowid,),
+            )
+        }
+        found: dict[str, dict[str, Any]] = {}
+        seen_commits: set[str] = set()
+        seen_trees: set[str] = set()
+        for ref, target in self._ordered_refs(repo):
+            chain = [row for row in self.history(target) if row["oid"] not in seen_commits]
+            for row in reversed(chain):  # oldest first: an object belongs to the commit that brought it
+                seen_commits.add(row["oid"])
+                stack = [(row["tree"], "")]
+                while stack:
+                    tree, base = stack.pop()
+                    if tree in seen_trees:
+                        continue
+                    seen_trees.add(tree)
+                    for name, is_dir, oid, _size, lfs in self._tree(tree):
+                        if is_dir:
+                            stack.append((oid, f"{base}{name}/"))
+                        elif lfs and lfs in owned and lfs not in found:
+                            found[lfs] = {
+                                "fileOid": lfs,
+                                "oid": lfs,
+                                "size": owned[lfs],
+                                "filename": base + name,
+                                "pushedAt": now_iso(row["date"]),
+                                "ref": ref,
+                            }
+        return sorted(found.values(), key=lambda f: (f["pushedAt"], f["filename"]), reverse=True)
+
+    def delete_lfs_files(self, repo: Repo, shas: Iterable[str], rewrite_history: bool) -> list[str]:
+        """Remove LFS objects from `repo` for good; returns the ones it had.
+
+        An object stays stored while another repo still has it (objects are shared by sha256, scoped by
+        `lfs_repo_objects`). With `rewrite_history`, every commit of every branch and pull request is
+        rewritten without the files that pointed to them (their ids change, as on the Hub); without it,
+        the pointers stay and their content is gone.
+        """
+        with self.lock:
+            wanted = set(shas)
+            mine = [
+                r["sha256"]
+                for r in self.query("SELECT sha256 FROM lfs_repo_objects WHERE repo=?", (repo.rowid,))
+                if r["sha256"] in wanted
+            ]
+            if not mine:
+                return []
+            doomed = set(mine)
+            self.db.execute("BEGIN")
+            try:
+                if rewrite_history:
+                    self._rewrite_without(repo, doomed)
+                self.db.executemany(
+                    "DELETE FROM lfs_repo_objects WHERE repo=? AND sha256=?", ((repo.rowid, s) for s in mine)
+                )
+                orphans = [
+                    s
+                    for s in mine
+                    if not self.db.execute("SELECT 1 FROM lfs_repo_objects WHERE sha256=?", (s,)).fetchone()
+                ]
+                self.db.executemany("DELETE FROM lfs_objects WHERE sha256=?", ((s,) for s in orphans))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            for sha in orphans:
+                self.lfs_path(sha).unlink(missing_ok=True)
+            return mine
+
+    def _rewrite_without(self, repo: Repo, doomed: set[str]) -> None:
+        """Inside the caller's transaction: rewrite the repo's history without files whose LFS object
+        is in `doomed`; every ref moves to its rewritten commit."""
+        rewritten: dict[str, str] = {}
+        for kind_row in self.refs(repo):
+            if kind_row["kind"] not in ("branch", "pr", "tag"):
+                continue
+            chain = []
+            for row in self.history(kind_row["target"]):
+                if row["oid"] in rewritten:
+                    break
+                chain.append(row)
+            for row in reversed(chain):
+                parent = rewritten.get(row["parent"], row["parent"]) if row["parent"] else None
+                files = self.files(row["oid"])
+                kept = {p: e for p, e in files.items() if e.lfs not in doomed}
+                if len(kept) == len(files) and parent == row["parent"]:
+                    rewritten[row["oid"]] = row["oid"]
+                    continue
+                rewritten[row["oid"]] = self._write_commit(
+                    repo.rowid,
+                    parent,
+                    kept,
+                    row["title"],
+                    row["message"],
+                    row["author"],
+                    row["date"],
+                    json.loads(row["card"] or "{}"),
+                )
+            self.db.execute(
+                "UPDATE refs SET target=? WHERE repo=? AND kind=? AND name=?",
+                (rewritten[kind_row["target"]], repo.rowid, kind_row["kind"], kind_row["name"]),
+            )
 
     def merge_pr(self, repo: Repo, num: int, author: str) -> str:
         """Merge pull request `num` into its base branch (fast-forward when possible); returns the new head."""

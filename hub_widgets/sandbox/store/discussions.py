@@ -87,6 +87,26 @@ class DiscussionRows:
                 (json.dumps(events), repo.rowid, num),
             )
 
+    def update_comment(
+        self, repo: Repo, num: int, event_id: str, change: Callable[[dict[str, Any]], None]
+    ) -> dict[str, Any] | None:
+        """Apply `change` to the comment event `event_id` of discussion `num` (atomically); returns the
+        changed event, or None if the discussion has no such comment."""
+        with self.lock:
+            row = self.discussion(repo, num)
+            if row is None:
+                return None
+            events = json.loads(row["events"])
+            event = next((e for e in events if e["id"] == event_id and e["type"] == "comment"), None)
+            if event is None:
+                return None
+            change(event)
+            self.db.execute(
+                "UPDATE discussions SET events=? WHERE repo=? AND num=?",
+                (json.dumps(events), repo.rowid, num),
+            )
+            return event
+
     def set_discussion_status(
         self, repo: Repo, num: int, status: str, author: str, merge_commit: str | None = None
     ):

@@ -14,6 +14,7 @@ from ..validation import Invalid, check_repo_name, parse_card
 REPO_TYPES = ("model", "dataset", "space")
 RESERVED_NAMESPACES = {"api", "datasets", "spaces", "models", "oauth", "inference", "lfs-upload", "settings"}
 SHA_PATTERN = re.compile(r"^[0-9a-f]{40}$")
+SHORT_SHA_PATTERN = re.compile(r"^[0-9a-f]{7,39}$")  # a commit id shortened as git does (7+ digits)
 LFS_THRESHOLD = 10 * 1000 * 1000
 SMALL_BLOB = 64 * 1024
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS refresh_tokens (
     hash TEXT PRIMARY KEY, user TEXT, role TEXT, created REAL, access TEXT);
 CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, salt TEXT, hash TEXT);
+-- The ids a repo had before it was moved (`move_repo`): they keep leading to it, as on the Hub.
+CREATE TABLE IF NOT EXISTS repo_redirects (
+    type TEXT, namespace TEXT, name TEXT, repo INTEGER, PRIMARY KEY (type, namespace, name));
 CREATE TABLE IF NOT EXISTS members (org TEXT, user TEXT, PRIMARY KEY (org, user));
 """
 
