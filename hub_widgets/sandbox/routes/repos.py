@@ -53,6 +53,7 @@ class CreateRepoHandler(BaseHandler):
         existing = self.store.get_repo(repo_type, namespace, name)
         url = f"{self.base_url()}/{PREFIX[repo_type]}{namespace}/{name}"
         if existing is not None and self.accounts.can_read(self.ident, existing):
+            url = f"{self.base_url()}/{PREFIX[repo_type]}{existing.id}"  # ids match without case: the stored one
             self.set_status(409)
             self.send_json({"error": f"You already created this {repo_type} repo", "url": url}, status=409)
             return
