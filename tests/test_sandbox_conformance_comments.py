@@ -39,6 +39,9 @@ def test_author_edits_comment(api, endpoint, discussion):
     assert shown.content == "a typo here"
     assert shown.edited is True
     assert shown.author == "bob"
+    with pytest.raises(HfHubHTTPError) as info:
+        bob.edit_discussion_comment(repo_id, num, "0123456789abcdef01234567", "no such comment")
+    assert info.value.response.status_code == 404
 
 
 def test_only_the_author_edits(api, endpoint, discussion):
@@ -48,13 +51,6 @@ def test_only_the_author_edits(api, endpoint, discussion):
             other.edit_discussion_comment(repo_id, num, comment_id, "not mine")
         assert info.value.response.status_code == 403
     assert _comment(api, repo_id, num, comment_id).content == "a typo hre"
-
-
-def test_unknown_comment_is_404(api, discussion):
-    repo_id, num, _ = discussion
-    with pytest.raises(HfHubHTTPError) as info:
-        api.edit_discussion_comment(repo_id, num, "0123456789abcdef01234567", "x")
-    assert info.value.response.status_code == 404
 
 
 def test_author_or_writer_hides(api, endpoint, discussion):

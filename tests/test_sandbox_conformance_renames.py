@@ -61,6 +61,11 @@ def test_moved_repo_redirects_api_and_resolve(api, endpoint, repo_name, tmp_path
     assert api.list_repo_commits(old)[0].commit_id == commit
     api.upload_file(path_or_fileobj=b"more\n", path_in_repo="g.txt", repo_id=old)
     assert "g.txt" in api.list_repo_files(new)
+    # A new repo created under the old id takes it back; deleting the moved one leaves it alone.
+    api.create_repo(old)
+    assert api.repo_info(old).id == old
+    api.delete_repo(new)
+    assert api.repo_info(old).id == old
 
 
 def test_moved_private_repo_does_not_redirect_strangers(api, endpoint, repo_name):
@@ -73,13 +78,3 @@ def test_moved_private_repo_does_not_redirect_strangers(api, endpoint, repo_name
     answer = httpx2.get(f"{endpoint}/api/models/{old}", headers={"Authorization": f"Bearer {BOB}"})
     assert answer.status_code == 404 and "Location" not in answer.headers
     assert api.repo_info(old).id == new
-
-
-def test_new_repo_takes_back_a_moved_id(api, repo_name):
-    old = api.create_repo(f"{repo_name}-old").repo_id
-    new = f"alice/{repo_name}-new"
-    api.move_repo(old, new)
-    api.create_repo(old)
-    assert api.repo_info(old).id == old
-    api.delete_repo(new)
-    assert api.repo_info(old).id == old

