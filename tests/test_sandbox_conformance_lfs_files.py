@@ -9,7 +9,7 @@ import hashlib
 import httpx2
 import pytest
 from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download
-from huggingface_hub.errors import HfHubHTTPError
+from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
 
 from tests.conftest import ALICE, BOB
 
@@ -90,13 +90,16 @@ def test_delete_with_history_rewrite(api, endpoint, lfs_repo, tmp_path):
         assert f.read() == b"LFS c"
 
 
-def test_delete_without_history_rewrite(api, lfs_repo):
+def test_delete_without_history_rewrite(api, endpoint, lfs_repo, tmp_path):
     head = api.repo_info(lfs_repo).sha
     target = [f for f in api.list_lfs_files(lfs_repo) if f.filename == "a.bin"]
     api.permanently_delete_lfs_files(lfs_repo, target, rewrite_history=False)
     assert "a.bin" not in {f.filename for f in api.list_lfs_files(lfs_repo)}
     assert api.repo_info(lfs_repo).sha == head  # the pointers stay
     assert "a.bin" in api.list_repo_files(lfs_repo)
+    # Its content is gone: a download is a clean "entry not found", not a server error.
+    with pytest.raises(EntryNotFoundError):
+        hf_hub_download(lfs_repo, "a.bin", endpoint=endpoint, token=ALICE, cache_dir=tmp_path)
 
 
 def test_delete_keeps_another_repos_copy(api, endpoint, lfs_repo, repo_name, tmp_path):

@@ -142,6 +142,13 @@ class ResolveHandler(BaseHandler):
                 "EntryNotFound",
                 {"X-Repo-Commit": commit},
             )
+        if entry.lfs and not self.store.lfs_in_repo(repo, entry.lfs):  # deleted for good, history kept
+            raise StoreError(
+                404,
+                f"Entry not found: the content of {path} was permanently deleted from this repo.",
+                "EntryNotFound",
+                {"X-Repo-Commit": commit},
+            )
         total = entry.size
         etag = entry.lfs or entry.oid
         self.set_header("X-Repo-Commit", commit)
