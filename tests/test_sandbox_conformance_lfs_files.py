@@ -9,7 +9,7 @@ import hashlib
 import httpx2
 import pytest
 from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download
-from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
+from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RevisionNotFoundError
 
 from tests.conftest import ALICE, BOB
 
@@ -79,6 +79,8 @@ def test_delete_with_history_rewrite(api, endpoint, lfs_repo, tmp_path):
     assert sorted(api.list_repo_files(lfs_repo)) == [".gitattributes", "t.txt"]
     for commit in after:
         assert "a.bin" not in api.list_repo_files(lfs_repo, revision=commit.commit_id)
+    with pytest.raises(RevisionNotFoundError):  # the replaced commits are gone
+        api.list_repo_files(lfs_repo, revision=before[0].commit_id)
     # The other refs moved to their rewritten commits and keep their own objects.
     assert "c.bin" in api.list_repo_files(lfs_repo, revision="dev")
     assert "a.bin" not in api.list_repo_files(lfs_repo, revision="dev")

@@ -52,6 +52,14 @@ def test_moved_repo_redirects_api_and_resolve(api, endpoint, repo_name, tmp_path
     assert head.status_code == 307
     assert head.headers["Location"] == f"/{new}/resolve/main/f.txt"
 
+    lfs = httpx2.post(
+        f"{endpoint}/{old}.git/info/lfs/objects/batch",
+        json={"operation": "download", "objects": []},
+        headers={**auth, "Content-Type": "application/vnd.git-lfs+json"},
+    )
+    assert lfs.status_code == 307
+    assert lfs.headers["Location"] == f"/{new}.git/info/lfs/objects/batch"
+
     # The client follows them.
     assert api.repo_info(old).id == new
     assert api.list_repo_files(old) == [".gitattributes", "f.txt"]
@@ -60,7 +68,8 @@ def test_moved_repo_redirects_api_and_resolve(api, endpoint, repo_name, tmp_path
         assert f.read() == b"content\n"
     assert api.list_repo_commits(old)[0].commit_id == commit
     api.upload_file(path_or_fileobj=b"more\n", path_in_repo="g.txt", repo_id=old)
-    assert "g.txt" in api.list_repo_files(new)
+    api.upload_file(path_or_fileobj=b"weights", path_in_repo="w.bin", repo_id=old)  # through LFS
+    assert {"g.txt", "w.bin"} <= set(api.list_repo_files(new))
     # A new repo created under the old id takes it back; deleting the moved one leaves it alone.
     api.create_repo(old)
     assert api.repo_info(old).id == old

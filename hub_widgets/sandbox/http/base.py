@@ -490,8 +490,10 @@ def _moved_url(uri: str, namespace: str, name: str, repo: Repo) -> str:
     path, sep, query = uri.partition("?")
     parts = path.split("/")
     for i in range(len(parts) - 1):
-        if unquote(parts[i]) == namespace and unquote(parts[i + 1]) == name:
-            parts[i : i + 2] = [quote(repo.namespace, safe=""), quote(repo.name, safe="")]
+        second = unquote(parts[i + 1])
+        if unquote(parts[i]) == namespace and second in (name, name + ".git"):  # git LFS URLs end in .git
+            suffix = second[len(name) :]
+            parts[i : i + 2] = [quote(repo.namespace, safe=""), quote(repo.name, safe="") + suffix]
             break
     return "/".join(parts) + sep + query
 

@@ -820,6 +820,11 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                 "UPDATE refs SET target=? WHERE repo=? AND kind=? AND name=?",
                 (rewritten[kind_row["target"]], repo.rowid, kind_row["kind"], kind_row["name"]),
             )
+        # The replaced commits are gone, as on the Hub: their ids no longer name a revision.
+        self.db.executemany(
+            "DELETE FROM commits WHERE oid=? AND repo=?",
+            ((old, repo.rowid) for old, new in rewritten.items() if old != new),
+        )
 
     def merge_pr(self, repo: Repo, num: int, author: str) -> str:
         """Merge pull request `num` into its base branch (fast-forward when possible); returns the new head."""
