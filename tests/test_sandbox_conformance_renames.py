@@ -22,6 +22,7 @@ def test_repo_ids_ignore_case(api, endpoint, repo_name, tmp_path):
     assert api.repo_info(lower).id == stored  # the stored case in the answer
     assert api.repo_info(stored.upper()).id == stored
     assert api.file_exists(lower, "f.txt")
+    assert [m.id for m in api.list_models(author="ALICE", search=repo_name)] == [stored]
     path = hf_hub_download(lower, "f.txt", endpoint=endpoint, token=ALICE, cache_dir=tmp_path)
     with open(path, "rb") as f:
         assert f.read() == b"hi\n"

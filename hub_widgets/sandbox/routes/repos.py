@@ -266,7 +266,7 @@ class StorageHandler(BaseHandler):
         if self.ident.anonymous:
             raise StoreError(401, "You must be authenticated to list your repositories.")
         namespace = org or self.ident.user or ""
-        if org is not None and org not in self.accounts.namespaces(self.ident):
+        if org is not None and org.lower() not in {n.lower() for n in self.accounts.namespaces(self.ident)}:
             raise StoreError(403, f"You are not a member of {org}.")
         repos = self.store.namespace_repos(namespace)
         used = [(repo, self.store.storage_used(repo)) for repo in repos]

@@ -264,7 +264,7 @@ class Store(AccountRows, BlobRows, DiscussionRows):
         sql += f" AND (private=0 OR namespace IN ({marks}))"
         args += sorted(visible_to)
         if author:
-            sql += " AND namespace=?"
+            sql += " AND namespace=? COLLATE NOCASE"
             args.append(author)
         if search:
             sql += " AND instr(lower(namespace || '/' || name), ?) > 0"

@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS tree_entries (
     PRIMARY KEY (tree, name)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS commits_by_repo ON commits(repo);
 CREATE INDEX IF NOT EXISTS repos_by_namespace ON repos(type, namespace);
+-- Repo ids are looked up without regard to case, as on the Hub.
+CREATE INDEX IF NOT EXISTS repos_by_id_nocase ON repos(type, namespace COLLATE NOCASE, name COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS small_blobs (oid TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lfs_objects (sha256 TEXT PRIMARY KEY, size INTEGER);
 -- Which repo may use which LFS object: uploaded for it (committed=0) or referenced by one of its
