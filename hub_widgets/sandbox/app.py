@@ -11,11 +11,25 @@ from typing import Any
 import tornado.web
 
 from .http.base import CHUNK, NotFoundHandler, Rule, ServerState, bind
-from .routes import account, commits, discussions, files, inference, lfs, oauth, refs, repos
+from .routes import (
+    account,
+    commits,
+    discussions,
+    files,
+    inference,
+    lfs,
+    likes,
+    nonamespace,
+    oauth,
+    refs,
+    repos,
+)
 from .validation import Limits
 
-# Matching order: the first pattern that matches a path answers it.
-AREAS = (account, repos, files, commits, refs, discussions, lfs, oauth, inference)
+# Matching order: the first pattern that matches a path answers it. `likes` comes before `repos`
+# (`/api/models/gpt2/like` would otherwise be the info of a repo `gpt2/like`); `nonamespace` comes
+# last: its patterns take any path under a one-segment repo id, which no other route serves.
+AREAS = (account, likes, repos, files, commits, refs, discussions, lfs, oauth, inference, nonamespace)
 
 
 def make_routes(state: ServerState) -> list[Rule]:

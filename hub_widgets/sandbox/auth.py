@@ -317,14 +317,27 @@ class Accounts:
             return False
         return not repo.gated or repo.namespace in self.namespaces(ident)
 
-    def check_gate(self, ident: Identity, repo: Repo) -> None:
-        """Files of a gated repo are for its owners only here (the sandbox has no access requests)."""
-        if repo.gated and repo.namespace not in self.namespaces(ident):
+    def check_gate(self, ident: Identity, repo: Repo, repo_url: str | None = None) -> None:
+        """Files of a gated repo are for its owners only here (the sandbox has no access requests).
+
+        As on the Hub: 401 with the log-in message for anonymous callers, 403 "not in the authorized
+        list" (pointing at the repo page, `repo_url`) for a token without access; both GatedRepo.
+        """
+        if not repo.gated or repo.namespace in self.namespaces(ident):
+            return
+        if ident.anonymous:
             raise StoreError(
-                403,
-                f"Access to {repo.type} {repo.id} is restricted. You must have access to it and be authenticated.",
+                401,
+                f"Access to {repo.type} {repo.id} is restricted. You must have access to it and be "
+                "authenticated to access it. Please log in.",
                 "GatedRepo",
             )
+        visit = f" Visit {repo_url} to ask for access." if repo_url else ""
+        raise StoreError(
+            403,
+            f"Access to {repo.type} {repo.id} is restricted and you are not in the authorized list.{visit}",
+            "GatedRepo",
+        )
 
     def check_pr_push(self, ident: Identity, repo: Repo, revision: str) -> None:
         """A commit onto an existing pull request's ref: its author or a repo writer only, as on the Hub."""

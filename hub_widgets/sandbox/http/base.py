@@ -116,6 +116,10 @@ class BaseHandler(tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
     body_kind = "json"  # which `Limits` field bounds the body: json, listing, media or commit
 
+    def set_default_headers(self) -> None:
+        # As on the Hub, every answer carries a request id (the client quotes it in its error messages).
+        self.set_header("X-Request-Id", "Root=1-" + secrets.token_hex(12))
+
     def initialize(self, state: ServerState) -> None:
         self.state = state
         self.store = state.store
@@ -468,7 +472,7 @@ class BaseHandler(tornado.web.RequestHandler):
 
     def check_gate(self, repo: Repo) -> None:
         """Files of a gated repo are for its owners only here (the sandbox has no access requests)."""
-        self.accounts.check_gate(self.ident, repo)
+        self.accounts.check_gate(self.ident, repo, self.repo_url(repo))
 
     def writable(self, kind: str, namespace: str, name: str) -> Repo:
         repo, repo_id = self.lookup(kind, namespace, name)

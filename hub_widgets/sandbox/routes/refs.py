@@ -57,13 +57,13 @@ class BranchHandler(BaseHandler):
             raise StoreError(400, "Invalid startingPoint: expected a revision (string).")
         start, _ = self.store.resolve(repo, starting_point)
         if not self.store.create_ref(repo, "branch", branch, start):
-            raise StoreError(409, f"Branch {branch!r} already exists.")
+            raise StoreError(409, f"Reference refs/heads/{branch} already exists")
         self.send_json({})
 
     def do_delete(self, kind: str, namespace: str, name: str, branch: str) -> None:
         repo = self.writable(kind, namespace, name)
         if branch == "main":
-            raise StoreError(403, "The main branch cannot be deleted.")
+            raise StoreError(403, "Cannot delete refs/heads/main")
         if not self.store.delete_ref(repo, "branch", branch):
             raise StoreError(404, f"Invalid rev id: {branch}", "RevisionNotFound")
         self.send_json({})

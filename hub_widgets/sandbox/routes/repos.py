@@ -197,15 +197,6 @@ class RepoInfoHandler(BaseHandler):
         self.send_json(data)
 
 
-class NoNamespaceHandler(BaseHandler):
-    """Repo ids without a namespace ('gpt2') exist only on huggingface.co: a clear RepoNotFound here."""
-
-    def do_get(self, kind: str, name: str) -> None:
-        raise StoreError(
-            404, f"Repository Not Found for {name}: sandbox repo ids are 'namespace/name'.", "RepoNotFound"
-        )
-
-
 class ListReposHandler(BaseHandler):
     def do_get(self, kind: str) -> None:
         repo_type = TYPES[kind]
@@ -298,7 +289,6 @@ ROUTES: list[Route] = [
     (r"/api/repos/move", MoveRepoHandler),
     (rf"/api/{T}", ListReposHandler),
     (rf"{REPO}", RepoInfoHandler),
-    (rf"/api/{T}/([^/]+)", NoNamespaceHandler),
     (rf"{REPO}/revision/{SEG}", RepoInfoHandler),
     (rf"{REPO}/settings", SettingsHandler),
 ]

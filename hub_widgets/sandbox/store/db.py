@@ -21,6 +21,7 @@ from typing import Any
 from .accounts import AccountRows
 from .blobs import BlobRows
 from .discussions import DiscussionRows
+from .likes import LikeRows
 from .model import (
     EMPTY_TREE,
     REPO_TYPES,
@@ -40,7 +41,7 @@ from .model import (
 from .schema import migrate
 
 
-class Store(AccountRows, BlobRows, DiscussionRows):
+class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
     """Blobs on disk + metadata in sqlite under `root`. Thread-safe (one lock around sqlite).
 
     Args:
@@ -191,7 +192,7 @@ class Store(AccountRows, BlobRows, DiscussionRows):
     def delete_repo(self, repo: Repo) -> None:
         with self.lock:
             self.db.execute("BEGIN")
-            for table in ("commits", "refs", "discussions", "lfs_repo_objects", "repo_redirects"):
+            for table in ("commits", "refs", "discussions", "lfs_repo_objects", "repo_redirects", "likes"):
                 self.db.execute(f"DELETE FROM {table} WHERE repo=?", (repo.rowid,))
             self.db.execute("DELETE FROM repos WHERE rowid=?", (repo.rowid,))
             self.db.execute("COMMIT")
@@ -202,7 +203,10 @@ class Store(AccountRows, BlobRows, DiscussionRows):
         with self.lock:
             existing = self.get_repo(repo.type, namespace, name)
             if existing is not None and existing.rowid != repo.rowid:  # a change of case only is a move too
-                raise StoreError(409, "A repo with this name already exists.", "RepoExists")
+                kind = {"model": "model", "dataset": "dataset", "space": "Space"}.get(repo.type, repo.type)
+                raise StoreError(
+                    409, f"A {kind} repository called {namespace}/{name} already exists.", "RepoExists"
+                )
             self.db.execute("BEGIN")
             try:
                 self.db.execute(
@@ -535,10 +539,9 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                 raise StoreError(404, f"Invalid rev id: {branch}", "RevisionNotFound")
             head = rows[0]["target"]
             if parent_commit and parent_commit != head:
+                # The Hub's words (its website shows them too).
                 raise StoreError(
-                    412,
-                    f"A commit has happened since. Please refresh and try again (parent {parent_commit[:8]} "
-                    f"is not the head {head[:8]} of {branch}).",
+                    412, "The branch was updated since you opened this page. Please refresh and try again."
                 )
             files = self.files(head)
             folders: set[str] | None = None  # every folder of `files`, built once, lazily
@@ -560,16 +563,16 @@ class Store(AccountRows, BlobRows, DiscussionRows):
                         )
                     files[op.path] = FileEntry(op.path, op.oid or "", op.size, op.lfs)
                     folders.update(_parents(op.path))
-                elif op.kind == "deletedFile":
-                    if op.path not in files:
-                        raise StoreError(404, f"File {op.path} not found in {branch}.", "EntryNotFound")
+                elif op.kind == "deletedFile" and op.path in files:
                     del files[op.path]
                     folders = None
-                elif op.kind == "deletedFolder":
+                elif op.kind in ("deletedFile", "deletedFolder"):
+                    # A folder named without its trailing slash ("dir") is deleted as a folder, as on the Hub.
                     prefix = op.path.strip("/") + "/"
                     doomed = [p for p in files if p.startswith(prefix)]
                     if not doomed:
-                        raise StoreError(404, f"Folder {op.path} not found in {branch}.", "EntryNotFound")
+                        what = "File" if op.kind == "deletedFile" else "Folder"
+                        raise StoreError(404, f"{what} {op.path} not found in {branch}.", "EntryNotFound")
                     for p in doomed:
                         del files[p]
                     folders = None

@@ -55,6 +55,10 @@ CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, salt TEXT, hash TEX
 CREATE TABLE IF NOT EXISTS repo_redirects (
     type TEXT, namespace TEXT, name TEXT, repo INTEGER, PRIMARY KEY (type, namespace, name));
 CREATE TABLE IF NOT EXISTS members (org TEXT, user TEXT, PRIMARY KEY (org, user));
+-- Who liked which repo (repos.likes counts them, on top of a seeded count). A new table: an older
+-- folder gets it (empty) from this script, no migration step needed.
+CREATE TABLE IF NOT EXISTS likes (user TEXT, repo INTEGER, created REAL, PRIMARY KEY (user, repo));
+CREATE INDEX IF NOT EXISTS likes_by_repo ON likes(repo);
 """
 
 
