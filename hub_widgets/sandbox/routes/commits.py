@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from .. import cards, commits, validation
+from .. import cards, commits, gitignore, validation
 from ..commits import CommitPayload
 from ..http.base import (
     REPO,
@@ -56,6 +56,7 @@ class PreuploadHandler(BaseHandler):
         if not isinstance(files, list):
             raise StoreError(400, "Expected {'files': [{path, sample, size}, ...]}.")
         _, _, head = self.store.writable_ref(repo, revision, truthy(self.arg("create_pr")))
+        ignore = gitignore.parse(self._gitignore(body, head))
         result = []
         for item in files:
             if not isinstance(item, dict):
@@ -69,12 +70,26 @@ class PreuploadHandler(BaseHandler):
             except (ValueError, TypeError):
                 raise StoreError(400, f"Invalid files.sample for {path}: not base64.") from None
             mode = upload_mode(self.store, head, path, size, sample)
-            entry: dict[str, Any] = {"path": path, "uploadMode": mode, "shouldIgnore": False}
+            ignored = gitignore.is_ignored(ignore, path)
+            entry: dict[str, Any] = {"path": path, "uploadMode": mode, "shouldIgnore": ignored}
             existing = self.store.file(head, path)
             if existing is not None:
                 entry["oid"] = existing.lfs or existing.oid
             result.append(entry)
         self.send_json({"files": result, "commitOid": head})
+
+    def _gitignore(self, body: dict[str, Any], head: str) -> str:
+        """The `.gitignore` that applies: the request's `gitIgnore` (the one being committed), else the
+        repo's own at the head of the revision, as on the Hub."""
+        given = body.get("gitIgnore")
+        if given is not None:
+            if not isinstance(given, str):
+                raise _bad_field("gitIgnore", None, "a string", given)
+            return given
+        entry = self.store.file(head, ".gitignore")
+        if entry is None or entry.lfs or entry.size > 1_000_000:
+            return ""
+        return self.store.blob_bytes(entry.oid).decode("utf-8", errors="replace")
 
 
 def _bad_field(field: str, path: str | None, expected: str, value: Any) -> StoreError:

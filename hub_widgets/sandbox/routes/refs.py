@@ -90,7 +90,30 @@ class TagHandler(BaseHandler):
         self.send_json({})
 
 
+class SuperSquashHandler(BaseHandler):
+    """`HfApi.super_squash_history`: the branch's history becomes one commit with the same files."""
+
+    def precheck(self) -> None:
+        self.writable(*self.path_args[:3])
+
+    def do_post(self, kind: str, namespace: str, name: str, branch: str) -> None:
+        repo = self.writable(kind, namespace, name)
+        body = self.json_body()
+        try:
+            message = validation.check_text(
+                body.get("message") or f"Super-squash branch '{branch}'",
+                "message",
+                validation.MAX_MESSAGE_LENGTH,
+            ).strip()
+        except Invalid as exc:
+            raise StoreError(400, str(exc)) from None
+        ref = branch[len("refs/heads/") :] if branch.startswith("refs/heads/") else branch
+        commit = self.store.squash(repo, ref, message or "Super-squash", self.ident.user or "")
+        self.send_json({"commitId": commit})
+
+
 ROUTES: list[Route] = [
+    (rf"{REPO}/super-squash/{SEG}", SuperSquashHandler),
     (rf"{REPO}/refs", RefsHandler),
     (rf"{REPO}/branch/{SEG}", BranchHandler),
     (rf"{REPO}/tag/{SEG}", TagHandler),

@@ -603,6 +603,33 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
                 raise
             return commit
 
+    def squash(self, repo: Repo, branch: str, message: str, author: str) -> str:
+        """Replace the history of `branch` by one commit with its current files (`super_squash_history`).
+
+        Other refs keep their commits (as on the Hub, a tag still points at the old history).
+        """
+        with self.lock:
+            head = self.ref_target(repo, "branch", branch)
+            if head is None:
+                raise StoreError(404, f"Invalid rev id: {branch}", "RevisionNotFound")
+            files = self.files(head)
+            card = json.loads(self.commit_row(head)["card"] or "{}")
+            ts = time.time()
+            self.db.execute("BEGIN")
+            try:
+                title, _, rest = message.partition("\n")
+                commit = self._write_commit(repo.rowid, None, files, title, rest.strip(), author, ts, card)
+                self.db.execute(
+                    "UPDATE refs SET target=? WHERE repo=? AND kind='branch' AND name=?",
+                    (commit, repo.rowid, branch),
+                )
+                self.db.execute("UPDATE repos SET last_modified=? WHERE rowid=?", (ts, repo.rowid))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            return commit
+
     def _card_for(self, repo: Repo | None, files: dict[str, FileEntry]) -> dict[str, Any]:
         readme = files.get("README.md")
         if readme is None or readme.lfs or readme.size > 1_000_000:
