@@ -27,15 +27,79 @@ def validate_card_metadata(content: str, repo_type: str) -> list[str]:
     licenses = data.get("license")
     for lic in licenses if isinstance(licenses, list) else [licenses] if licenses is not None else []:
         if str(lic) not in LICENSES:
-            errors.append(
-                f'"license" must be one of [{", ".join(sorted(LICENSES)[:8])}, ..., other]; got {lic!r}'
-            )
+            errors.append(f'"license" must be one of [{", ".join(LICENSES)}]')
+            break
     task = data.get("pipeline_tag")
     if repo_type == "model" and task is not None and str(task) not in PIPELINE_TAGS:
         errors.append(
             f'"pipeline_tag" must be one of [{", ".join(sorted(PIPELINE_TAGS)[:8])}, ...]; got {task!r}'
         )
+    if "model-index" in data:
+        errors += model_index_errors(data["model-index"])
     return errors
+
+
+def model_index_errors(value: Any) -> list[str]:
+    """What the Hub's schema says of a `model-index` (evaluation results), in its wording.
+
+    An entry has a `name` and `results`; a result a `task` (with a `type`), a `dataset` (with a `type`
+    and a `name`) and `metrics` (each with a `type` and a `value`). At most 20 problems are listed.
+
+    Args:
+        value: The `model-index` field of the metadata.
+    """
+    errors: list[str] = []
+
+    def check(obj: Any, where: str, required: dict[str, type | None], optional: dict[str, type]) -> bool:
+        if not isinstance(obj, dict):
+            errors.append(f'"{where}" must be of type object')
+            return False
+        for key, kind in required.items():
+            if obj.get(key) is None:
+                errors.append(f'"{where}.{key}" is required')
+            elif kind is not None and not isinstance(obj[key], kind):
+                errors.append(f'"{where}.{key}" must be {_KIND[kind]}')
+        for key, kind in optional.items():
+            if obj.get(key) is not None and not isinstance(obj[key], kind):
+                errors.append(f'"{where}.{key}" must be {_KIND[kind]}')
+        return True
+
+    if not isinstance(value, list):
+        return ['"model-index" must be an array']
+    for i, entry in enumerate(value):
+        where = f"model-index[{i}]"
+        if not check(entry, where, {"name": str, "results": list}, {}):
+            continue
+        for j, result in enumerate(
+            entry.get("results") or [] if isinstance(entry.get("results"), list) else []
+        ):
+            at = f"{where}.results[{j}]"
+            if not check(result, at, {"task": dict, "dataset": dict, "metrics": list}, {}):
+                continue
+            if isinstance(result.get("task"), dict):
+                check(result["task"], f"{at}.task", {"type": str}, {"name": str})
+            if isinstance(result.get("dataset"), dict):
+                check(
+                    result["dataset"],
+                    f"{at}.dataset",
+                    {"type": str, "name": str},
+                    {"config": str, "split": str, "revision": str},
+                )
+            for k, metric in enumerate(
+                result.get("metrics") if isinstance(result.get("metrics"), list) else []
+            ):
+                check(
+                    metric,
+                    f"{at}.metrics[{k}]",
+                    {"type": str, "value": None},
+                    {"name": str, "verified": bool},
+                )
+        if len(errors) >= 20:
+            break
+    return errors[:20]
+
+
+_KIND: dict[type, str] = {str: "a string", list: "an array", dict: "of type object", bool: "a boolean"}
 
 
 def card_report(content: str, repo_type: str) -> tuple[list[str], dict[str, Any]]:

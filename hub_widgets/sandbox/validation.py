@@ -196,7 +196,8 @@ def check_text(value: Any, field: str, limit: int) -> str:
 
 # -- card metadata -----------------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"^---\s*\n(.*?)\n?---\s*(\n|$)", re.DOTALL)
+# Leading blank lines before the first '---' are allowed, as the Hub (and the client's REGEX_YAML_BLOCK) allow.
+_FRONT_MATTER = re.compile(r"^\s*---[ \t]*\r?\n(.*?)\r?\n?---[ \t]*(\r?\n|$)", re.DOTALL)
 
 
 def front_matter_text(content: str) -> str | None:

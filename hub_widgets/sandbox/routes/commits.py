@@ -237,6 +237,12 @@ class ValidateYamlHandler(BaseHandler):
         errors, card = await asyncio.get_running_loop().run_in_executor(
             io_pool(), cards.card_report, content, repo_type
         )
+        if errors and "text/plain" in self.request.headers.get("Accept", ""):
+            # What `RepoCard.validate` asks for (and shows users as its ValueError): one line per error.
+            self.set_status(400)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("\n".join(f"- Error: {m}" for m in errors))
+            return
         if errors:
             self.send_json(
                 {"error": errors[0], "errors": [{"message": m} for m in errors], "warnings": []}, status=400
