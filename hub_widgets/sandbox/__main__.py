@@ -1,6 +1,7 @@
 """Command line of the sandbox Hub.
 
 python -m hub_widgets.sandbox [--host H] [--port P] [--data DIR] [--user NAME=TOKEN[:PASSWORD]]...
+    [--org ORG=MEMBER[,MEMBER]]... [--fullname NAME="Full Name"]...
 python -m hub_widgets.sandbox tokens list --data DIR [--user NAME]
 python -m hub_widgets.sandbox tokens revoke --data DIR (TOKEN_ID... | --user NAME)
 """
@@ -46,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--org", action="append", default=[], metavar="ORG=MEMBER[,MEMBER]", help="an organisation"
+    )
+    parser.add_argument(
+        "--fullname",
+        action="append",
+        default=[],
+        metavar='NAME="FULL NAME"',
+        help="the display name of a user or an organisation (whoami's fullname)",
     )
     parser.add_argument(
         "--admin",
@@ -160,18 +168,22 @@ def main(argv: list[str] | None = None) -> int:
         users = {"demo": generated}
         admins = admins or ["demo"]
     orgs = {org: [m for m in members.split(",") if m] for org, members in _pairs(args.org, "--org").items()}
-    hub = SandboxHub(
-        host=args.host,
-        port=args.port,
-        data_dir=args.data,
-        users=users,
-        read_tokens=_pairs(args.read_token, "--read-token"),
-        orgs=orgs,
-        faults=args.faults,
-        limits=_limits(Limits, args),
-        passwords=passwords,
-        admins=admins,
-    )
+    try:
+        hub = SandboxHub(
+            host=args.host,
+            port=args.port,
+            data_dir=args.data,
+            users=users,
+            read_tokens=_pairs(args.read_token, "--read-token"),
+            orgs=orgs,
+            faults=args.faults,
+            limits=_limits(Limits, args),
+            passwords=passwords,
+            admins=admins,
+            fullnames=_pairs(args.fullname, "--fullname"),
+        )
+    except ValueError as exc:  # e.g. --fullname of a name no --user, --org or stored account has
+        raise SystemExit(f"python -m hub_widgets.sandbox: {exc}") from None
     hub.seed = args.seed
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

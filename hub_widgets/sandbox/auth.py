@@ -198,13 +198,35 @@ class Accounts:
         """May `ident` use the admin routes (the fault switches)? An admin user's write token."""
         return not ident.anonymous and ident.user in self.admins and ident.role == "write"
 
-    def add_org(self, org: str, members: list[str] | tuple[str, ...] = ()) -> None:
-        """Create organisation `org` (if missing) and add `members` to it (users are created if missing)."""
-        self.store.add_user(org, org, is_org=True)
+    def add_org(
+        self, org: str, members: list[str] | tuple[str, ...] = (), fullname: str | None = None
+    ) -> None:
+        """Create organisation `org` (if missing) and add `members` to it (users are created if missing).
+
+        Args:
+            org: Its name.
+            members: User names.
+            fullname: Its display name (`whoami` shows it); an existing org keeps its own if None.
+        """
+        if not (self.is_org(org) or self.user_exists(org)):
+            self.store.add_user(org, fullname or org, is_org=True)
+        elif fullname:
+            self.set_fullname(org, fullname)
         for member in members:
             if not self.user_exists(member):
                 self.add_user(member)
             self.store.add_member(org, member)
+
+    def set_fullname(self, name: str, fullname: str) -> None:
+        """Set the display name of user or organisation `name` (what `whoami` and likers show).
+
+        Raises:
+            ValueError: There is no such account, or the name is empty.
+        """
+        if not fullname.strip():
+            raise ValueError(f"The full name of {name} is empty.")
+        if not self.store.set_fullname(name, fullname.strip()):
+            raise ValueError(f"No user or organisation called {name!r}.")
 
     # -- queries -----------------------------------------------------------------------------------
 

@@ -31,6 +31,8 @@ class SandboxHub:
             now are revoked; when both are None they are kept (see `notices`).
         read_tokens: `{name: read token}` to create.
         orgs: `{org: [member, ...]}` to create.
+        fullnames: `{name: "Full Name"}` for users and organisations (what `whoami` shows as
+            `fullname`); a name not given keeps its stored full name (a new user's is its name, titled).
         passwords: `{name: password}`: the password signs the user in on the device approval page
             (besides their token). Replaces the stored passwords whenever users are given.
         admins: Users whose write tokens may drive the fault switches over HTTP (`/inference/_control`).
@@ -53,6 +55,7 @@ class SandboxHub:
         limits: Limits | None = None,
         passwords: dict[str, str] | None = None,
         admins: list[str] | tuple[str, ...] | set[str] | None = None,
+        fullnames: dict[str, str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self._temp_dir = None if data_dir is not None else tempfile.mkdtemp(prefix="sandbox-hub-")
@@ -79,8 +82,15 @@ class SandboxHub:
             logger.warning("%s", notice)
         self._admins = set(admins or ())
         self.accounts.admins = self._admins
+        fullnames = dict(fullnames or {})
         for org, members in (orgs or {}).items():
-            self.accounts.add_org(org, members)
+            self.accounts.add_org(org, members, fullname=fullnames.pop(org, None))
+        try:
+            for name, fullname in fullnames.items():
+                self.accounts.set_fullname(name, fullname)
+        except ValueError:  # an unknown name: nothing is served, the database is not left open
+            self.store.close()
+            raise
         self.seed = seed
         from .inference import InferenceControl
 

@@ -29,6 +29,12 @@ class AccountRows:
             (name, fullname or name.title(), int(is_org)),
         )
 
+    def set_fullname(self, name: str, fullname: str) -> bool:
+        """Set an account's display name; False if there is no such account."""
+        with self.lock:
+            cur = self.db.execute("UPDATE users SET fullname=? WHERE name=?", (fullname, name))
+            return cur.rowcount > 0
+
     def account_exists(self, name: str, is_org: bool) -> bool:
         return bool(self.query("SELECT 1 FROM users WHERE name=? AND is_org=?", (name, int(is_org))))
 
