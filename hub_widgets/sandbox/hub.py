@@ -90,6 +90,8 @@ class SandboxHub:
                 self.accounts.set_fullname(name, fullname)
         except ValueError:  # an unknown name: nothing is served, the database is not left open
             self.store.close()
+            if self._temp_dir:
+                shutil.rmtree(self._temp_dir, ignore_errors=True)
             raise
         self.seed = seed
         from .inference import InferenceControl
