@@ -1,8 +1,13 @@
 """HubSession: the one path from widgets to the Hub.
 
 A session holds the endpoint and the token source, builds the `huggingface_hub` clients and runs
-their calls on a small thread pool so that the kernel's main thread stays free. Widgets submit
-work and observe the result; they never hold a token and never speak HTTP themselves.
+their calls on worker threads so that the kernel's main thread stays free. Widgets submit work and
+observe the result; they never hold a token and never speak HTTP themselves.
+
+Two bounded pools ("lanes") keep long or unbounded work (inference, pushes, downloads, a browser
+login waiting for approval) from blocking the quick Hub calls every widget needs (login state,
+whoami, listings). A widget works through its own `SessionScope` (`session.scope()`): the same
+session, plus a record of the widget's listeners and tasks, so that closing the widget ends both.
 
 By default a session uses what `huggingface_hub` itself would use (`HF_ENDPOINT`, the `HF_TOKEN`
 variable, the stored login, a Colab secret), resolved at each call, so a login made anywhere (the
@@ -21,13 +26,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from huggingface_hub import HfApi, constants
 from huggingface_hub.utils import get_token
 
+from hub_widgets import _abort
 from hub_widgets._i18n import _
 from hub_widgets.errors import CancelledError, HubWidgetsError
+from hub_widgets.token_rule import is_hugging_face_origin, same_origin, token_may_go_to
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +43,7 @@ _current_task: contextvars.ContextVar[HubTask | None] = contextvars.ContextVar(
     "hub_widgets_task", default=None
 )
 
-# Hosts that belong to Hugging Face: the token may be sent there without asking.
-HF_HOST_SUFFIXES = ("huggingface.co", "hf.co", "hf.space", "huggingface.cloud")
+LANES = ("quick", "long")
 
 
 @dataclass(eq=False)
@@ -53,10 +58,18 @@ class HubTask:
     future: Future = field(default_factory=Future)
     _cancel: threading.Event = field(default_factory=threading.Event)
     _stale: bool = False
+    # Set for abortable tasks: cancel() also shuts down the task's HTTP connections.
+    _abort: _abort.AbortScope | None = None
 
     def cancel(self) -> None:
-        """Ask the task to stop at its next check; callbacks of a cancelled task are not called."""
+        """Ask the task to stop at its next check; callbacks of a cancelled task are not called.
+
+        An abortable task's HTTP request is closed at once, so its worker is freed even when the
+        server never answers.
+        """
         self._cancel.set()
+        if self._abort is not None:
+            self._abort.abort()
 
     @property
     def cancelled(self) -> bool:
@@ -85,25 +98,37 @@ def current_task() -> HubTask | None:
 
 
 class HubSession:
-    """Endpoint + token source + the `huggingface_hub` clients + a worker pool.
+    """Endpoint + token source + the `huggingface_hub` clients + two bounded worker pools.
 
     Args:
         endpoint: The Hub URL. Defaults to `HF_ENDPOINT`, then `https://huggingface.co`.
         token: A fixed token for this session. Defaults to whatever `huggingface_hub.get_token()`
             finds at each call (environment, stored login, Colab secret).
-        max_workers: Size of the worker pool.
+        max_workers: Size of the "quick" pool (login state, whoami, listings, repo info).
+        long_workers: Size of the "long" pool (inference, pushes, downloads, waiting for approval).
     """
 
     def __init__(
-        self, endpoint: str | None = None, token: str | None = None, *, max_workers: int = 4
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        *,
+        max_workers: int = 4,
+        long_workers: int = 6,
     ) -> None:
         self._endpoint = endpoint.rstrip("/") if endpoint else None
         self.__token = token  # name-mangled: never a trait, never in repr
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="hub-widgets")
+        self._pools = {
+            "quick": ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="hub-widgets"),
+            "long": ThreadPoolExecutor(max_workers=long_workers, thread_name_prefix="hub-widgets-long"),
+        }
         self._latest: dict[str, HubTask] = {}
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._active = 0
         self._listeners: list[Callable[[], None]] = []
         self._whoami_cache: dict[str, dict] = {}
+        _abort.install()
 
     def __repr__(self) -> str:
         return f"HubSession(endpoint={self.endpoint!r})"
@@ -134,13 +159,23 @@ class HubSession:
         return HfApi(endpoint=self.endpoint, token=self._token(), library_name="hub-widgets")
 
     def is_hf_host(self, url: str) -> bool:
-        """True if `url` is this session's Hub or a Hugging Face host: the token may go there."""
-        host = (urlsplit(url).hostname or "").lower()
-        own = (urlsplit(self.endpoint).hostname or "").lower()
-        return host == own or any(host == s or host.endswith("." + s) for s in HF_HOST_SUFFIXES)
+        """True if `url` has this session's Hub origin or a Hugging Face API origin: the token may go there.
+
+        Origins (scheme, host, port) are compared, not host names: another port is another server.
+        """
+        return token_may_go_to(url, self.endpoint)
+
+    def is_own_hub(self, url: str) -> bool:
+        """True if `url` has the exact origin of this session's Hub."""
+        return same_origin(url, self.endpoint)
+
+    @staticmethod
+    def is_hugging_face(url: str) -> bool:
+        """True if `url` is one of Hugging Face's API hosts (https; not `*.hf.space`)."""
+        return is_hugging_face_origin(url)
 
     def may_send_token(self, url: str | None, opted_in: bool = False) -> bool:
-        """The token rule: True for Hugging Face hosts (None: the Hugging Face router) or when opted in."""
+        """The token rule: True for the Hub's origin and Hugging Face's (None: the router), or when opted in."""
         return url is None or opted_in or self.is_hf_host(url)
 
     def inference_client(
@@ -239,6 +274,8 @@ class HubSession:
         on_error: Callable[[BaseException], None] | None = None,
         on_done: Callable[[], None] | None = None,
         key: str | None = None,
+        lane: str = "quick",
+        abortable: bool = False,
         **kwargs: Any,
     ) -> HubTask:
         """Run `fn(*args, **kwargs)` on a worker thread.
@@ -253,17 +290,26 @@ class HubSession:
             on_error: Receives the exception (`describe_error` turns it into a sentence).
             on_done: Runs after either, also when cancelled.
             key: Tasks sharing a key supersede each other: submitting one marks the previous stale.
+            lane: "quick" for calls that answer in moments (login state, listings, repo info);
+                "long" for work of unbounded length (inference, pushes, downloads, waiting for a
+                browser login), so that it can never hold up the quick calls.
+            abortable: `task.cancel()` also closes the task's HTTP connections (made through
+                `huggingface_hub`), so a request that never gets an answer ends at once. For
+                calls that change nothing on the Hub (inference, downloads), not for commits.
 
         Returns:
             The `HubTask`; `task.wait()` blocks until it and its callbacks have run.
         """
-        task = HubTask(key=key)
-        if key is not None:
-            with self._lock:
+        if lane not in self._pools:
+            raise ValueError(f"unknown lane {lane!r}: use one of {LANES}")
+        task = HubTask(key=key, _abort=_abort.AbortScope() if abortable else None)
+        with self._lock:
+            if key is not None:
                 previous = self._latest.get(key)
                 if previous is not None:
                     previous._stale = True
                 self._latest[key] = task
+            self._active += 1
 
         def run() -> None:
             token = _current_task.set(task)
@@ -272,7 +318,11 @@ class HubSession:
             try:
                 try:
                     task.raise_if_cancelled()
-                    result = fn(*args, **kwargs)
+                    if task._abort is not None:
+                        with task._abort:
+                            result = fn(*args, **kwargs)
+                    else:
+                        result = fn(*args, **kwargs)
                 except BaseException as exc:  # noqa: BLE001 - handed to the widget, never printed
                     error = exc
                     if not (task.cancelled or task.stale) and on_error is not None:
@@ -289,20 +339,47 @@ class HubSession:
                     task.future.set_result(result)
             finally:
                 _current_task.reset(token)
-                if key is not None:
-                    with self._lock:
-                        if self._latest.get(key) is task:
-                            del self._latest[key]
+                with self._lock:
+                    if key is not None and self._latest.get(key) is task:
+                        del self._latest[key]
+                    self._active -= 1
+                    self._idle.notify_all()
 
-        self._executor.submit(run)
+        try:
+            self._pools[lane].submit(run)
+        except RuntimeError:  # the session was closed: the task never runs
+            with self._lock:
+                self._active -= 1
+                self._idle.notify_all()
+            task._cancel.set()
+            task.future.set_exception(CancelledError(_("Cancelled.")))
         return task
 
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn` synchronously on a worker and return its result (for scripts and tests)."""
         return self.submit(fn, *args, **kwargs).wait()
 
+    def wait_idle(self, timeout: float | None = 60) -> bool:
+        """Block until no task of this session is queued or running (tasks started meanwhile count too).
+
+        Returns:
+            False if work was still going on after `timeout` seconds.
+        """
+        with self._idle:
+            return self._idle.wait_for(lambda: self._active == 0, timeout)
+
+    def scope(self) -> SessionScope:
+        """A widget's own view of this session: `close()` on it drops its listeners and cancels its tasks."""
+        return SessionScope(self)
+
+    @property
+    def root(self) -> HubSession:
+        """The session itself (a `SessionScope` answers with the session it belongs to)."""
+        return self
+
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        for pool in self._pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
 
     # -- errors ---------------------------------------------------------------------------------
 
@@ -310,6 +387,112 @@ class HubSession:
         """`describe_error` with this session's endpoint and token scrubbed from the text."""
         token = self._token()
         return describe_error(exc, endpoint=self.endpoint, secrets=[token] if token else [])
+
+
+class SessionScope:
+    """A widget's view of a `HubSession`: the session, plus what the widget subscribed to and started.
+
+    Everything a session offers is available on the scope (it forwards), but `submit` and
+    `on_change` are recorded, so that `close()` (the widget's `close()` calls it) unsubscribes the
+    widget's listeners and cancels its queued and running tasks. A widget hosting another one hands
+    it `self.session`: the inner widget's scope is a child of the outer one and closes with it.
+    After `close()`, new work is cancelled before it runs.
+    """
+
+    def __init__(self, session: HubSession, parent: SessionScope | None = None) -> None:
+        self._session = session
+        self._parent = parent
+        self._lock = threading.Lock()
+        self._tasks: set[HubTask] = set()
+        self._callbacks: list[Callable[[], None]] = []
+        self._children: list[SessionScope] = []
+        self.closed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+    def __repr__(self) -> str:
+        return f"SessionScope({self._session!r})"
+
+    @property
+    def root(self) -> HubSession:
+        return self._session
+
+    @property
+    def pending(self) -> list[HubTask]:
+        """This scope's tasks (and its children's) that have not finished."""
+        with self._lock:
+            tasks = [t for t in self._tasks if not t.done()]
+            children = list(self._children)
+        return tasks + [t for child in children for t in child.pending]
+
+    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> HubTask:
+        """`HubSession.submit`, recorded so that `close()` cancels it."""
+        task = self._session.submit(fn, *args, **kwargs)
+        with self._lock:
+            closed = self.closed
+            if not closed:
+                self._tasks.add(task)
+        if closed:
+            task.cancel()
+        else:
+            task.future.add_done_callback(lambda _f: self._forget(task))
+        return task
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return self.submit(fn, *args, **kwargs).wait()
+
+    def _forget(self, task: HubTask) -> None:
+        with self._lock:
+            self._tasks.discard(task)
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """`HubSession.on_change`, undone by `close()`."""
+        with self._lock:
+            if self.closed:
+                return
+            self._callbacks.append(callback)
+        self._session.on_change(callback)
+
+    def off_change(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+        self._session.off_change(callback)
+
+    def scope(self) -> SessionScope:
+        """A child scope (for a widget hosted inside this one), closed with this one."""
+        child = SessionScope(self._session, parent=self)
+        with self._lock:
+            closed = self.closed
+            if not closed:
+                self._children.append(child)
+        if closed:
+            child.close()
+        return child
+
+    def close(self) -> None:
+        """Unsubscribe every listener and cancel every task of this scope and its children (idempotent)."""
+        with self._lock:
+            self.closed = True
+            callbacks, self._callbacks = self._callbacks, []
+            tasks, self._tasks = list(self._tasks), set()
+            children, self._children = self._children, []
+        for callback in callbacks:
+            self._session.off_change(callback)
+        for task in tasks:
+            task.cancel()
+        for child in children:
+            child.close()
+        if self._parent is not None:
+            with self._parent._lock:
+                if self in self._parent._children:
+                    self._parent._children.remove(self)
+
+
+def scoped(session: HubSession | SessionScope | None) -> SessionScope:
+    """A new scope for a widget on `session` (default: the shared session); nested in a given scope."""
+    return (session or get_session()).scope()
 
 
 def _safely(callback: Callable[..., None], *args: Any) -> None:

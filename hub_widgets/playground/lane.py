@@ -10,7 +10,6 @@ import html
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import ipywidgets as W
 
@@ -120,8 +119,11 @@ class Lane:
         self.last_backend: Backend | None = None
         self.problem: Problem | None = None
         self.stats = StreamStats()
-        for control in (self.backend_kind, self.endpoint, self.send_token, self.model):
-            control.observe(self._refresh_backend_view, "value")
+        # The URL the opt-in was given for: it holds for that URL only.
+        self._url = self._current_url()
+        for control in (self.backend_kind, self.endpoint, self.model):
+            control.observe(self._on_url_change, "value")
+        self.send_token.observe(self._refresh_backend_view, "value")
         self._refresh_backend_view()
 
     # -- configuration ----------------------------------------------------------------------------
@@ -136,18 +138,28 @@ class Lane:
             timeout=timeout,
         )
 
+    def _current_url(self) -> str | None:
+        return self.backend(None).url if self.backend_kind.value == "endpoint" else None
+
+    def _on_url_change(self, change: dict | None = None) -> None:
+        url = self._current_url()
+        if url != self._url:
+            self._url = url
+            self.send_token.value = False  # an opt-in is for the URL it was given for, not the next one
+        self._refresh_backend_view()
+
     def _refresh_backend_view(self, change: dict | None = None) -> None:
         endpoint_mode = self.backend_kind.value == "endpoint"
         self.provider.layout.display = "none" if endpoint_mode else ""
         self.endpoint.layout.display = "" if endpoint_mode else "none"
-        url = self.backend(None).url if endpoint_mode else None
+        url = self._current_url()
         hf_host = url is None or self.session.is_hf_host(url)
         self.send_token.layout.display = "" if endpoint_mode and url and not hf_host else "none"
         if not endpoint_mode:
             note = _("Your token goes to Hugging Face's router only.")
         elif not url:
             note = ""
-        elif hf_host and urlsplit(url).hostname == urlsplit(self.session.endpoint).hostname:
+        elif hf_host and self.session.is_own_hub(url):
             note = _("Your token is sent: this is the Hub you log in to.")
         elif hf_host:
             note = _("Your token is sent: this is a Hugging Face host.")
@@ -258,7 +270,7 @@ class Lane:
         pieces: list[str] = []
         stopped = False
         try:
-            for chunk in chunks:
+            for chunk in _until_stopped(chunks, cancelled):
                 now = time.perf_counter()
                 if stats.first_chunk is None:
                     stats.first_chunk = now
@@ -290,6 +302,7 @@ class Lane:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()  # frees the connection when stopped early
+        stopped = stopped or bool(cancelled())
         stats.finished = time.perf_counter()
         return "".join(pieces), stopped
 
@@ -300,6 +313,21 @@ class Lane:
             stats.first_shown = now
         stats.updates += 1
         stats.update_times.append(now)
+
+
+def _until_stopped(chunks: Any, cancelled: Any) -> Any:
+    """The chunks, ending quietly when Stop closed the connection under the stream."""
+    iterator = iter(chunks)
+    while True:
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except Exception:
+            if cancelled():
+                return  # the broken read is the Stop itself, not an error to show
+            raise
+        yield chunk
 
 
 def _latency_html(text: str) -> str:

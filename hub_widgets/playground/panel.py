@@ -441,6 +441,8 @@ class InferencePlayground(W.VBox):
                     on_error=lambda exc, lane=lane, backend=backend: self._on_error(lane, backend, task, exc),
                     on_done=lambda index=index: self._on_done(index),
                     key=f"playground-{id(self)}-{index}",
+                    lane="long",
+                    abortable=True,  # Stop closes the request: a silent endpoint cannot hold a worker
                 )
                 self._running[index] = hub_task
                 tasks.append(hub_task)
@@ -570,7 +572,7 @@ class InferencePlayground(W.VBox):
         self._hide_retry()
         self._set_running(True)
         self._countdown = self.session.submit(
-            self._count_down, seconds, failed, values, key=f"playground-retry-{id(self)}"
+            self._count_down, seconds, failed, values, key=f"playground-retry-{id(self)}", lane="long"
         )
         return self._countdown
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from hub_widgets._i18n import _
 from hub_widgets.errors import ValidationError
+from hub_widgets.token_rule import same_origin
 
 
 @dataclass(frozen=True)
@@ -273,11 +275,19 @@ def resolve_example_file(src: str, model: str, endpoint: str) -> tuple[str, str,
     if "://" not in src:
         return (model, "model", "main", src.lstrip("/")) if model and ".." not in src else None
     endpoint = endpoint.rstrip("/")
-    hub_urls = (endpoint + "/", "https://huggingface.co/", "https://hf.co/")
-    prefix = next((p for p in hub_urls if src.startswith(p)), None)
-    if prefix is None:
+    # Compared by origin: the session's Hub, or the Hugging Face Hub itself (its repos' URLs).
+    site = next(
+        (p for p in (endpoint, "https://huggingface.co", "https://hf.co") if same_origin(src, p)), None
+    )
+    if site is None:
         return None
-    parts = src[len(prefix) :].split("?")[0].split("/")
+    path = urlsplit(src).path
+    prefix = urlsplit(site).path.rstrip("/")
+    if prefix and not path.startswith(prefix + "/"):
+        return None
+    parts = path[len(prefix) :].lstrip("/").split("/")
+    if ".." in parts:
+        return None
     repo_type = "model"
     if parts and parts[0] in ("datasets", "spaces"):
         repo_type, parts = parts[0][:-1], parts[1:]
