@@ -43,7 +43,8 @@ from hub_widgets.auth_state import (
     validate_and_save,
 )
 from hub_widgets.errors import HubWidgetsError, ValidationError
-from hub_widgets.session import HubSession, HubTask, current_task, get_session, scrub_secrets
+from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub_secrets
 from hub_widgets.ui import StatusLine, link
 
 _MENU_PLACEHOLDER = ""
@@ -53,7 +54,7 @@ class DeviceLoginError(HubWidgetsError):
     """The browser login ended without a token: denied, expired, or refused by the Hub."""
 
 
-class LoginWidget(W.VBox):
+class LoginWidget(ClosesItsWork, W.VBox):
     """Log in, see who you are, switch or log out.
 
     Args:
@@ -65,7 +66,7 @@ class LoginWidget(W.VBox):
     state = Unicode("checking")
 
     def __init__(self, session: HubSession | None = None, compact: bool = False, **kwargs: Any) -> None:
-        self.session = session or get_session()
+        self.session = scoped(session)
         self.compact = compact
         self.task: HubTask | None = None  # the latest check or action (tests wait on it)
         self.device_task: HubTask | None = None
@@ -140,6 +141,7 @@ class LoginWidget(W.VBox):
         self.add_account_button.on_click(lambda _b: self._show_add_account())
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.menu.observe(self._on_menu, names="value")
+        self.observe(self._on_state, names="state")
 
         if compact:
             self.details = W.VBox([self.logged_out_box, self.logged_in_box, self.retry_box])
@@ -152,6 +154,25 @@ class LoginWidget(W.VBox):
         self._show_only()
         self.session.on_change(_weak_listener(self))
         self.refresh()
+
+    def _on_state(self, change: dict) -> None:
+        # A token typed but not submitted must not linger in the field's synced value (nor in the
+        # widget state a notebook saves) once the form it was typed into is gone.
+        if change["new"] not in ("logged_out", "device_pending"):
+            self._forget_typed_token()
+
+    def _forget_typed_token(self) -> None:
+        if self.token_input.value:
+            self.token_input.value = ""
+
+    def close(self) -> None:
+        """Forget a typed token, stop listening to the session, cancel pending checks and close."""
+        token_input = self.__dict__.get("token_input")  # absent when closed half-built (from __del__)
+        if token_input is not None:
+            if token_input.value:
+                token_input.value = ""  # synced before the field goes: the frontend drops it too
+            token_input.close()
+        super().close()
 
     def wait(self, timeout: float | None = 60) -> None:
         """Block until the latest check or action (and the check it triggers) has finished.
@@ -439,6 +460,7 @@ class LoginWidget(W.VBox):
             on_result=self._logged_in,
             on_error=self._login_failed,
             on_done=self._device_done,
+            lane="long",  # waits minutes for the approval: must not hold a quick worker
         )
         self.task = self.device_task
         return self.device_task

@@ -325,6 +325,10 @@ class HubSession:
                         result = fn(*args, **kwargs)
                 except BaseException as exc:  # noqa: BLE001 - handed to the widget, never printed
                     error = exc
+                    if task.cancelled and not isinstance(exc, CancelledError):
+                        # A closed connection is how an abortable task stops: it was cancelled, not broken.
+                        error = CancelledError(_("Cancelled."))
+                        error.__cause__ = exc
                     if not (task.cancelled or task.stale) and on_error is not None:
                         _safely(on_error, exc)
                 else:

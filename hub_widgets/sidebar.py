@@ -17,7 +17,8 @@ from typing import Any
 import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
-from hub_widgets.session import HubSession, HubTask, get_session
+from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine
 
 REPO_TYPES = ("model", "dataset", "space")
@@ -92,7 +93,7 @@ def repo_label(repo: dict) -> str:
     return f"{repo['repo_id']}{suffix}{lock}"
 
 
-class HubSidebar(W.VBox):
+class HubSidebar(ClosesItsWork, W.VBox):
     """A compact column for a narrow sidebar: login, my repos and my orgs' repos, quick push.
 
     Clicking a repo opens it in a `RepoBrowser` below the list; quick push opens a `PushPanel` for
@@ -103,11 +104,13 @@ class HubSidebar(W.VBox):
     """
 
     def __init__(self, session: HubSession | None = None, **kwargs: Any) -> None:
-        self.session = session or get_session()
+        self.session = scoped(session)
         self.current_path: str | None = None
         self.repos: list[dict] = []
         self.detail_widget: Any = None
         self.task: HubTask | None = None
+        # One panel of each kind ("browser", "playground", "push"), built on first use, then reused.
+        self.panels: dict[str, Any] = {}
 
         self.status = StatusLine()
         self.login_widget = self._make_login()
@@ -189,6 +192,13 @@ class HubSidebar(W.VBox):
         self.session.on_change(self.refresh)
         self.set_current_path(None)
         self.refresh()
+
+    def _hosted(self) -> list[Any]:
+        return [self.login_widget, *self.panels.values()]
+
+    def _reuse(self, kind: str) -> Any:
+        panel = self.panels.get(kind)
+        return panel if panel is not None and panel.comm is not None else None
 
     # -- parts that other modules provide -----------------------------------------------------------
 
@@ -285,7 +295,14 @@ class HubSidebar(W.VBox):
             return None
         from hub_widgets.browser.panel import RepoBrowser
 
-        browser = RepoBrowser(repo_id=repo_id, repo_type=repo_type, session=self.session)
+        browser = self._reuse("browser")
+        if browser is None:
+            browser = RepoBrowser(repo_id=repo_id, repo_type=repo_type, session=self.session)
+            self.panels["browser"] = browser
+        elif repo_id:
+            browser.open_repo(repo_id, repo_type)
+        else:
+            browser.show_search()
         self._show_detail(repo_id or _("Search the Hub"), browser)
         return browser
 
@@ -303,7 +320,12 @@ class HubSidebar(W.VBox):
         selected = self.last_selected
         if model is None and selected is not None and selected[0] == "model":
             model = selected[1]
-        playground = InferencePlayground(model=model, session=self.session)
+        playground = self._reuse("playground")
+        if playground is None:
+            playground = InferencePlayground(model=model, session=self.session)
+            self.panels["playground"] = playground
+        elif model and playground.lanes[0].model.value.strip() != model:
+            playground.lanes[0].model.value = model  # reads the new model's task and examples
         self._show_detail(_("Inference playground"), playground)
         return playground
 
@@ -357,7 +379,12 @@ class HubSidebar(W.VBox):
         repo_id = (
             name if "/" in name or not self.push_namespace.value else f"{self.push_namespace.value}/{name}"
         )
-        panel = PushPanel(source=source, repo_id=repo_id, session=self.session)
+        panel = self._reuse("push")
+        if panel is None:
+            panel = PushPanel(source=source, repo_id=repo_id, session=self.session)
+            self.panels["push"] = panel
+        else:
+            panel.source, panel.repo_id = source, repo_id
         self._show_detail(_("Push to {repo}").format(repo=repo_id), panel)
         self.status.clear()
         # The panel loads its namespace menu on a worker; reloading it resets the menu for a moment,
@@ -371,5 +398,5 @@ class HubSidebar(W.VBox):
             if panel.push() is not None:
                 panel.wait()
 
-        self.task = self.session.submit(run, on_done=self.refresh)
+        self.task = self.session.submit(run, on_done=self.refresh, lane="long")
         return panel

@@ -43,8 +43,8 @@ def test_long_work_does_not_block_quick_calls(hub_session):
     try:
         # More long tasks than the long lane has workers: all of it waits, none of it blocks.
         for _ in range(12):
-            hub_session.submit(release.wait, 60, lane="long")
-        assert hub_session.run(hub_session.whoami)["name"] == "alice"
+            hub_session.submit(lambda **_kw: release.wait(TIMEOUT), lane="long")
+        assert hub_session.submit(hub_session.whoami).wait(TIMEOUT)["name"] == "alice"
     finally:
         release.set()
     assert hub_session.wait_idle(TIMEOUT)

@@ -26,7 +26,8 @@ import ipywidgets as W
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.diff import is_folder, looks_like_text
 from hub_widgets.browser.repo import split_card
-from hub_widgets.session import HubSession, HubTask, current_task
+from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
     ProgressView,
     StatusLine,
@@ -198,7 +199,7 @@ def _bytes_progress_class(on_bytes, task: HubTask | None = None):
     return BytesProgress
 
 
-class FilesView(W.VBox):
+class FilesView(ClosesItsWork, W.VBox):
     """Revision selector, lazy tree, preview and downloads of one repo.
 
     Args:
@@ -207,7 +208,7 @@ class FilesView(W.VBox):
     """
 
     def __init__(self, session: HubSession, status: StatusLine | None = None, **kwargs: Any) -> None:
-        self.session = session
+        self.session = scoped(session)
         # Static widgets share one layout model: the frontend gets one state instead of dozens.
         plain = W.Layout()
         self.status = status or StatusLine()
@@ -673,7 +674,12 @@ class FilesView(W.VBox):
             self.status.success(_("Downloaded {name} to {path}").format(name=entry.name, path=path))
 
         self.download_task = self.session.submit(
-            run, on_result=done, on_error=self._download_error, on_done=self._end_download
+            run,
+            on_result=done,
+            on_error=self._download_error,
+            on_done=self._end_download,
+            lane="long",
+            abortable=True,  # Cancel closes a stalled download at once
         )
         return self.download_task
 
@@ -701,7 +707,12 @@ class FilesView(W.VBox):
             )
 
         self.download_task = self.session.submit(
-            run, on_result=done, on_error=self._download_error, on_done=self._end_download
+            run,
+            on_result=done,
+            on_error=self._download_error,
+            on_done=self._end_download,
+            lane="long",
+            abortable=True,  # Cancel closes a stalled download at once
         )
         return self.download_task
 

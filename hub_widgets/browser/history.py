@@ -17,7 +17,8 @@ from hub_widgets.browser.diff import (
     unified_text_diff,
 )
 from hub_widgets.browser.files import preview_kind
-from hub_widgets.session import HubSession, HubTask
+from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import MAX_SHOWN_CHARS, StatusLine, format_bytes, html_table, shorten, truncated_note
 
 PAGE_SIZE = 20
@@ -87,7 +88,7 @@ def _is_text_candidate(state: FileState | None) -> bool:
     return not state.lfs and state.size <= MAX_TEXT_DIFF_BYTES and preview_kind(state.path) not in ("image",)
 
 
-class HistoryView(W.VBox):
+class HistoryView(ClosesItsWork, W.VBox):
     """Commits of the current revision with paging, and the diff of two picked commits.
 
     Args:
@@ -96,7 +97,7 @@ class HistoryView(W.VBox):
     """
 
     def __init__(self, session: HubSession, status: StatusLine | None = None, **kwargs: Any) -> None:
-        self.session = session
+        self.session = scoped(session)
         # Static widgets share one layout model: the frontend gets one state instead of dozens.
         plain = W.Layout()
         self.status = status or StatusLine()
@@ -222,6 +223,7 @@ class HistoryView(W.VBox):
                 self.compare_button, "disabled", not self._comparable(tuple(self.commit_list.value))
             ),
             key=f"browser-diff:{id(self)}",
+            lane="long",  # reads every changed file of both commits
         )
         return self.diff_task
 

@@ -25,7 +25,8 @@ from hub_widgets.browser.search import (
     list_method,
     result_row,
 )
-from hub_widgets.session import HubSession, HubTask, get_session
+from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown
 
 RESULTS_PAGE = 20
@@ -43,7 +44,7 @@ COMMON_LIBRARIES = (
 )  # fmt: skip
 
 
-class RepoBrowser(W.VBox):
+class RepoBrowser(ClosesItsWork, W.VBox):
     """Search the Hub and explore one repo's card, files and history.
 
     Args:
@@ -63,7 +64,7 @@ class RepoBrowser(W.VBox):
     ) -> None:
         if repo_type not in REPO_TYPES:
             raise ValueError(_("Unknown repo type: {repo_type}").format(repo_type=repo_type))
-        self.session = session or get_session()
+        self.session = scoped(session)
         # Static widgets share one layout model: the frontend gets one state instead of dozens.
         plain = W.Layout()
         wide = W.Layout(width="100%")
@@ -196,6 +197,14 @@ class RepoBrowser(W.VBox):
         else:
             self.show_search()
             self.search()
+
+    def _hosted(self) -> list[Any]:
+        return [self.files, self.history, *self.card_editor.children, *self.playground_box.children]
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        super().close()
 
     # -- search ---------------------------------------------------------------------------------
 

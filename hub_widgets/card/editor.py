@@ -33,7 +33,8 @@ from hub_widgets.card.checks import (
 from hub_widgets.card.document import README, CardDocument, card_diff, parse_card, template_body
 from hub_widgets.card.hub_data import COMMON_LIBRARIES, DATASET_SECTIONS, LICENSES, MODEL_SECTIONS, TASKS
 from hub_widgets.errors import ValidationError
-from hub_widgets.session import HubSession, HubTask, current_task, get_session
+from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
     MAX_SHOWN_CHARS,
     StatusLine,
@@ -246,7 +247,7 @@ class SaveOutcome:
 # -- the widget ----------------------------------------------------------------------------------
 
 
-class ModelCardEditor(W.VBox):
+class ModelCardEditor(ClosesItsWork, W.VBox):
     """Edit a model, dataset or Space card: metadata form, markdown with preview, check, save or push.
 
     Args:
@@ -270,7 +271,7 @@ class ModelCardEditor(W.VBox):
     ) -> None:
         if repo_type not in REPO_TYPES:
             raise ValueError(_("Unknown repo type: {repo_type}").format(repo_type=repo_type))
-        self.session = session or get_session()
+        self.session = scoped(session)
         self.repo_id, self.repo_type, self.revision = repo_id, repo_type, revision
         self.path = self._readme_path(path) if path is not None else None
         self.debounce = DEBOUNCE_SECONDS
@@ -797,6 +798,7 @@ class ModelCardEditor(W.VBox):
             on_error=self._save_failed,
             on_done=lambda: self._set_busy(False),
             key=f"card-save-{id(self)}",
+            lane="long",
         )
 
     def _save(self, text: str, target: str, folder: str, message: str, metadata: dict) -> SaveOutcome:
@@ -907,6 +909,11 @@ class ModelCardEditor(W.VBox):
         for button in (self.validate_button, self.review_button, self.confirm_button):
             button.disabled = busy
         self.body.disabled = busy and not self.body.value
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        super().close()
 
     def _submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
         self.task = self.session.submit(fn, *args, **kwargs)

@@ -15,6 +15,7 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _
 from hub_widgets.errors import ValidationError
+from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import DEFAULT_TIMEOUT
 from hub_widgets.playground.lane import Lane, StreamStats
@@ -30,7 +31,7 @@ from hub_widgets.playground.tasks import (
     resolve_example_file,
     task_for_model,
 )
-from hub_widgets.session import HubSession, HubTask, current_task, get_session
+from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import StatusLine
 
 RETRYABLE = ("loading", "rate_limit")
@@ -106,7 +107,7 @@ def _control(spec: Field) -> W.Widget:
     raise ValueError(f"unknown field kind {spec.kind!r}")
 
 
-class InferencePlayground(W.VBox):
+class InferencePlayground(ClosesItsWork, W.VBox):
     """Try hosted inference for a model: every common task, chat with streaming, two backends side by side.
 
     Args:
@@ -134,7 +135,7 @@ class InferencePlayground(W.VBox):
             raise ValueError(
                 _("Unknown task {task!r}: use one of {tasks}.").format(task=task, tasks=", ".join(TASKS))
             )
-        self.session = session or get_session()
+        self.session = scoped(session)
         if endpoint is None:
             endpoint = os.environ.get(ENDPOINT_VARIABLE) or None
         self.lanes = [

@@ -14,6 +14,7 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, ValidationError
+from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.push.objects import (
     SavedObject,
     describe_object,
@@ -32,7 +33,7 @@ from hub_widgets.push.upload import (
     compute_plan,
     push,
 )
-from hub_widgets.session import HubSession, HubTask, current_task, get_session
+from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
@@ -48,7 +49,7 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-class PushPanel(W.VBox):
+class PushPanel(ClosesItsWork, W.VBox):
     """Push files, folders and kernel objects to a Hub repo.
 
     Plan first (what is new, changed, unchanged or deleted, computed locally from the Hub's hashes),
@@ -70,7 +71,7 @@ class PushPanel(W.VBox):
         session: HubSession | None = None,
         **kwargs: Any,
     ) -> None:
-        self.session = session or get_session()
+        self.session = scoped(session)
         self.status = StatusLine()
         self._object: Any = None
         self._plan: Plan | None = None
@@ -505,7 +506,7 @@ class PushPanel(W.VBox):
                     saved.cleanup()
                 self._set_running(False)
 
-        self.task = self.session.submit(run)
+        self.task = self.session.submit(run, lane="long")
         return self.task
 
     def _show_plan(self, plan: Plan, request: PushRequest, repo_exists: bool, branch_exists: bool) -> None:
@@ -641,7 +642,7 @@ class PushPanel(W.VBox):
                     saved.cleanup()
                 self._set_running(False)
 
-        self.task = self.session.submit(run)
+        self.task = self.session.submit(run, lane="long")
         return self.task
 
     def _show_result(self, result: PushResult, request: PushRequest, seconds: float) -> None:
@@ -745,6 +746,9 @@ class PushPanel(W.VBox):
             self.progress.hide()
 
     # -- companions ----------------------------------------------------------------------------------
+
+    def _hosted(self) -> list[Any]:
+        return list(self.extra.children)
 
     def open_browser(self) -> Any:
         """Show the pushed repo in a `RepoBrowser` inside this panel (if that widget is installed)."""
