@@ -31,6 +31,9 @@ class ClosesItsWork:
         for widget in self._safe_hosted():
             if widget is not None and widget is not self:
                 widget.close()
+        # Then every control below: a live box holding a closed child could not even report its state.
+        for widget in _descendants(self):
+            widget.close()
         super().close()  # type: ignore[misc]
 
     def _safe_hosted(self) -> list[Any]:
@@ -38,3 +41,18 @@ class ClosesItsWork:
             return list(self._hosted())
         except AttributeError:  # closed while half-built (close() also runs from __del__)
             return []
+
+
+def _descendants(root: Any) -> list[Any]:
+    """The widgets below `root` (through `children`), deepest first."""
+    found: list[Any] = []
+    stack = list(root.__dict__.get("_trait_values", {}).get("children", ()) or ())
+    seen = {id(root)}
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        found.append(widget)
+        stack.extend(getattr(widget, "children", ()) or ())
+    return found[::-1]
