@@ -72,7 +72,7 @@ class AbortScope:
             if self.aborted:
                 raise CancelledError(_("Cancelled."))
             if self._transport is None:
-                self._transport = httpx2.HTTPTransport()
+                self._transport = httpx2.HTTPTransport(verify=_ssl_context())
             transport = self._transport
         previous = request.extensions.get("trace")
 
@@ -92,6 +92,19 @@ class AbortScope:
 
         request.extensions = {**request.extensions, "trace": trace}
         return transport.handle_request(request)
+
+
+_ssl = None
+
+
+def _ssl_context() -> Any:
+    # Built once: loading the CA bundle costs far more than opening a loopback connection.
+    global _ssl
+    if _ssl is None:
+        import httpx2
+
+        _ssl = httpx2.create_ssl_context()
+    return _ssl
 
 
 def _shutdown(sock: socket.socket) -> None:

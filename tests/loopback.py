@@ -56,9 +56,14 @@ class RecordingServer:
 
 
 class HangingServer:
-    """Accepts connections on 127.0.0.1, reads the requests, never answers; counts closed connections."""
+    """Accepts connections on 127.0.0.1, reads the requests, never answers; counts closed connections.
 
-    def __init__(self) -> None:
+    Args:
+        stream: Words to send first as a streamed chat answer (server-sent events) before stalling.
+    """
+
+    def __init__(self, stream: tuple[str, ...] = ()) -> None:
+        self._stream = stream
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._lock = threading.Lock()
@@ -101,6 +106,8 @@ class HangingServer:
                 counted = True
                 with self._lock:
                     self.requests += 1
+                if self._stream:
+                    conn.sendall(_stream_head(self._stream))
 
     def __enter__(self) -> HangingServer:
         threading.Thread(target=self._accept, daemon=True).start()
@@ -117,3 +124,24 @@ class HangingServer:
             except OSError:
                 pass
             conn.close()
+
+
+def _stream_head(words: tuple[str, ...]) -> bytes:
+    """An OpenAI-style streamed chat answer that starts and never ends (no length, no final event)."""
+    events = b"".join(
+        b"data: "
+        + json.dumps(
+            {
+                "id": "stall",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "stall",
+                "choices": [
+                    {"index": 0, "delta": {"role": "assistant", "content": w}, "finish_reason": None}
+                ],
+            }
+        ).encode()
+        + b"\n\n"
+        for w in words
+    )
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + events

@@ -38,6 +38,22 @@ def test_ten_stopped_calls_to_a_silent_endpoint_leave_the_widgets_working(hub_se
         assert hub_session.wait_idle(TIMEOUT)
 
 
+def test_stop_ends_a_stream_that_stalled_midway_and_keeps_what_came(hub_session):
+    with HangingServer(stream=("Once ", "upon ", "a ")) as stalling:
+        playground = InferencePlayground(task="chat", endpoint=stalling.url, session=hub_session, timeout=0)
+        playground.form().controls["message"].value = "Tell me a story."
+        playground.run_button.click()
+        lane = playground.lanes[0]
+        wait_for(lambda: lane.stats.chunks == 3, TIMEOUT, "the first words")
+        playground.stop_button.click()
+        wait_for(lambda: lane.stats.finished is not None, TIMEOUT, "the stream to end")
+        wait_for(lambda: stalling.count("closed") == 1, TIMEOUT, "the connection closing")
+        assert lane.history[-1] == {"role": "assistant", "content": "Once upon a "}
+        assert "stopped" in lane.latency.value
+        assert playground.status.text == "Stopped."
+        assert hub_session.wait_idle(TIMEOUT)
+
+
 def test_long_work_does_not_block_quick_calls(hub_session):
     release = threading.Event()
     try:
