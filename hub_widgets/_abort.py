@@ -151,7 +151,20 @@ def install() -> None:
             return
         from huggingface_hub import get_session, set_client_factory
 
+        _installed = True
+        if _custom_factory():
+            # The user's own client (a proxy, certificates) wins: Stop then only stops at the next chunk.
+            logger.info("huggingface_hub has a custom client factory: Stop cannot close running requests")
+            return
         base = get_session()
         _HOOKS = {name: list(hooks) for name, hooks in base.event_hooks.items()}
         set_client_factory(_client_factory)
-        _installed = True
+
+
+def _custom_factory() -> bool:
+    """True if someone replaced huggingface_hub's default client factory (read only, never changed)."""
+    from huggingface_hub.utils import _http
+
+    current = getattr(_http, "_GLOBAL_CLIENT_FACTORY", None)
+    default = getattr(_http, "default_client_factory", None)
+    return current is not None and default is not None and current is not default

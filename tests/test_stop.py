@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from huggingface_hub import get_session
+from huggingface_hub.utils import _http
+
 from hub_widgets.browser.panel import RepoBrowser
 from hub_widgets.login import LoginWidget
 from hub_widgets.playground.panel import InferencePlayground
@@ -36,6 +39,9 @@ def test_ten_stopped_calls_to_a_silent_endpoint_leave_the_widgets_working(hub_se
         wait_for(lambda: repo_id in browser.result_ids, TIMEOUT, "the search listing")
         assert hub_session.run(hub_session.namespaces) == ["alice", "acme"]
         assert hub_session.wait_idle(TIMEOUT)
+    # The abortable client huggingface_hub now uses kept the library's own hooks (offline mode, request ids).
+    client = get_session()
+    assert _http.hf_request_event_hook in client.event_hooks["request"] and client.follow_redirects
 
 
 def test_stop_ends_a_stream_that_stalled_midway_and_keeps_what_came(hub_session):
