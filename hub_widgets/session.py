@@ -59,7 +59,7 @@ class HubTask:
     _cancel: threading.Event = field(default_factory=threading.Event)
     _stale: bool = False
     # Set for abortable tasks: cancel() also shuts down the task's HTTP connections.
-    _abort: _abort.AbortScope | None = None
+    _connections: _abort.AbortScope | None = None
 
     def cancel(self) -> None:
         """Ask the task to stop at its next check; callbacks of a cancelled task are not called.
@@ -68,8 +68,8 @@ class HubTask:
         server never answers.
         """
         self._cancel.set()
-        if self._abort is not None:
-            self._abort.abort()
+        if self._connections is not None:
+            self._connections.abort()
 
     @property
     def cancelled(self) -> bool:
@@ -302,7 +302,7 @@ class HubSession:
         """
         if lane not in self._pools:
             raise ValueError(f"unknown lane {lane!r}: use one of {LANES}")
-        task = HubTask(key=key, _abort=_abort.AbortScope() if abortable else None)
+        task = HubTask(key=key, _connections=_abort.AbortScope() if abortable else None)
         with self._lock:
             if key is not None:
                 previous = self._latest.get(key)
@@ -318,8 +318,8 @@ class HubSession:
             try:
                 try:
                     task.raise_if_cancelled()
-                    if task._abort is not None:
-                        with task._abort:
+                    if task._connections is not None:
+                        with task._connections:
                             result = fn(*args, **kwargs)
                     else:
                         result = fn(*args, **kwargs)
