@@ -21,6 +21,7 @@ from .routes import (
     likes,
     nonamespace,
     oauth,
+    pages,
     refs,
     repos,
 )
@@ -28,8 +29,10 @@ from .validation import Limits
 
 # Matching order: the first pattern that matches a path answers it. `likes` comes before `repos`
 # (`/api/models/gpt2/like` would otherwise be the info of a repo `gpt2/like`); `nonamespace` comes
-# last: its patterns take any path under a one-segment repo id, which no other route serves.
-AREAS = (account, likes, repos, files, commits, refs, discussions, lfs, oauth, inference, nonamespace)
+# after the API areas: its patterns take any path under a one-segment repo id, which no other route
+# serves. The website's pages go last: their patterns (`/{namespace}/{name}/...`) are the broadest, and
+# every API route must win over them.
+AREAS = (account, likes, repos, files, commits, refs, discussions, lfs, oauth, inference, nonamespace, pages)
 
 
 def make_routes(state: ServerState) -> list[Rule]:

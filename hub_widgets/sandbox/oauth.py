@@ -201,6 +201,23 @@ class DeviceFlow:
                 return found
             return self._new_session(now)
 
+    def existing_session(self, session_id: str | None) -> PageSession | None:
+        """The live session `session_id`, or None: a page that only reads creates no session (anonymous
+        visitors must not push signed-in sessions out of the bounded table)."""
+        with self._lock:
+            found = self._sessions.get(session_id or "")
+            return found if found is not None and time.time() - found.created < SESSION_LIFETIME else None
+
+    def check_credentials(self, token: str, username: str, password: str) -> tuple[str, str] | None:
+        """(user, role) for a valid token (its role) or user name + password (write); None otherwise."""
+        if token:
+            ident = self.accounts.identify(token)
+            if ident is not None and not ident.anonymous:
+                return ident.user or "", ident.role or "read"
+        elif username and password and self.accounts.check_password(username, password):
+            return username, "write"
+        return None
+
     def _new_session(self, now: float) -> PageSession:
         while len(self._sessions) >= MAX_SESSIONS:
             self._sessions.popitem(last=False)  # the oldest goes first

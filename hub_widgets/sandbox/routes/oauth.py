@@ -103,8 +103,10 @@ class TokenHandler(OAuthBase):
         self.send_oauth(status, data)
 
 
-class VerifyHandler(OAuthBase):
-    """The approval page: sign in (token, or user name + password), check the code, approve or deny."""
+class SessionPage(OAuthBase):
+    """A page with a sign-in session (cookie): the device approval page, the tokens page."""
+
+    sess: PageSession
 
     def load_session(self) -> PageSession:
         self.sess = self.flow.session(self.get_cookie(SESSION_COOKIE))
@@ -121,6 +123,10 @@ class VerifyHandler(OAuthBase):
             secure=self.request.protocol == "https",
             max_age=SESSION_LIFETIME,
         )
+
+
+class VerifyHandler(SessionPage):
+    """The approval page: sign in (token, or user name + password), check the code, approve or deny."""
 
     def pending_request(self, code: str) -> DeviceRequest | None:
         if not code.strip():
@@ -207,20 +213,13 @@ class VerifyHandler(OAuthBase):
 
     def sign_in(self, sess: PageSession, form: dict[str, str], code: str, address: str) -> None:
         token = form.get("token", "").strip()
-        username, password = form.get("username", "").strip(), form.get("password", "")
-        user = role = None
-        if token:
-            ident = self.flow.accounts.identify(token)
-            if ident is not None and not ident.anonymous:
-                user, role = ident.user, ident.role
-        elif username and password and self.flow.accounts.check_password(username, password):
-            user, role = username, "write"
-        if user is None:
+        found = self.flow.check_credentials(token, form.get("username", "").strip(), form.get("password", ""))
+        if found is None:
             self.flow.failed(sess, address, self.known_request(code))
             self.set_status(403)
             self.page(code, "That token, or that user name and password, is not valid on this sandbox.")
             return
-        self.sess = self.flow.sign_in(sess, user, role or "read", token or None)
+        self.sess = self.flow.sign_in(sess, *found, token or None)
         self.keep_session()
         if code and self.pending_request(code) is None:
             self.flow.failed(self.sess, address)
