@@ -46,6 +46,7 @@ from hub_widgets.errors import HubWidgetsError, ValidationError
 from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub_secrets
 from hub_widgets.ui import StatusLine, link
+from hub_widgets.ui.html import COPY_BUTTON_STYLE
 
 _MENU_PLACEHOLDER = ""
 
@@ -548,9 +549,8 @@ class LoginWidget(ClosesItsWork, W.VBox):
         self.device_code_view.value = (
             '<span class="hubw-user-code" style="font-size:1.8em;letter-spacing:0.2em;font-family:monospace;'
             f'font-weight:bold;user-select:all">{code}</span> '
-            f'<button class="hubw-copy" onclick="navigator.clipboard.writeText(\'{js_code}\')">'
-            + html.escape(_("Copy"))
-            + "</button>"
+            f'<button class="hubw-copy" style="{COPY_BUTTON_STYLE}" '
+            f"onclick=\"navigator.clipboard.writeText('{js_code}')\">" + html.escape(_("Copy")) + "</button>"
         )
         self.status.busy(_("Approve the login in your browser; this notebook stays usable meanwhile."))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import re
 import socket
 import time
 
@@ -149,6 +150,9 @@ def start_device(widget: LoginWidget) -> str:
     assert widget.user_code in widget.device_code_view.value
     assert "clipboard" in widget.device_code_view.value  # the copy button
     assert widget.verification_uri in widget.device_link.value
+    # Issue 15 §4: in an HTML widget the link must look like a link and the copy button like a button.
+    assert "text-decoration:underline" in widget.device_link.value
+    assert re.search(r'<button class="hubw-copy" style="[^"]*border:', widget.device_code_view.value)
     wait_for(lambda: "valid for" in widget.countdown.value)
     return widget.user_code
 

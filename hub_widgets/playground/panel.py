@@ -33,6 +33,7 @@ from hub_widgets.playground.tasks import (
 )
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import StatusLine
+from hub_widgets.ui.html import COPY_BUTTON_STYLE
 
 RETRYABLE = ("loading", "rate_limit")
 # What the playground reads about a model (the task, examples, who serves it, its mask token).
@@ -623,7 +624,7 @@ class InferencePlayground(ClosesItsWork, W.VBox):
             self.status.warning(_("Run something first: the snippet reproduces the last call."))
             return
         self.snippet_view.value = (
-            "<div class='hubw-snippet'><button class='hubw-copy' "
+            f"<div class='hubw-snippet'><button class='hubw-copy' style='{COPY_BUTTON_STYLE}' "
             "onclick=\"navigator.clipboard.writeText(this.parentElement.querySelector('pre').innerText)\">"
             f"{html.escape(_('Copy'))}</button><pre style='font-size:12px'>{html.escape(code)}</pre></div>"
         )

@@ -59,6 +59,14 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: _ALIGN for tag in ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr")},
 }
 LINK_REL = "noopener noreferrer nofollow"
+# Inside an HTML widget JupyterLab gives links the text colour: without these they read as plain text.
+LINK_STYLE = "color:var(--jp-content-link-color,#1976d2);text-decoration:underline;cursor:pointer"
+# A plain <button> in an HTML widget gets no theme at all (issue 15 §4: "the copy button is unstyled").
+COPY_BUTTON_STYLE = (
+    "cursor:pointer;padding:2px 10px;margin-left:6px;vertical-align:middle;font-size:var(--jp-ui-font-size1,13px);"
+    "color:var(--jp-ui-font-color1,#111);background:var(--jp-layout-color2,#eee);"
+    "border:1px solid var(--jp-border-color1,#bbb);border-radius:3px"
+)
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|jpg|gif|webp|avif|bmp);", re.IGNORECASE)
 # Browsers drop ASCII tab / newline / CR anywhere in a URL and leading C0 controls and spaces.
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
@@ -337,7 +345,10 @@ def link(url: str, text: str | None = None) -> str:
     label = html.escape(text or url)
     if safe_url(url) is None:
         return label
-    return f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='{LINK_REL}'>{label}</a>"
+    return (
+        f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='{LINK_REL}' "
+        f"style='{LINK_STYLE}'>{label}</a>"
+    )
 
 
 def notebook_html(notebook: dict[str, Any], base_url: str | None = None, limit: int = MAX_SHOWN_CHARS) -> str:
