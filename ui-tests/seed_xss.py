@@ -19,8 +19,8 @@ from hub_widgets.sandbox.inference.images import solid_png  # noqa: E402
 from tests import xss_payloads as X  # noqa: E402
 
 
-def main() -> int:
-    endpoint, token, repo_id = sys.argv[1:4]
+def seed(endpoint: str, token: str, repo_id: str) -> None:
+    """Create `repo_id` with the payload files and the payload commit (also used by seed_pages.py)."""
     api = HfApi(endpoint=endpoint, token=token)
     api.create_repo(repo_id, exist_ok=True)
     files = {
@@ -39,6 +39,10 @@ def main() -> int:
         commit_message=message,
         commit_description=message,
     )
+
+
+def main() -> int:
+    seed(*sys.argv[1:4])
     return 0
 
 
