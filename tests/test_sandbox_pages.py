@@ -310,3 +310,18 @@ def test_the_device_page_session_signs_in_the_pages_too(endpoint):
         )
         assert "Access tokens of alice" in client.get("/settings/tokens").text
         assert "Signed in as <b>alice</b>" in client.get("/alice/no-such-repo").text  # any page's header
+
+
+def test_a_moved_repo_page_redirects_and_ids_ignore_case(endpoint, api, repo_name):
+    api.create_repo(f"alice/{repo_name}")
+    api.upload_file(path_or_fileobj=b"# moved card\n", path_in_repo="README.md", repo_id=f"alice/{repo_name}")
+    api.move_repo(f"alice/{repo_name}", f"alice/{repo_name}-new")
+    try:
+        with browser(endpoint) as client:
+            page = client.get(f"/alice/{repo_name}/tree/main")
+            assert page.status_code == 200 and str(page.url).endswith(f"/alice/{repo_name}-new/tree/main")
+            assert "README.md" in page.text
+            upper = client.get(f"/ALICE/{repo_name.upper()}-NEW")
+            assert upper.status_code == 200 and "<h1>moved card</h1>" in upper.text
+    finally:
+        api.delete_repo(f"alice/{repo_name}-new")

@@ -77,6 +77,8 @@ class PageBase(BaseHandler):
             super().send_json_error(status, message, code, headers, extra, finish)
             return
         self.clear_header("Content-Type")
+        for key, value in (headers or {}).items():  # a moved repo's Location: the browser follows it
+            self.set_header(key, value)
         title = "Not found" if status == 404 else f"Error {status}"
         self.send_page(title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>", status)
 
