@@ -273,7 +273,9 @@ def test_tokens_page_refuses_forged_forms_and_foreign_tokens(endpoint, sandbox):
             csrf = csrf_of(page.text)
             # No CSRF token, or another browser's: nothing is created.
             before = len(sandbox.tokens("bob"))
-            for forged in ("", csrf_of(browser(endpoint).get("/settings/tokens").text)):
+            with browser(endpoint) as other:
+                other_csrf = csrf_of(other.get("/settings/tokens").text)
+            for forged in ("", other_csrf):
                 answer = client.post(
                     "/settings/tokens", data={"csrf": forged, "action": "create", "role": "read"}
                 )
