@@ -317,7 +317,7 @@ def poll_device_token_once(endpoint: str, device_code: str) -> dict[str, Any] | 
     """
     from huggingface_hub.utils import get_session
 
-    from hub_widgets.session import http_error_kinds
+    from hub_widgets.problems import http_error_kinds
 
     try:
         response = get_session().post(

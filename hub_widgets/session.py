@@ -20,7 +20,6 @@ import contextvars
 import hashlib
 import logging
 import os
-import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,9 +29,10 @@ from typing import Any, TypeVar
 from huggingface_hub import HfApi, constants
 from huggingface_hub.utils import get_token
 
-from hub_widgets import _abort
+from hub_widgets import _abort, problems
 from hub_widgets._i18n import _
-from hub_widgets.errors import CancelledError, HubWidgetsError
+from hub_widgets.errors import CancelledError
+from hub_widgets.problems import Problem, scrub_secrets
 from hub_widgets.token_rule import is_hugging_face_origin, same_origin, token_may_go_to
 
 logger = logging.getLogger(__name__)
@@ -392,6 +392,16 @@ class HubSession:
         token = self._token()
         return describe_error(exc, endpoint=self.endpoint, secrets=[token] if token else [])
 
+    def problem(self, exc: BaseException, **context: Any) -> Problem:
+        """`problems.classify(exc, **context)` with this session's endpoint, its token scrubbed.
+
+        Args:
+            exc: What a call raised.
+            context: More of `classify`'s arguments (`service`, `model`, `url`).
+        """
+        token = self._token()
+        return problems.classify(exc, endpoint=self.endpoint, secrets=[token] if token else [], **context)
+
 
 class SessionScope:
     """A widget's view of a `HubSession`: the session, plus what the widget subscribed to and started.
@@ -528,50 +538,6 @@ def set_session(session: HubSession | None) -> None:
 
 # -- describe_error ----------------------------------------------------------------------------
 
-_TOKEN_PATTERN = re.compile(r"\b(hf_|api_org_)[A-Za-z0-9_\-]{6,}")
-_BEARER_PATTERN = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
-
-
-def scrub_secrets(text: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
-    """Remove tokens from `text`: the given secrets and anything shaped like a Hugging Face token."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    text = _BEARER_PATTERN.sub(r"\1***", text)
-    return _TOKEN_PATTERN.sub(lambda m: m.group(1) + "***", text)
-
-
-def _status_of(exc: BaseException) -> int | None:
-    response = getattr(exc, "response", None)
-    return getattr(response, "status_code", None)
-
-
-def _header(exc: BaseException, name: str) -> str | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    return headers.get(name) if headers is not None else None
-
-
-def _server_message(exc: BaseException) -> str:
-    message = getattr(exc, "server_message", None) or ""
-    return message.strip().splitlines()[0] if message.strip() else ""
-
-
-def _retry_after(exc: BaseException) -> str | None:
-    value = _header(exc, "Retry-After")
-    if value:
-        return value
-    match = re.search(r"t=(\d+)", _header(exc, "RateLimit") or "")
-    return match.group(1) if match else None
-
-
-def http_error_kinds(exc: BaseException) -> set[str]:
-    """Names of the HTTP library's exception classes `exc` is an instance of ({} for other errors).
-
-    Matched by name so that widget code never imports the HTTP library huggingface_hub uses.
-    """
-    return {cls.__name__ for cls in type(exc).__mro__ if cls.__module__.split(".")[0] in ("httpx2", "httpx")}
-
 
 def describe_error(
     exc: BaseException, *, endpoint: str | None = None, secrets: list[str] | tuple[str, ...] = ()
@@ -588,85 +554,5 @@ def describe_error(
     Returns:
         One translated sentence for the widget's error line.
     """
-    return scrub_secrets(_describe(exc, endpoint), secrets)
-
-
-def _describe(exc: BaseException, endpoint: str | None) -> str:  # noqa: C901 - one flat mapping
-    from huggingface_hub import errors as hf_errors
-
-    where = endpoint or _("the Hub")
-    status = _status_of(exc)
-    server = _server_message(exc)
-    detail = f" ({server})" if server else ""
-
-    if isinstance(exc, CancelledError):
-        return _("Cancelled: nothing was changed on the Hub.")
-    if isinstance(exc, HubWidgetsError):
-        return str(exc)
-    if isinstance(exc, hf_errors.GatedRepoError):
-        return _("This repo is gated: accept its access conditions on its page, then try again.")
-    if isinstance(exc, hf_errors.RepositoryNotFoundError):
-        if status == 401:
-            return _(
-                "Repository not found, or your token is invalid or expired: check the name, or log in again."
-            )
-        return _("Repository not found, or it is private and your token cannot see it.")
-    if isinstance(exc, hf_errors.RevisionNotFoundError):
-        return _("This branch, tag or commit does not exist in the repository.")
-    if isinstance(exc, hf_errors.EntryNotFoundError):
-        return _("This file or folder does not exist at this revision.")
-    if isinstance(exc, hf_errors.DisabledRepoError):
-        return _("This repository has been disabled by its owner or by Hugging Face.")
-    if isinstance(exc, hf_errors.DeviceCodeError):
-        return _("Browser login failed: {reason}").format(reason=str(exc).split(":")[-1].strip() or exc)
-    if isinstance(exc, hf_errors.LocalTokenNotFoundError):
-        return _("You are not logged in: log in first.")
-    if isinstance(exc, hf_errors.OfflineModeIsEnabled):
-        return _("HF_HUB_OFFLINE is set, so no request can reach {where}: unset it.").format(where=where)
-    if isinstance(exc, hf_errors.HFValidationError):
-        return _("Invalid repo id or name: {reason}").format(reason=str(exc).splitlines()[0])
-    if status is not None:
-        if status == 401:
-            return _("Your token is invalid, expired or missing: log in again.")
-        if status == 403:
-            return (
-                _("Permission denied: your token cannot do this (a read-only token, or not your namespace).")
-                + detail
-            )
-        if status == 404:
-            return _("Not found on the Hub.") + detail
-        if status == 409:
-            return _("Conflict: it already exists or was changed meanwhile.") + detail
-        if status == 412:
-            return _("The repository changed since this page loaded (someone pushed): refresh and try again.")
-        if status == 413:
-            return _("Too large for the Hub: split the file or push it as a large (LFS) file.")
-        if status == 429:
-            after = _retry_after(exc)
-            if after:
-                return _("Rate limited by the Hub: retry after {seconds} s.").format(seconds=after)
-            return _("Rate limited by the Hub: wait a moment and retry.")
-        if status == 402:
-            return _("You have exceeded your included credits: add credits or wait for the next period.")
-        if status in (400, 422):
-            return _("The Hub refused the request as invalid.") + detail
-        if 500 <= status < 600:
-            return _("The Hub had a server error ({status}): try again in a moment.").format(status=status)
-        return _("The Hub answered with an error ({status}).").format(status=status) + detail
-    transport = http_error_kinds(exc)
-    if transport & {"TimeoutException"} or isinstance(exc, TimeoutError):
-        return _("{where} did not answer in time: check your connection and retry.").format(where=where)
-    if transport & {"RemoteProtocolError", "ReadError", "WriteError"}:
-        return _("The connection to {where} broke off before the answer arrived: try again.").format(
-            where=where
-        )
-    if transport & {"ConnectError", "NetworkError"} or isinstance(exc, ConnectionError):
-        return _("Cannot reach {where}: check your network or the endpoint address.").format(where=where)
-    if isinstance(exc, FileNotFoundError):
-        return _("File or folder not found: {path}").format(path=exc.filename or exc)
-    if isinstance(exc, PermissionError):
-        return _("No permission to read or write {path}.").format(path=exc.filename or exc)
-    if isinstance(exc, ValueError) and str(exc):
-        return str(exc).splitlines()[0]
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return _("Unexpected error ({kind}): {text}").format(kind=type(exc).__name__, text=text)
+    problem = problems.classify(exc, endpoint=endpoint, secrets=secrets)
+    return scrub_secrets(problems.describe(problem), secrets)

@@ -300,23 +300,25 @@ def test_compare_chat_holds_two_conversations(hub_session, models, inference):
 
 
 @pytest.mark.parametrize(
-    ("kind", "kwargs", "expected", "link"),
+    ("kind", "kwargs", "expected", "link", "problem_kind"),
     [
-        ("loading", {"estimated_time": 20}, "is loading: ready in about 20 s", None),
-        ("rate_limit", {"retry_after": 7}, "retry after 7 s", None),
-        ("credits", {}, "Out of inference credits", "/settings/billing"),
-        ("gated", {}, "is gated: accept its terms", "/alice/pg-sentiment"),
-        ("server_error", {}, "Server error 500", None),
+        ("loading", {"estimated_time": 20}, "is loading: ready in about 20 s", None, "loading"),
+        ("rate_limit", {"retry_after": 7}, "retry after 7 s", None, "rate_limited"),
+        ("credits", {}, "Out of inference credits", "/settings/billing", "out_of_credits"),
+        ("gated", {}, "is gated: accept its terms", "/alice/pg-sentiment", "gated"),
+        ("server_error", {}, "Server error 500", None, "server_error"),
     ],
 )
-def test_each_error_is_one_clear_line(hub_session, models, inference, kind, kwargs, expected, link):
+def test_each_error_is_one_clear_line(
+    hub_session, models, inference, kind, kwargs, expected, link, problem_kind
+):
     model = models["text-classification"]
     inference.fail(kind, model=model, **kwargs)
     playground = open_playground(hub_session, model)
     text_before = playground.form().controls["text"].value
     run_and_wait(playground)
     lane = playground.lanes[0]
-    assert lane.problem is not None and lane.problem.kind in (kind, "error")
+    assert lane.problem is not None and lane.problem.kind == problem_kind
     assert expected in lane.problem_view.value
     assert expected in playground.status.text
     assert "Traceback" not in lane.problem_view.value and ALICE not in lane.problem_view.value
@@ -401,7 +403,7 @@ def test_an_error_in_the_middle_of_a_stream_keeps_the_message(hub_session, model
     playground.form().controls["message"].value = "Are you there?"
     run_and_wait(playground)
     lane = playground.lanes[0]
-    assert lane.problem is not None and lane.problem.kind == "stream"
+    assert lane.problem is not None and lane.problem.kind == "generation_failed"
     assert lane.history == []
     assert playground.form().controls["message"].value == "Are you there?"  # given back to retype nothing
 
@@ -540,7 +542,7 @@ def test_inference_providers_mode_explains_what_is_missing(endpoint, models, inf
         chat.form().controls["message"].value = "Hello"
         chat.run()
         chat.wait(TIMEOUT)
-        assert chat.lanes[0].problem.kind == "login"
+        assert chat.lanes[0].problem.kind == "not_logged_in"
         assert chat.form().controls["message"].value == "Hello"
 
         classifier = InferencePlayground(model=models["text-classification"], session=session)
@@ -591,5 +593,5 @@ def test_compare_chat_keeps_the_message_where_it_was_answered(hub_session, model
     run_and_wait(playground)
     left, right = playground.lanes
     assert [m["role"] for m in left.history] == ["user", "assistant"]
-    assert right.history == [] and right.problem.kind == "error"
+    assert right.history == [] and right.problem.kind == "server_error"
     assert playground.form().controls["message"].value == ""  # one side has it: not put back

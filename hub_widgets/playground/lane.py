@@ -16,8 +16,8 @@ import ipywidgets as W
 from hub_widgets._i18n import _
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, python_snippet
-from hub_widgets.playground.problems import Problem
 from hub_widgets.playground.tasks import Call
+from hub_widgets.problems import Problem
 from hub_widgets.session import HubSession
 from hub_widgets.ui import link, shorten
 

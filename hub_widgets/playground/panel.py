@@ -19,7 +19,6 @@ from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import DEFAULT_TIMEOUT
 from hub_widgets.playground.lane import Lane, StreamStats
-from hub_widgets.playground.problems import diagnose
 from hub_widgets.playground.tasks import (
     TASKS,
     Call,
@@ -35,7 +34,7 @@ from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import StatusLine
 from hub_widgets.ui.html import COPY_BUTTON_STYLE
 
-RETRYABLE = ("loading", "rate_limit")
+RETRYABLE = ("loading", "rate_limited")
 # What the playground reads about a model (the task, examples, who serves it, its mask token).
 MODEL_INFO_FIELDS = [
     "pipeline_tag",
@@ -503,7 +502,7 @@ class InferencePlayground(ClosesItsWork, W.VBox):
         lane.show_stream_stats(stopped)
 
     def _on_error(self, lane: Lane, backend: Any, task: str, exc: BaseException) -> None:
-        problem = diagnose(exc, session=self.session, model=backend.model, url=backend.url)
+        problem = self.session.problem(exc, service="inference", model=backend.model, url=backend.url)
         if task == "chat" and lane.history and lane.history[-1]["role"] == "user":
             lane.history.pop()  # this side did not answer it: the conversation stays as it was
             lane.show_chat()
@@ -529,7 +528,7 @@ class InferencePlayground(ClosesItsWork, W.VBox):
         self.status.error(
             problems[0].message if len(problems) == 1 else _("Both calls failed; see each side.")
         )
-        waits = [p.wait_seconds for p in problems if p.kind in RETRYABLE]
+        waits = [p.retry_after for p in problems if p.kind in RETRYABLE]
         if waits:
             seconds = max(w or 5.0 for w in waits)
             self.retry_button.description = _("Wait {seconds:.0f} s and retry").format(seconds=seconds)
@@ -568,7 +567,7 @@ class InferencePlayground(ClosesItsWork, W.VBox):
         ]
         if not failed:
             return None
-        seconds = max((lane.problem.wait_seconds or 5.0) for lane in failed)  # type: ignore[union-attr]
+        seconds = max((lane.problem.retry_after or 5.0) for lane in failed)  # type: ignore[union-attr]
         values = dict(self._last_values)
         self._retries += 1
         self._hide_retry()
