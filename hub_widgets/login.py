@@ -44,6 +44,7 @@ from hub_widgets.auth_state import (
 )
 from hub_widgets.errors import HubWidgetsError, ValidationError
 from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub_secrets
 from hub_widgets.ui import StatusLine, link
 from hub_widgets.ui.html import COPY_BUTTON_STYLE
@@ -290,8 +291,7 @@ class LoginWidget(ClosesItsWork, W.VBox):
         return ""
 
     def _show_check_error(self, exc: BaseException) -> None:
-        status = getattr(getattr(exc, "response", None), "status_code", None)
-        if status == 401:
+        if classify(exc).kind == "invalid_token":
             self._show_logged_out()
             self.status.error(
                 _("The active token is invalid or revoked: log in again ({source}).").format(
@@ -432,8 +432,7 @@ class LoginWidget(ClosesItsWork, W.VBox):
 
     def _login_failed(self, exc: BaseException, secret: str | None = None) -> None:
         self.state = "logged_out"
-        status = getattr(getattr(exc, "response", None), "status_code", None)
-        if status == 401:
+        if classify(exc).kind == "invalid_token":
             message = _("This token is invalid, expired or revoked: check it on your Hub settings page.")
         else:
             message = self.session.describe_error(exc)

@@ -20,8 +20,8 @@ from hub_widgets._i18n import _, ngettext
 from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine
+from hub_widgets.vocab import REPO_TYPES
 
-REPO_TYPES = ("model", "dataset", "space")
 TIMEOUT_NAMESPACES = 60.0
 
 

@@ -21,8 +21,9 @@ from hub_widgets.card.document import (
     template_body,
     template_card,
 )
-from hub_widgets.card.hub_data import LICENSES, TASKS
+from hub_widgets.card.hub_data import LICENSES
 from hub_widgets.errors import ValidationError
+from hub_widgets.vocab import TASKS
 
 CARD = """---
 # written by hand

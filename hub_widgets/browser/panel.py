@@ -18,7 +18,6 @@ from hub_widgets.browser.files import FilesView
 from hub_widgets.browser.history import HistoryView
 from hub_widgets.browser.repo import INFO_EXPAND, header_html, metadata_table, split_card, summarize
 from hub_widgets.browser.search import (
-    REPO_TYPES,
     ResultRow,
     SearchQuery,
     build_list_kwargs,
@@ -28,20 +27,10 @@ from hub_widgets.browser.search import (
 from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown
+from hub_widgets.vocab import COMMON_TASKS, REPO_TYPES, SEARCH_LIBRARIES
 
 RESULTS_PAGE = 20
 DEBOUNCE_SECONDS = 0.3
-
-COMMON_TASKS = (
-    "text-generation", "text-classification", "token-classification", "question-answering",
-    "summarization", "translation", "fill-mask", "feature-extraction", "sentence-similarity",
-    "image-classification", "object-detection", "image-segmentation", "text-to-image",
-    "automatic-speech-recognition", "text-to-speech", "zero-shot-classification",
-)  # fmt: skip
-COMMON_LIBRARIES = (
-    "transformers", "sentence-transformers", "diffusers", "timm", "peft", "gguf", "onnx",
-    "safetensors", "pytorch", "keras", "datasets", "pandas", "gradio", "streamlit", "docker",
-)  # fmt: skip
 
 
 class RepoBrowser(ClosesItsWork, W.VBox):
@@ -97,7 +86,7 @@ class RepoBrowser(ClosesItsWork, W.VBox):
         self.library = W.Combobox(
             layout=plain,
             description=_("Library"),
-            options=COMMON_LIBRARIES,
+            options=SEARCH_LIBRARIES,
             ensure_option=False,
             continuous_update=False,
         )

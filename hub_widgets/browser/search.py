@@ -8,8 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from hub_widgets._i18n import _, ngettext
-
-REPO_TYPES = ("model", "dataset", "space")
+from hub_widgets.vocab import REPO_TYPES
 
 # UI sort name -> huggingface_hub `sort=` value (always descending on the Hub).
 SORTS = {

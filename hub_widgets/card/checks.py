@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub_widgets._i18n import _
-from hub_widgets.card.hub_data import LICENSES, SPECIAL_LANGUAGES, TASKS
+from hub_widgets.card.hub_data import LICENSES, SPECIAL_LANGUAGES
+from hub_widgets.vocab import TASKS
 
 ERROR = "error"
 WARNING = "warning"

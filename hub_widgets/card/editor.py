@@ -31,9 +31,10 @@ from hub_widgets.card.checks import (
     validate_on_hub,
 )
 from hub_widgets.card.document import README, CardDocument, card_diff, parse_card, template_body
-from hub_widgets.card.hub_data import COMMON_LIBRARIES, DATASET_SECTIONS, LICENSES, MODEL_SECTIONS, TASKS
+from hub_widgets.card.hub_data import DATASET_SECTIONS, LICENSES, MODEL_SECTIONS
 from hub_widgets.errors import ValidationError
 from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
     MAX_SHOWN_CHARS,
@@ -45,8 +46,8 @@ from hub_widgets.ui import (
     show_markdown,
     truncated_note,
 )
+from hub_widgets.vocab import LIBRARIES, REPO_TYPES, TASKS
 
-REPO_TYPES = ("model", "dataset", "space")
 DEBOUNCE_SECONDS = 0.3
 PLACEHOLDER = "[More Information Needed]"
 
@@ -210,9 +211,7 @@ def build_fields(repo_type: str) -> dict[str, CardField]:
     else:
         fields += [
             CardField("pipeline_tag", _("Task (pipeline tag)"), "dropdown", _task_options()),
-            CardField(
-                "library_name", _("Library"), "combobox", COMMON_LIBRARIES, placeholder=_("transformers…")
-            ),
+            CardField("library_name", _("Library"), "combobox", LIBRARIES, placeholder=_("transformers…")),
             CardField(
                 "base_model",
                 _("Base model"),
@@ -837,7 +836,7 @@ class ModelCardEditor(ClosesItsWork, W.VBox):
         try:
             info = push(self.parent_commit)
         except HfHubHTTPError as exc:
-            if target == "pr" or getattr(exc.response, "status_code", None) != 412:
+            if target == "pr" or classify(exc).kind != "precondition_failed":
                 raise
             # The branch moved since loading. If its README is still the one the user edited
             # (others pushed other files), committing on top loses nothing; otherwise refuse.
@@ -856,7 +855,7 @@ class ModelCardEditor(ClosesItsWork, W.VBox):
         return SaveOutcome("commit", problems, url=info.commit_url, commit_oid=info.oid, text=text)
 
     def _save_failed(self, exc: BaseException) -> None:
-        if getattr(getattr(exc, "response", None), "status_code", None) == 412:
+        if classify(exc).kind == "precondition_failed":
             # Reloading would drop the user's edits: point to the way that keeps them.
             self.status.error(
                 _(

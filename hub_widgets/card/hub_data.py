@@ -1,9 +1,9 @@
-"""What the Hub accepts in a card's front matter: license identifiers, tasks, standard sections.
+"""What the Hub accepts in a card's front matter: license identifiers, standard sections.
 
-`huggingface_hub` ships neither list, so they are embedded here. Licenses: the identifiers the
+`huggingface_hub` ships no such list, so they are embedded here. Licenses: the identifiers the
 Hub's `/api/validate-yaml` lists in its `"license" must be one of [...]` message (same as
-https://huggingface.co/docs/hub/repositories-licenses). Tasks: `PIPELINE_DATA` of
-`@huggingface/tasks` (huggingface.js, packages/tasks/src/pipelines.ts). Refresh both together.
+https://huggingface.co/docs/hub/repositories-licenses). Refresh them with `vocab.TASKS`.
+Tasks and libraries are the whole package's vocabulary: `hub_widgets.vocab`.
 """
 
 from __future__ import annotations
@@ -24,73 +24,6 @@ LICENSES: tuple[str, ...] = (
     "llama4", "grok2-community", "gemma", "unknown", "other",
 )  # fmt: skip
 
-# Task id -> display name, in the Hub's order (the order of its filters).
-TASKS: dict[str, str] = {
-    "text-classification": "Text Classification",
-    "token-classification": "Token Classification",
-    "table-question-answering": "Table Question Answering",
-    "question-answering": "Question Answering",
-    "zero-shot-classification": "Zero-Shot Classification",
-    "translation": "Translation",
-    "summarization": "Summarization",
-    "feature-extraction": "Feature Extraction",
-    "text-generation": "Text Generation",
-    "text2text-generation": "Text2Text Generation",
-    "fill-mask": "Fill-Mask",
-    "sentence-similarity": "Sentence Similarity",
-    "text-to-speech": "Text-to-Speech",
-    "text-to-audio": "Text-to-Audio",
-    "automatic-speech-recognition": "Automatic Speech Recognition",
-    "audio-to-audio": "Audio-to-Audio",
-    "audio-classification": "Audio Classification",
-    "audio-text-to-text": "Audio-Text-to-Text",
-    "voice-activity-detection": "Voice Activity Detection",
-    "depth-estimation": "Depth Estimation",
-    "image-classification": "Image Classification",
-    "object-detection": "Object Detection",
-    "image-segmentation": "Image Segmentation",
-    "text-to-image": "Text-to-Image",
-    "image-to-text": "Image-to-Text",
-    "image-to-image": "Image-to-Image",
-    "image-to-video": "Image-to-Video",
-    "unconditional-image-generation": "Unconditional Image Generation",
-    "video-classification": "Video Classification",
-    "reinforcement-learning": "Reinforcement Learning",
-    "robotics": "Robotics",
-    "tabular-classification": "Tabular Classification",
-    "tabular-regression": "Tabular Regression",
-    "tabular-to-text": "Tabular to Text",
-    "table-to-text": "Table to Text",
-    "multiple-choice": "Multiple Choice",
-    "text-ranking": "Text Ranking",
-    "text-retrieval": "Text Retrieval",
-    "time-series-forecasting": "Time Series Forecasting",
-    "text-to-video": "Text-to-Video",
-    "image-text-to-text": "Image-Text-to-Text",
-    "visual-question-answering": "Visual Question Answering",
-    "document-question-answering": "Document Question Answering",
-    "zero-shot-image-classification": "Zero-Shot Image Classification",
-    "graph-ml": "Graph Machine Learning",
-    "mask-generation": "Mask Generation",
-    "zero-shot-object-detection": "Zero-Shot Object Detection",
-    "text-to-3d": "Text-to-3D",
-    "image-to-3d": "Image-to-3D",
-    "image-feature-extraction": "Image Feature Extraction",
-    "video-text-to-text": "Video-Text-to-Text",
-    "keypoint-detection": "Keypoint Detection",
-    "visual-document-retrieval": "Visual Document Retrieval",
-    "any-to-any": "Any-to-Any",
-    "biology": "Biology",
-    "other": "Other",
-}
-
-# Libraries offered in the form; any other name is accepted (the Hub's list is long and grows).
-COMMON_LIBRARIES: tuple[str, ...] = (
-    "transformers", "sentence-transformers", "diffusers", "peft", "timm", "adapter-transformers",
-    "gguf", "onnx", "safetensors", "pytorch", "tensorflow", "jax", "keras", "tf-keras", "flair",
-    "spacy", "fastai", "sklearn", "setfit", "open_clip", "mlx", "transformers.js", "span-marker",
-    "stable-baselines3", "ml-agents", "lerobot", "pyannote-audio", "espnet", "speechbrain", "nemo",
-)  # fmt: skip
 
 # Special values the Hub accepts in `language` besides ISO 639 codes.
 SPECIAL_LANGUAGES: tuple[str, ...] = ("code", "multilingual")

@@ -35,6 +35,7 @@ from hub_widgets.push.upload import (
 )
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
+from hub_widgets.vocab import REPO_TYPES
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
 PLAN_ROWS = 200
@@ -105,7 +106,7 @@ class PushPanel(ClosesItsWork, W.VBox):
         self.repo_type = W.Dropdown(
             description=_("Type"),
             options=[(_("Model"), "model"), (_("Dataset"), "dataset"), (_("Space"), "space")],
-            value=repo_type if repo_type in ("model", "dataset", "space") else "model",
+            value=repo_type if repo_type in REPO_TYPES else "model",
         )
         self.create_missing = W.Checkbox(value=True, description=_("Create if missing"), indent=False)
         self.private = W.Checkbox(value=False, description=_("Private"), indent=False)

@@ -27,6 +27,7 @@ from typing import Any
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, HubWidgetsError, ValidationError
+from hub_widgets.problems import classify
 from hub_widgets.push.plan import (
     DEFAULT_EXCLUDES,
     LocalFile,
@@ -43,8 +44,8 @@ from hub_widgets.push.plan import (
     unchanged_on_disk,
 )
 from hub_widgets.push.secrets import Finding
+from hub_widgets.vocab import REPO_TYPES
 
-REPO_TYPES = ("model", "dataset", "space")
 # The LFS patterns of the .gitattributes the Hub writes into a new repo.
 HUB_DEFAULT_LFS_PATTERNS = [
     "*.7z",
@@ -413,8 +414,8 @@ def check_write_access(session: Any, request: PushRequest, repo_exists: bool) ->
         try:
             session.api.auth_check(request.repo_id, repo_type=request.repo_type, write=True)
         except HfHubHTTPError as exc:
-            status = getattr(getattr(exc, "response", None), "status_code", None)
-            if status in (401, 403):
+            # 401 and 403, whatever huggingface_hub named them (gated, disabled)
+            if classify(exc).kind in ("invalid_token", "forbidden", "gated", "disabled"):
                 raise AccessDenied(
                     _("Your token has no write access to {repo}: nothing was uploaded.").format(
                         repo=request.repo_id
