@@ -19,7 +19,15 @@ from hub_widgets.browser.diff import (
 from hub_widgets.browser.files import preview_kind
 from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.session import HubSession, HubTask, scoped
-from hub_widgets.ui import MAX_SHOWN_CHARS, StatusLine, format_bytes, html_table, shorten, truncated_note
+from hub_widgets.ui import (
+    MAX_SHOWN_CHARS,
+    StatusLine,
+    diff_html,
+    format_bytes,
+    html_table,
+    shorten,
+    truncated_note,
+)
 
 PAGE_SIZE = 20
 MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison
@@ -65,21 +73,6 @@ def diff_table_html(diff: RevisionDiff) -> str:
     if not rows:
         return f"<div>{html.escape(_('No file differs between these two commits.'))}</div>"
     return f"<div><b>{html.escape(summary)}</b></div>" + html_table([_("Change"), _("Path"), _("Size")], rows)
-
-
-def unified_diff_html(diff_text: str) -> str:
-    """A unified diff as coloured, escaped HTML."""
-    lines = []
-    for line in diff_text.splitlines():
-        color = ""
-        if line.startswith("+") and not line.startswith("+++"):
-            color = "color:#1a7f37;background:#e6ffec"
-        elif line.startswith("-") and not line.startswith("---"):
-            color = "color:#cf222e;background:#ffebe9"
-        elif line.startswith("@@"):
-            color = "color:#0969da"
-        lines.append(f"<span style='{color}'>{html.escape(line)}</span>")
-    return "<pre style='max-height:400px;overflow:auto;font-size:90%'>" + "\n".join(lines) + "</pre>"
 
 
 def _is_text_candidate(state: FileState | None) -> bool:
@@ -278,7 +271,7 @@ class HistoryView(ClosesItsWork, W.VBox):
         for path, text in texts:
             shown = text[: max(0, MAX_SHOWN_CHARS // 2 - size)]  # escaped and coloured, it doubles
             size += len(shown)
-            parts.append(f"<div><b>{html.escape(path)}</b></div>{unified_diff_html(shown)}")
+            parts.append(f"<div><b>{html.escape(path)}</b></div>{diff_html(shown)}")
             if len(shown) < len(text):
                 left = len(text) - len(shown) + sum(len(t) for _p, t in texts[len(parts) :])
                 hint = _("The whole diffs are in this view's last_diff_texts attribute.")

@@ -40,6 +40,7 @@ from hub_widgets.ui import (
     MAX_SHOWN_CHARS,
     StatusLine,
     clip,
+    diff_html,
     link,
     repo_file_base,
     shorten,
@@ -154,25 +155,12 @@ def problems_html(problems: list[Problem]) -> str:
     return "".join(lines)
 
 
-def diff_html(diff: str) -> str:
-    """A unified diff as coloured HTML (added lines green, removed red)."""
+def card_diff_html(diff: str) -> str:
+    """The card's diff as coloured HTML, cut to what a widget shows."""
     shown, more = clip(diff, MAX_SHOWN_CHARS // 2)  # escaped and coloured, it doubles
-    rows = []
-    for line in shown.splitlines():
-        style = ""
-        if line.startswith(("+++", "---")):
-            style = "color:#6e7781"
-        elif line.startswith("+"):
-            style = "background:#e6ffec"
-        elif line.startswith("-"):
-            style = "background:#ffebe9"
-        elif line.startswith("@@"):
-            style = "color:#0969da"
-        rows.append(f"<span style='{style}'>{html.escape(line)}</span>")
-    return (
-        "<pre class='hubw-card-diff' style='max-height:320px;overflow:auto;font-size:85%;"
-        f"border:1px solid #d0d7de;padding:4px'>{chr(10).join(rows)}</pre>"
-    ) + (truncated_note(more, hint=_("The whole diff is what review() returns.")) if more else "")
+    return diff_html(shown, "hubw-card-diff", "320px") + (
+        truncated_note(more, hint=_("The whole diff is what review() returns.")) if more else ""
+    )
 
 
 def _task_options() -> list[tuple[str, str]]:
@@ -753,7 +741,7 @@ class ModelCardEditor(ClosesItsWork, W.VBox):
             self.status.info(_("No changes to save."))
             return ""
         self._reviewed = text
-        self.diff_view.value = diff_html(diff)
+        self.diff_view.value = card_diff_html(diff)
         self.review_box.layout.display = ""
         self.status.info(_("Review the changes below, then confirm."))
         return diff

@@ -311,6 +311,35 @@ def escaped_pre(text: str, max_height: str = "400px") -> str:
 # -- small pieces -------------------------------------------------------------------------------
 
 
+# Line prefix -> style; the first match wins ("+++" before "+").
+_DIFF_STYLES = (
+    ("+++", "color:#6e7781"),
+    ("---", "color:#6e7781"),
+    ("+", "color:#1a7f37;background:#e6ffec"),
+    ("-", "color:#cf222e;background:#ffebe9"),
+    ("@@", "color:#0969da"),
+)
+
+
+def diff_html(diff: str, css_class: str = "", max_height: str = "400px") -> str:
+    """A unified diff as escaped, coloured HTML: added lines green, removed red, hunk headers blue.
+
+    Args:
+        diff: The unified diff text (cut it before: escaped and coloured, it doubles).
+        css_class: Another class for the `<pre>`, besides `hubw-diff`.
+        max_height: Beyond it, the block scrolls.
+    """
+    rows = []
+    for line in diff.splitlines():
+        style = next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")
+        rows.append(f"<span style='{style}'>{html.escape(line)}</span>")
+    classes = f"hubw-diff {css_class}".strip()
+    return (
+        f"<pre class='{classes}' style='max-height:{max_height};overflow:auto;font-size:85%;"
+        "border:1px solid #d0d7de;padding:4px'>" + "\n".join(rows) + "</pre>"
+    )
+
+
 def html_table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], raw_columns: Iterable[int] = ()
 ) -> str:
