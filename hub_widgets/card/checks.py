@@ -1,7 +1,7 @@
 """Checks of a card's front matter: locally (known license, known task, types) and by the Hub.
 
 Local checks are pure and instant; the Hub's check (`/api/validate-yaml`) is the authority and
-runs on a worker. Both produce `Problem`s attached to a front matter key, so the editor can show
+runs on a worker. Both produce `CardIssue`s attached to a front matter key, so the editor can show
 each one next to its field.
 """
 
@@ -23,7 +23,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
-class Problem:
+class CardIssue:
     """One thing wrong with the front matter.
 
     Attributes:
@@ -39,27 +39,32 @@ class Problem:
     source: str = "local"
 
 
+# Transition alias while the card editor moves to hub/ services: the editor still says `Problem`.
+# `hub_widgets.problems.Problem` is a failed call; this is a finding about a card.
+Problem = CardIssue
+
+
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def _check_str_or_list(key: str, value: Any) -> list[Problem]:
+def _check_str_or_list(key: str, value: Any) -> list[CardIssue]:
     if isinstance(value, str) or _is_str_list(value):
         return []
-    return [Problem(key, _("{key} must be a text or a list of texts.").format(key=key))]
+    return [CardIssue(key, _("{key} must be a text or a list of texts.").format(key=key))]
 
 
-def _check_str(key: str, value: Any) -> list[Problem]:
+def _check_str(key: str, value: Any) -> list[CardIssue]:
     if isinstance(value, str):
         return []
-    return [Problem(key, _("{key} must be a text, not {kind}.").format(key=key, kind=type(value).__name__))]
+    return [CardIssue(key, _("{key} must be a text, not {kind}.").format(key=key, kind=type(value).__name__))]
 
 
 def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[Problem]:
+def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[CardIssue]:
     """Check the keys the Hub interprets: license, language, tags, datasets, metrics, tasks, base model.
 
     Unknown keys are not checked (the Hub keeps them as they are).
@@ -71,7 +76,7 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
     Returns:
         The problems found, in field order.
     """
-    problems: list[Problem] = []
+    problems: list[CardIssue] = []
     if "license" in metadata:
         value = metadata["license"]
         if repo_type == "dataset":
@@ -82,7 +87,7 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
             for item in _as_list(value):
                 if item not in LICENSES:
                     problems.append(
-                        Problem(
+                        CardIssue(
                             "license",
                             _("Unknown license “{license}”: use a Hub license id (e.g. apache-2.0, mit), "
                               "or “other” with license_name and license_link.").format(license=item),
@@ -90,7 +95,9 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
                     )  # fmt: skip
             if "other" in _as_list(value) and not metadata.get("license_name"):
                 problems.append(
-                    Problem("license", _("With license “other”, set license_name and license_link."), WARNING)
+                    CardIssue(
+                        "license", _("With license “other”, set license_name and license_link."), WARNING
+                    )
                 )
     if "language" in metadata:
         value = metadata["language"]
@@ -100,7 +107,7 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
             for item in _as_list(value):
                 if item not in SPECIAL_LANGUAGES and not _LANGUAGE.match(item):
                     problems.append(
-                        Problem(
+                        CardIssue(
                             "language",
                             _("“{code}” is not an ISO 639 language code (e.g. en, fr, zh).").format(
                                 code=item
@@ -109,7 +116,7 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
                     )
     for key in ("tags", "metrics"):
         if key in metadata and not _is_str_list(metadata[key]):
-            problems.append(Problem(key, _("{key} must be a list of texts.").format(key=key)))
+            problems.append(CardIssue(key, _("{key} must be a list of texts.").format(key=key)))
     for key in ("datasets", "base_model"):
         if key in metadata:
             problems += _check_str_or_list(key, metadata[key])
@@ -117,7 +124,7 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
         for item in _as_list(metadata["base_model"]):
             if not re.match(r"^[\w.\-]+(/[\w.\-]+)?$", item):
                 problems.append(
-                    Problem("base_model", _("“{id}” is not a model id (owner/name).").format(id=item))
+                    CardIssue("base_model", _("“{id}” is not a model id (owner/name).").format(id=item))
                 )
     if "library_name" in metadata:
         problems += _check_str("library_name", metadata["library_name"])
@@ -127,7 +134,7 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
         problems += found
         if not found and value not in TASKS:
             problems.append(
-                Problem(
+                CardIssue(
                     "pipeline_tag",
                     _("Unknown task “{task}”: choose one of the Hub's tasks.").format(task=value),
                 )
@@ -139,16 +146,18 @@ def check_metadata(metadata: dict[str, Any], repo_type: str = "model") -> list[P
         if not found:
             for item in _as_list(value):
                 if item not in TASKS:
-                    problems.append(Problem("task_categories", _("Unknown task “{task}”.").format(task=item)))
+                    problems.append(
+                        CardIssue("task_categories", _("Unknown task “{task}”.").format(task=item))
+                    )
     return problems
 
 
-def problems_for(problems: list[Problem], key: str) -> list[Problem]:
+def problems_for(problems: list[CardIssue], key: str) -> list[CardIssue]:
     """The problems about `key`."""
     return [p for p in problems if p.key == key]
 
 
-def has_errors(problems: list[Problem]) -> bool:
+def has_errors(problems: list[CardIssue]) -> bool:
     return any(p.severity == ERROR for p in problems)
 
 
@@ -173,7 +182,7 @@ def _messages(items: Any) -> list[str]:
     return out
 
 
-def parse_hub_answer(status: int, text: str, metadata: dict[str, Any]) -> list[Problem]:
+def parse_hub_answer(status: int, text: str, metadata: dict[str, Any]) -> list[CardIssue]:
     """Turn the Hub's `/api/validate-yaml` answer into problems, each attached to its key if named.
 
     The Hub answers `{"errors": [{"message": ...}], "warnings": [...]}`: 200 when the card is fine,
@@ -198,12 +207,12 @@ def parse_hub_answer(status: int, text: str, metadata: dict[str, Any]) -> list[P
         errors = [line.strip() for line in text.splitlines() if line.strip()]
     if status >= 400 and not errors:
         errors = [_("The Hub rejected the front matter.")]
-    problems = [Problem(_key_of(m, keys), m, ERROR, "hub") for m in errors]
-    problems += [Problem(_key_of(m, keys), m, WARNING, "hub") for m in warnings]
+    problems = [CardIssue(_key_of(m, keys), m, ERROR, "hub") for m in errors]
+    problems += [CardIssue(_key_of(m, keys), m, WARNING, "hub") for m in warnings]
     return problems
 
 
-def validate_on_hub(session: Any, content: str, repo_type: str, metadata: dict[str, Any]) -> list[Problem]:
+def validate_on_hub(session: Any, content: str, repo_type: str, metadata: dict[str, Any]) -> list[CardIssue]:
     """Ask the session's Hub to check a README (`/api/validate-yaml`, what `RepoCard.validate` calls).
 
     `RepoCard.validate` posts to `huggingface_hub.constants.ENDPOINT` (fixed at import time) and
