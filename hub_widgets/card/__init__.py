@@ -1,8 +1,8 @@
 """Model and dataset cards: the `ModelCardEditor` widget and the pure pieces it is built from.
 
-- `hub_data`: license ids, tasks, standard sections the Hub knows.
+- `hub_data`: license ids and standard sections the Hub knows (tasks: `hub_widgets.vocab`).
 - `document`: split / render a README, rewriting only the front matter keys that changed; diffs.
-- `checks`: local checks and the Hub's `/api/validate-yaml` verdict, as problems per key.
+- `checks`: local checks and the Hub's `/api/validate-yaml` verdict, as `CardIssue`s per key.
 - `editor`: the widget (imported lazily, so the pure modules load without ipywidgets).
 """
 
