@@ -831,6 +831,10 @@ class _Uploader:
         for operation in self.operations.values():
             if isinstance(operation.path_or_fileobj, CountingFile):
                 operation.path_or_fileobj.release()
+        if self._process.poll() is None:
+            self.abort()
+        # The reader iterates stdout until EOF: closing the pipe under it raises in its thread.
+        self._reader.join()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None:
                 pipe.close()
