@@ -19,6 +19,7 @@ from hub_widgets.browser.panel import RepoBrowser
 from hub_widgets.card import ModelCardEditor
 from hub_widgets.playground import render
 from hub_widgets.playground.panel import InferencePlayground
+from hub_widgets.playground.tasks import render_result
 from hub_widgets.sandbox.inference.images import solid_png
 from hub_widgets.ui import MAX_SHOWN_CHARS, shown_html
 from tests import xss_payloads as X
@@ -291,7 +292,7 @@ def test_a_3_mb_file_preview_is_capped_and_retrievable(api, browser, repo_name):
 
 def test_a_20_mb_label_and_huge_outputs_are_capped_in_the_playground_render():
     label = "L" * 20_000_000
-    bars = render.render_result("text-classification", [{"label": label, "score": 0.5}], {})
+    bars = render_result("text-classification", [{"label": label, "score": 0.5}], {})
     assert len(bars) < 10_000
     block = render.text_block("t" * BIG)
     assert len(block) <= MAX_SHOWN_CHARS and "Truncated — " in block and "variable" in block

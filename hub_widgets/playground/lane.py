@@ -16,7 +16,7 @@ import ipywidgets as W
 from hub_widgets._i18n import _
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, python_snippet
-from hub_widgets.playground.tasks import Call
+from hub_widgets.playground.tasks import Call, render_result
 from hub_widgets.problems import Problem
 from hub_widgets.session import HubSession
 from hub_widgets.ui import link, shorten
@@ -214,7 +214,7 @@ class Lane:
     def show_result(self, task: str, result: Any, values: dict[str, Any], seconds: float) -> None:
         self.result, self.problem = result, None
         self.problem_view.value = ""
-        self.output.value = render.render_result(task, result, values)
+        self.output.value = render_result(task, result, values)
         self.raw.value = render.raw_json(result)
         self.latency.value = _latency_html(_("answered in {ms:.0f} ms").format(ms=seconds * 1000))
 

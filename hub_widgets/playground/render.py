@@ -147,67 +147,6 @@ def image_to_png(image: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _get(item: Any, key: str, default: Any = None) -> Any:
-    return item.get(key, default) if isinstance(item, dict) else getattr(item, key, default)
-
-
-def render_result(task: str, result: Any, values: dict[str, Any]) -> str:
-    """HTML for the result of `task` run with the form `values`."""
-    if task in ("text-classification", "zero-shot-classification", "image-classification"):
-        items = [(str(_get(r, "label")), float(_get(r, "score", 0.0))) for r in result]
-        return upload_preview(values.get("image")) + score_bars(items)
-    if task == "fill-mask":
-        bars = score_bars(
-            [(str(_get(r, "token_str", "")).strip(), float(_get(r, "score", 0.0))) for r in result]
-        )
-        best = _get(result[0], "sequence", "") if result else ""
-        return text_block(best) + bars
-    if task == "token-classification":
-        spans = [
-            (
-                int(_get(r, "start", 0) or 0),
-                int(_get(r, "end", 0) or 0),
-                str(_get(r, "entity_group") or _get(r, "entity") or "?"),
-                float(_get(r, "score", 0.0)),
-            )
-            for r in result
-        ]
-        if not spans:
-            return text_block(_("No entities found."))
-        return highlight_spans(str(values.get("text", "")), spans)
-    if task == "question-answering":
-        answers = result if isinstance(result, list) else [result]
-        if not answers:
-            return text_block(_("No answer found."))
-        best = answers[0]
-        start, end = int(_get(best, "start", 0) or 0), int(_get(best, "end", 0) or 0)
-        context = str(values.get("context", ""))
-        header = (
-            f"<div><b>{html.escape(shorten(str(_get(best, 'answer', '')), 1000))}</b> "
-            f"<span style='color:#666'>({float(_get(best, 'score', 0.0)) * 100:.1f}%)</span></div>"
-        )
-        return header + highlight_spans(context, [(start, end, _("answer"), float(_get(best, "score", 0.0)))])
-    if task == "summarization":
-        return text_block(str(_get(result, "summary_text", "")))
-    if task == "translation":
-        return text_block(str(_get(result, "translation_text", "")))
-    if task == "sentence-similarity":
-        sentences = [line.strip() for line in str(values.get("sentences", "")).splitlines() if line.strip()]
-        items = [
-            (sentences[i] if i < len(sentences) else f"#{i + 1}", float(s)) for i, s in enumerate(result)
-        ]
-        return score_bars(items, percent=False)
-    if task == "feature-extraction":
-        return feature_summary(result)
-    if task == "text-to-image":
-        return image_html(image_to_png(result), str(values.get("text", "")))
-    if task == "automatic-speech-recognition":
-        return upload_preview(values.get("audio")) + text_block(str(_get(result, "text", "")))
-    if task in ("text-generation", "chat"):
-        return text_block(str(result))
-    return raw_json(result)
-
-
 def feature_summary(array: Any) -> str:
     """Shape, norm and the first values of an embedding array."""
     values = to_jsonable(array)

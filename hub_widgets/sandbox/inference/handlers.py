@@ -6,55 +6,25 @@ import asyncio
 import base64
 import binascii
 import json
-import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from tornado.iostream import StreamClosedError
 
 from ..http.base import BaseHandler
 from ..store import Repo, StoreError
-from . import engines, realmodel
+from . import realmodel
 from .control import InferenceControl, InferenceFault
 from .engines import EngineError
 from .generation import Generation, chat_reply, generate_text
+from .registry import CHAT_TASKS, ENGINES, TASK_ALIASES, Job, Real
 
-CHAT_TASKS = {"text-generation", "image-text-to-text", "text2text-generation", "conversational"}
-TASK_ALIASES = {
-    "sentiment-analysis": "text-classification",
-    "ner": "token-classification",
-    "text2text-generation": "text-generation",
-}
-BINARY_TASKS = {"image-classification", "automatic-speech-recognition"}
-SUPPORTED_TASKS = (
-    "text-classification",
-    "zero-shot-classification",
-    "fill-mask",
-    "token-classification",
-    "question-answering",
-    "summarization",
-    "translation",
-    "sentence-similarity",
-    "feature-extraction",
-    "text-generation",
-    "image-classification",
-    "text-to-image",
-    "automatic-speech-recognition",
-)
 CREDITS_MESSAGE = (
     "You have exceeded your monthly included credits for Inference Providers. "
     "Subscribe to PRO to get 20x more monthly included credits."
 )
-
-
-@dataclass
-class Real:
-    """A result computed by the real model (answered with `X-Sandbox-Engine: all-MiniLM-L6-v2`)."""
-
-    value: Any
 
 
 class ClientGone(Exception):
@@ -204,29 +174,6 @@ def _gated_message(repo_id: str) -> str:
 # -- the model route ---------------------------------------------------------------------------------
 
 
-def _pooled(repo: Repo) -> bool:
-    card = repo.card
-    tags = card.get("tags") or []
-    return (
-        card.get("library_name") == "sentence-transformers"
-        or "sentence-transformers" in (tags if isinstance(tags, list) else [tags])
-        or card.get("pipeline_tag") == "sentence-similarity"
-    )
-
-
-def _language_pair(repo: Repo) -> tuple[str, str]:
-    card = repo.card
-    tags = card.get("tags") or []
-    hay = " ".join([repo.name, *(str(t) for t in (tags if isinstance(tags, list) else [tags]))]).lower()
-    m = re.search(r"\b([a-z]{2})[-_](?:to[-_])?([a-z]{2})\b", hay)
-    if m:
-        return m.group(1), m.group(2)
-    langs = card.get("language")
-    if isinstance(langs, list) and len(langs) == 2:
-        return str(langs[0]), str(langs[1])
-    return "en", "fr"
-
-
 class ModelHandler(InferenceHandler):
     """POST /inference/models/{ns}/{name}[/pipeline/{task}]: the task of the model (or `?task=`)."""
 
@@ -260,11 +207,11 @@ class ModelHandler(InferenceHandler):
                 is_pair = isinstance(inputs, dict) and "source_sentence" in inputs
                 task = "sentence-similarity" if is_pair else "feature-extraction"
         task = TASK_ALIASES.get(task, task)
-        if task not in SUPPORTED_TASKS:
+        if task not in ENGINES:
             raise StoreError(
                 400,
                 f"Task {task!r} is not supported by the sandbox inference engines. Supported: "
-                + ", ".join(SUPPORTED_TASKS)
+                + ", ".join(ENGINES)
                 + ".",
             )
         return task
@@ -293,15 +240,19 @@ class ModelHandler(InferenceHandler):
     async def _serve(self, repo_id: str, path_task: str | None) -> None:
         repo = self.model_repo(repo_id)
         declared = self.arg("task") or path_task or str(repo.card.get("pipeline_tag") or "")
-        binary = TASK_ALIASES.get(declared, declared) in BINARY_TASKS
+        engine = ENGINES.get(TASK_ALIASES.get(declared, declared))
+        binary = engine is not None and engine.binary
         inputs, params, body = self._payload(binary)
         task = self._task(repo, path_task, inputs)
-        stream = bool(body.get("stream")) and task == "text-generation"
+        engine = ENGINES[task]
+        stream = bool(body.get("stream")) and engine.streams
         fault = await self.apply_faults(repo_id, stream)
-        if task == "text-generation":
+        if engine.streams:
             await self._text_generation(inputs, params, stream, fault)
             return
-        result = await self.run_engine(self._compute, repo, task, inputs, params, body)
+        real = self.control.real_models is not False and realmodel.available()
+        job = Job(inputs, params, body, repo.card, repo.name, real)
+        result = await self.run_engine(engine.run, job)
         if isinstance(result, Real):
             self.set_header("X-Sandbox-Engine", realmodel.NAME)
             result = result.value
@@ -310,50 +261,6 @@ class ModelHandler(InferenceHandler):
             self.finish(result)
         else:
             self.send_json(result)
-
-    def _compute(
-        self, repo: Repo, task: str, inputs: Any, params: dict[str, Any], body: dict[str, Any]
-    ) -> Any:
-        real = self.control.real_models is not False and realmodel.available()
-        if task == "feature-extraction":
-            root = {k: v for k, v in body.items() if k not in ("inputs", "parameters")}
-            merged = {**params, **root}
-            if real and (
-                isinstance(inputs, str)
-                or (isinstance(inputs, list) and all(isinstance(t, str) for t in inputs))
-            ):
-                texts = [inputs] if isinstance(inputs, str) else inputs
-                normalize = merged.get("normalize") is not False
-                vectors = realmodel.embed(texts, normalize=normalize, pooled=_pooled(repo))
-                if vectors is not None:
-                    return Real(vectors)
-            return engines.feature_extraction(inputs, merged, pooled=_pooled(repo))
-        if task == "sentence-similarity" and real and isinstance(inputs, dict):
-            source, others = inputs.get("source_sentence"), inputs.get("sentences")
-            if (
-                isinstance(source, str)
-                and isinstance(others, list)
-                and all(isinstance(t, str) for t in others)
-            ):
-                scores = realmodel.similarity(source, others)
-                if scores is not None:
-                    return Real(scores)
-        if task == "translation":
-            return engines.translation(inputs, params, _language_pair(repo))
-        if task == "image-classification":
-            from .images import classify_image
-
-            return classify_image(inputs, params)
-        if task == "text-to-image":
-            from .images import text_to_image
-
-            return text_to_image(inputs, params)
-        if task == "automatic-speech-recognition":
-            from .audio import transcribe
-
-            return transcribe(inputs, params)
-        fn = getattr(engines, task.replace("-", "_"))
-        return fn(inputs, params)
 
     async def _text_generation(
         self, inputs: Any, params: dict[str, Any], stream: bool, fault: InferenceFault | None
