@@ -139,4 +139,5 @@ ENGINES: dict[str, Engine] = {
     "image-classification": Engine(plain(images.classify_image), binary=True),
     "text-to-image": Engine(plain(images.text_to_image)),
     "automatic-speech-recognition": Engine(plain(audio.transcribe), binary=True),
+    "object-detection": Engine(plain(images.detect_objects), binary=True),
 }
