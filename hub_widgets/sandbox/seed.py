@@ -33,6 +33,7 @@ MODELS: list[tuple[str, str, str, list[str], str]] = [
     ("ada/tiny-summarizer", "summarization", "transformers", ["t5"], "apache-2.0"),
     ("ada/tiny-translator", "translation", "transformers", ["en-fr"], "apache-2.0"),
     ("demo/tiny-vit", "image-classification", "transformers", ["vision"], "apache-2.0"),
+    ("demo/tiny-detr", "object-detection", "transformers", ["vision"], "apache-2.0"),
     ("ada/tiny-diffusion", "text-to-image", "diffusers", ["stable-diffusion"], "openrail"),
     ("demo/tiny-whisper", "automatic-speech-recognition", "transformers", ["audio"], "mit"),
 ]
@@ -74,6 +75,8 @@ WIDGETS: dict[str, str] = {
 - text: "A red fire in a dark forest"''',
     "image-classification": """- src: examples/snow.png
   example_title: Snow""",
+    "object-detection": """- src: examples/shapes.png
+  example_title: Shapes""",
     "automatic-speech-recognition": """- src: examples/tones.wav
   example_title: Three tones""",
 }
@@ -133,6 +136,15 @@ def _example_files(task: str) -> dict[str, bytes]:
         from .inference.images import solid_png
 
         return {"examples/snow.png": solid_png(64, 48, (238, 240, 245))}
+    if task == "object-detection":
+        from .inference.images import encode_png
+
+        red, blue, white = bytes((200, 40, 40)), bytes((40, 90, 200)), bytes((250, 250, 250))
+        rows = [
+            white * 8 + red * 16 + white * 16 + blue * 16 + white * 8 if 8 <= y < 24 else white * 64
+            for y in range(48)
+        ]
+        return {"examples/shapes.png": encode_png(64, 48, rows)}
     if task == "automatic-speech-recognition":
         from .inference.audio import encode_wav
 
