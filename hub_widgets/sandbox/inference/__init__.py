@@ -1,6 +1,7 @@
 """Inference routes of the sandbox Hub: `InferenceClient(base_url=...)` works offline.
 
-Mounted under /inference (URL table: `sandbox.routes.inference`, handlers: `inference.handlers`):
+Mounted under /inference (URL table: `sandbox.routes.inference`, handlers: `inference.handlers`, the
+engine of each task: `inference.registry`):
 
 - POST /inference/models/{ns}/{name}                      the model's task (pipeline_tag; `?task=` overrides)
 - POST /inference/models/{ns}/{name}/pipeline/{task}      an explicit task
