@@ -20,8 +20,8 @@ from hub_widgets.playground.tasks import (
 def test_fourteen_tasks_with_defaults_that_build_calls():
     assert len(TASKS) >= 14
     for task in TASKS:
-        if task in ("chat", "image-classification", "automatic-speech-recognition"):
-            continue
+        if any(f.kind in ("image", "audio") for f in TASKS[task].fields):
+            continue  # needs an upload
         call = build_call(task, default_values(task))
         assert call.method == TASKS[task].method
 

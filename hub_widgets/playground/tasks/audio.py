@@ -18,7 +18,6 @@ TASKS = (
     TaskSpec(
         "automatic-speech-recognition",
         _("Speech recognition"),
-        "automatic_speech_recognition",
         (Field("audio", _("Audio file"), "audio", None),),
         build=_transcribe,
         render=lambda result, values: (

@@ -61,10 +61,10 @@ class TaskSpec:
     Args:
         name: The task id (a Hub pipeline tag, or "chat").
         label: What the task dropdown shows.
-        method: The `InferenceClient` method the call uses.
         fields: The form's inputs, in order.
         build: The form's values -> the `Call` (raises `ValidationError` with a message for the user).
         render: (result, form values) -> the HTML shown for a result (everything in it escaped).
+        method: The `InferenceClient` method the call uses (default: the name with underscores).
         streams: The call returns a stream of text (shown as it arrives) rather than one result.
         aliases: Other pipeline tags whose models open this task's view.
         card_keys: A card `widget:` example's key -> the field it fills, where the names differ.
@@ -74,14 +74,18 @@ class TaskSpec:
 
     name: str
     label: str
-    method: str
     fields: tuple[Field, ...]
     build: Build
     render: Render
+    method: str = ""  # default: the name with underscores ("text-classification" -> text_classification)
     streams: bool = False
     aliases: tuple[str, ...] = ()
     card_keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     card_entry: CardEntry | None = None
+
+    def __post_init__(self) -> None:
+        if not self.method:
+            object.__setattr__(self, "method", self.name.replace("-", "_"))
 
 
 class RegistrationError(ValueError):

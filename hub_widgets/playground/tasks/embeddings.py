@@ -27,7 +27,6 @@ TASKS = (
     TaskSpec(
         "sentence-similarity",
         _("Sentence similarity"),
-        "sentence_similarity",
         (
             Field("source_sentence", _("Source sentence"), "line", "That is a happy person"),
             Field(
@@ -43,7 +42,6 @@ TASKS = (
     TaskSpec(
         "feature-extraction",
         _("Feature extraction"),
-        "feature_extraction",
         (Field("text", TEXT, "text", "Today is a sunny day and I will get some ice cream."),),
         build=lambda values: Call("feature_extraction", (text(values, "text"),)),
         render=lambda result, values: feature_summary(result),

@@ -81,7 +81,6 @@ TASKS = (
     TaskSpec(
         "chat",
         _("Chat"),
-        "chat_completion",
         (
             Field("system", _("System prompt"), "text", "You are a helpful assistant."),
             Field("message", _("Message"), "text", "Tell me a fun fact about the moon."),
@@ -90,6 +89,7 @@ TASKS = (
             Field("top_p", _("Top p"), "float", 0.95),
         ),
         build=_chat_first_turn,
+        method="chat_completion",
         render=_streamed_text,
         streams=True,
         aliases=("conversational", "image-text-to-text"),
@@ -99,7 +99,6 @@ TASKS = (
     TaskSpec(
         "text-generation",
         _("Text generation"),
-        "text_generation",
         (
             Field("text", _("Prompt"), "text", "Once upon a time, in a small village,"),
             Field("max_new_tokens", _("Max new tokens"), "int", 64),

@@ -90,7 +90,6 @@ TASKS = (
     TaskSpec(
         "fill-mask",
         _("Fill mask"),
-        "fill_mask",
         (Field("text", TEXT, "text", "The goal of life is [MASK]."),),
         build=_one_text("fill_mask"),
         render=_fill_mask,
@@ -98,7 +97,6 @@ TASKS = (
     TaskSpec(
         "text-classification",
         _("Text classification"),
-        "text_classification",
         (Field("text", TEXT, "text", "I love this movie, the acting was wonderful!"),),
         build=_one_text("text_classification"),
         render=_labels,
@@ -106,7 +104,6 @@ TASKS = (
     TaskSpec(
         "token-classification",
         _("Token classification"),
-        "token_classification",
         (Field("text", TEXT, "text", "My name is Sarah and I live in London. I work for Acme Corp."),),
         build=_one_text("token_classification"),
         render=_entities,
@@ -114,7 +111,6 @@ TASKS = (
     TaskSpec(
         "zero-shot-classification",
         _("Zero-shot classification"),
-        "zero_shot_classification",
         (
             Field("text", TEXT, "text", "The team scored twice in the last ten minutes to win the cup."),
             Field("candidate_labels", _("Labels (comma-separated)"), "labels", "sports, politics, cooking"),
@@ -126,7 +122,6 @@ TASKS = (
     TaskSpec(
         "question-answering",
         _("Question answering"),
-        "question_answering",
         (
             Field("question", _("Question"), "line", "Where does Sarah live?"),
             Field(
@@ -143,7 +138,6 @@ TASKS = (
     TaskSpec(
         "summarization",
         _("Summarization"),
-        "summarization",
         (
             Field(
                 "text",
@@ -162,7 +156,6 @@ TASKS = (
     TaskSpec(
         "translation",
         _("Translation"),
-        "translation",
         (
             Field("text", TEXT, "text", "My name is Wolfgang and I live in Berlin."),
             Field("src_lang", _("From (language code)"), "line", ""),

@@ -107,7 +107,6 @@ TASKS = (
     TaskSpec(
         "image-classification",
         _("Image classification"),
-        "image_classification",
         (Field("image", _("Image"), "image", None),),
         build=_classify,
         render=_labels,
@@ -115,7 +114,6 @@ TASKS = (
     TaskSpec(
         "object-detection",
         _("Object detection"),
-        "object_detection",
         (Field("image", _("Image"), "image", None), Field("threshold", _("Score threshold"), "float", 0.5)),
         build=_detect,
         render=_boxes,
@@ -123,7 +121,6 @@ TASKS = (
     TaskSpec(
         "text-to-image",
         _("Text to image"),
-        "text_to_image",
         (Field("text", _("Prompt"), "text", "An astronaut riding a horse on the moon"),),
         build=lambda values: Call("text_to_image", (text(values, "text", _("a prompt")),)),
         render=lambda result, values: image_html(image_to_png(result), str(values.get("text", ""))),
