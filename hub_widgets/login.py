@@ -30,23 +30,19 @@ from hub_widgets._i18n import _
 from hub_widgets.auth_state import (
     SOURCE_ENV,
     SOURCE_FILE,
-    SOURCE_NONE,
     SOURCE_PINNED,
     TokenOrigin,
     check_personal_token,
     describe_role,
     describe_source,
     format_expiry,
-    poll_device_token_once,
-    request_device_code,
-    token_origin,
-    validate_and_save,
 )
 from hub_widgets.errors import HubWidgetsError, ValidationError
-from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.hub import auth
 from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub_secrets
 from hub_widgets.ui import StatusLine, link
+from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.html import COPY_BUTTON_STYLE
 
 _MENU_PLACEHOLDER = ""
@@ -56,7 +52,7 @@ class DeviceLoginError(HubWidgetsError):
     """The browser login ended without a token: denied, expired, or refused by the Hub."""
 
 
-class LoginWidget(ClosesItsWork, W.VBox):
+class LoginWidget(HubWidget, W.VBox):
     """Log in, see who you are, switch or log out.
 
     Args:
@@ -199,17 +195,13 @@ class LoginWidget(ClosesItsWork, W.VBox):
         self.state = "checking"
         self.status.busy(_("Checking your login on {endpoint}…").format(endpoint=self.session.endpoint))
         self.task = self.session.submit(
-            self._read_state,
+            auth.read_state,
+            self.session,
             on_result=self._show_state,
             on_error=self._show_check_error,
             key=f"login-check-{self._key}",
         )
         return self.task
-
-    def _read_state(self) -> tuple[TokenOrigin, dict | None]:
-        origin = token_origin(self.session.api.token)
-        info = self.session.whoami(refresh=True) if origin.source != SOURCE_NONE else None
-        return origin, info
 
     def _show_state(self, result: tuple[TokenOrigin, dict | None]) -> None:
         origin, info = result
@@ -403,14 +395,13 @@ class LoginWidget(ClosesItsWork, W.VBox):
         self.state = "logging_in"
         self.status.busy(_("Checking the token with the Hub…"))
         add_git = self.git_checkbox.value
-        api = self.session.api
 
         def on_error(exc: BaseException) -> None:
             self._login_failed(exc, secret=token)
 
         self.task = self.session.submit(
-            validate_and_save,
-            api,
+            auth.login_with_token,
+            self.session,
             token,
             add_to_git_credential=add_git,
             on_result=self._logged_in,
@@ -483,8 +474,7 @@ class LoginWidget(ClosesItsWork, W.VBox):
 
     def _device_flow(self) -> Any:
         task = current_task()
-        endpoint = self.session.endpoint
-        info = request_device_code(endpoint)
+        info = auth.start_device_login(self.session)
         self.user_code = info["user_code"]
         self.verification_uri = info["verification_uri"]
         self._show_device_code(info)
@@ -499,7 +489,7 @@ class LoginWidget(ClosesItsWork, W.VBox):
             self.countdown.value = html.escape(
                 _("Waiting for approval… code valid for {time}").format(time=_mmss(left))
             )
-            data = poll_device_token_once(endpoint, info["device_code"])
+            data = auth.poll_device_token(self.session, info["device_code"])
             if task is not None:
                 task.raise_if_cancelled()
             error = (data or {}).get("error")
@@ -516,13 +506,7 @@ class LoginWidget(ClosesItsWork, W.VBox):
             self._sleep(interval, deadline, task)
         self.state = "logging_in"
         self.status.busy(_("Approved: saving the login…"))
-        expires_in = data.get("expires_in")
-        return validate_and_save(
-            self.session.api,
-            data["access_token"],
-            refresh_token=data.get("refresh_token"),
-            expires_at=int(time.time()) + int(expires_in) if expires_in else None,
-        )
+        return auth.finish_device_login(self.session, data)
 
     def _sleep(self, interval: float, deadline: float, task: HubTask | None) -> None:
         """Wait `interval` seconds, updating the countdown and waking up early on Cancel."""
@@ -560,14 +544,10 @@ class LoginWidget(ClosesItsWork, W.VBox):
         if not token_name:
             self.status.error(_("No other stored token to switch to."))
             return None
-        from huggingface_hub import auth_switch
-
-        def run() -> None:
-            auth_switch(token_name)
-
         self.status.busy(_("Switching to {name}…").format(name=token_name))
         self.task = self.session.submit(
-            run,
+            auth.switch,
+            token_name,
             on_result=lambda _r: self._changed((_("Switched to {name}.").format(name=token_name), "success")),
             on_error=lambda exc: self.status.error(self.session.describe_error(exc)),
             key=f"login-action-{self._key}",
@@ -576,8 +556,6 @@ class LoginWidget(ClosesItsWork, W.VBox):
 
     def logout(self, all_tokens: bool = False) -> HubTask:
         """Log out of the active stored token, or of all stored tokens."""
-        from huggingface_hub import logout
-
         name = self._origin.stored_name if self._origin else None
         if not all_tokens and not name and self._origin is not None and not self._origin.stored:
             # An active token file with no stored tokens (an older login): "this one" is all there is.
@@ -588,10 +566,8 @@ class LoginWidget(ClosesItsWork, W.VBox):
                 raise ValidationError(
                     _("The active token is not a stored login: there is nothing to log out of.")
                 )
-            try:
-                logout(token_name=None if all_tokens else name)
-            except OSError:
-                # huggingface_hub removed the stored tokens but HF_TOKEN / a Colab secret still logs in.
+            if not auth.logout(None if all_tokens else name):
+                # The stored tokens are gone but HF_TOKEN / a Colab secret still logs in.
                 return (
                     _("Stored logins removed, but the HF_TOKEN variable or Colab secret still logs you in."),
                     "warning",

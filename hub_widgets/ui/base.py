@@ -1,0 +1,170 @@
+"""HubWidget: what every hub-widgets view shares: its session scope, its work, quiet updates, debounce, close().
+
+A view works through its own `SessionScope` (`self.session = scoped(session)`), which records the
+listeners it registers and the tasks it submits; `close()` closes that scope (unsubscribes, cancels),
+the hub widgets it hosts, its debounce timers, and finally the widget itself. A view hosting another
+one passes it `self.session`, so the inner view's scope is a child of the outer one and is cancelled
+with it even if never closed. Views submit the blocking functions of `hub_widgets.hub` through
+`self.submit(...)` and never call the Hub themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from hub_widgets.session import HubTask, SessionScope
+
+__all__ = ["ClosesItsWork", "Debounce", "HubWidget"]
+
+
+class Debounce:
+    """Call `fn` once, `delay` seconds after the last `trigger()` (typing pauses); `delay <= 0` calls at once.
+
+    Args:
+        fn: What to run (on a timer thread, like a session worker's callback).
+        delay: Seconds of quiet to wait for.
+    """
+
+    def __init__(self, fn: Callable[[], Any], delay: float) -> None:
+        self.fn = fn
+        self.delay = delay
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def trigger(self) -> None:
+        if self.delay <= 0:
+            self.cancel()
+            self.fn()
+            return
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self.fn)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def cancel(self) -> None:
+        """Drop a pending call (the view runs it now itself, or is closed)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+
+class HubWidget:
+    """Mixin for ipywidgets views (`class MyView(HubWidget, W.VBox)`).
+
+    - `self.submit(fn, *args, **kwargs)`: run `fn` (a `hub_widgets.hub` function) on the session's
+      workers (`lane`, `abortable`, `key` and the callbacks as in `HubSession.submit`).
+    - `wait(timeout)`: block until the latest submitted task and any task started by its callbacks
+      are over; failures are shown in the widget, not raised. Returns False on a timeout. (Views
+      whose work outlives one task, a retry countdown, override it.)
+    - `with self.quiet():` — the view fills its own controls; `self.is_quiet` tells observers to
+      ignore the changes (instead of a re-entrancy flag per view).
+    - `self.debounced(fn, delay)`: a `Debounce` closed with the view.
+    - `close()`: unsubscribes from the session and cancels the view's tasks. Subclasses with more to
+      stop (secrets in fields) override it and call `super()`. Hosted hub widgets listed by
+      `_hosted()` are closed too.
+    """
+
+    # -- work ------------------------------------------------------------------------------------
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
+        """Run `fn(*args, **kwargs)` on a session worker; see `HubSession.submit` for the keywords."""
+        task = self.session.submit(fn, *args, **kwargs)  # type: ignore[attr-defined]
+        self.__dict__["_latest_task"] = task
+        return task
+
+    def wait(self, timeout: float | None = 60) -> bool:
+        """Block until the latest task and the ones its callbacks started have finished.
+
+        For scripts, tests and notebooks run unattended: failures are shown in the widget, not raised.
+
+        Args:
+            timeout: Seconds to wait for each task (None: as long as it takes).
+
+        Returns:
+            False if a task was still running after `timeout` seconds.
+        """
+        while True:
+            task = self.__dict__.get("_latest_task")
+            if task is None:
+                return True
+            try:
+                task.wait(timeout)
+            except TimeoutError:
+                return False
+            except Exception:  # noqa: BLE001 - already shown in the widget
+                pass
+            if self.__dict__.get("_latest_task") is task:
+                return True
+
+    # -- quiet updates ---------------------------------------------------------------------------
+
+    @property
+    def is_quiet(self) -> bool:
+        """True while the view fills its own controls (`with self.quiet():`)."""
+        return self.__dict__.get("_quiet_depth", 0) > 0
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Changes made inside are the view's own: observers check `self.is_quiet` and ignore them."""
+        self.__dict__["_quiet_depth"] = self.__dict__.get("_quiet_depth", 0) + 1
+        try:
+            yield
+        finally:
+            self.__dict__["_quiet_depth"] -= 1
+
+    def debounced(self, fn: Callable[[], Any], delay: float) -> Debounce:
+        """A `Debounce` of `fn` that is cancelled when the view is closed."""
+        debounced = Debounce(fn, delay)
+        self.__dict__.setdefault("_debounces", []).append(debounced)
+        return debounced
+
+    # -- closing ---------------------------------------------------------------------------------
+
+    def _hosted(self) -> list[Any]:
+        """The hub widgets this view built and shows (closed with it)."""
+        return []
+
+    def close(self) -> None:
+        session = self.__dict__.get("session")
+        if isinstance(session, SessionScope):
+            session.close()
+        for debounced in self.__dict__.get("_debounces", ()):
+            debounced.cancel()
+        for widget in self._safe_hosted():
+            if widget is not None and widget is not self:
+                widget.close()
+        # Then every control below: a live box holding a closed child could not even report its state.
+        for widget in _descendants(self):
+            widget.close()
+        super().close()  # type: ignore[misc]
+
+    def _safe_hosted(self) -> list[Any]:
+        try:
+            return list(self._hosted())
+        except AttributeError:  # closed while half-built (close() also runs from __del__)
+            return []
+
+
+# The name the views used before the base grew (kept for code that imports it).
+ClosesItsWork = HubWidget
+
+
+def _descendants(root: Any) -> list[Any]:
+    """The widgets below `root` (through `children`), deepest first."""
+    found: list[Any] = []
+    stack = list(root.__dict__.get("_trait_values", {}).get("children", ()) or ())
+    seen = {id(root)}
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        found.append(widget)
+        stack.extend(getattr(widget, "children", ()) or ())
+    return found[::-1]
