@@ -17,10 +17,10 @@ from typing import Any
 import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
-from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.hub import auth, repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine
-from hub_widgets.vocab import REPO_TYPES
+from hub_widgets.ui.base import HubWidget
 
 TIMEOUT_NAMESPACES = 60.0
 
@@ -58,34 +58,6 @@ def suggest_repo_name(path: str | None) -> str:
     return name[:96]
 
 
-def list_namespace_repos(session: HubSession, namespaces: list[str], limit: int = 50) -> list[dict]:
-    """The repos of each namespace, models then datasets then spaces (blocking: run it in a worker).
-
-    Args:
-        session: The session whose `api` lists the repos.
-        namespaces: Users and organisations to list (e.g. `session.namespaces()`).
-        limit: At most this many repos of each type per namespace.
-
-    Returns:
-        Dicts with `repo_id`, `repo_type`, `namespace` and `private`.
-    """
-    api = session.api
-    listers = {"model": api.list_models, "dataset": api.list_datasets, "space": api.list_spaces}
-    repos: list[dict] = []
-    for namespace in namespaces:
-        for repo_type in REPO_TYPES:
-            for info in listers[repo_type](author=namespace, limit=limit):
-                repos.append(
-                    {
-                        "repo_id": info.id,
-                        "repo_type": repo_type,
-                        "namespace": namespace,
-                        "private": bool(getattr(info, "private", False)),
-                    }
-                )
-    return repos
-
-
 def repo_label(repo: dict) -> str:
     """The text of one repo in the list: `alice/model · dataset` (models have no suffix)."""
     suffix = "" if repo["repo_type"] == "model" else f" · {_(repo['repo_type'])}"
@@ -93,7 +65,7 @@ def repo_label(repo: dict) -> str:
     return f"{repo['repo_id']}{suffix}{lock}"
 
 
-class HubSidebar(ClosesItsWork, W.VBox):
+class HubSidebar(HubWidget, W.VBox):
     """A compact column for a narrow sidebar: login, my repos and my orgs' repos, quick push.
 
     Clicking a repo opens it in a `RepoBrowser` below the list; quick push opens a `PushPanel` for
@@ -219,9 +191,9 @@ class HubSidebar(ClosesItsWork, W.VBox):
         self.refresh_button.disabled = True
 
         def run() -> tuple[dict | None, list[str], list[dict]]:
-            info = self.session.whoami() if self.session.has_token else None
-            namespaces = self.session.namespaces() if info else []
-            return info, namespaces, list_namespace_repos(self.session, namespaces) if info else []
+            info = auth.whoami(self.session)
+            namespaces = auth.namespaces(self.session) if info else []
+            return info, namespaces, repos.list_namespace_repos(self.session, namespaces) if info else []
 
         def show(result: tuple[dict | None, list[str], list[dict]]) -> None:
             info, namespaces, repos = result

@@ -12,10 +12,8 @@ import csv
 import html
 import io
 import json
-import os
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import PurePosixPath
@@ -26,7 +24,7 @@ import ipywidgets as W
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.diff import is_folder, looks_like_text
 from hub_widgets.browser.repo import split_card
-from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
     ProgressView,
@@ -41,6 +39,7 @@ from hub_widgets.ui import (
     show_notebook,
     truncated_note,
 )
+from hub_widgets.ui.base import HubWidget
 
 PAGE_SIZE = 500  # entries of one folder shown before "more…"
 PREVIEW_MAX_BYTES = 1_000_000  # text, JSON, CSV, markdown
@@ -159,47 +158,7 @@ def parse_patterns(text: str) -> list[str] | None:
     return patterns or None
 
 
-class _BytesProgress:
-    """A stand-in for `tqdm` that forwards a download's byte counts to a callback.
-
-    `huggingface_hub` builds it as `tqdm_class(**kwargs)` and calls `update(n)`; it also checks the
-    running task for cancellation, so Cancel stops a download between chunks.
-    """
-
-    def __init__(self, on_bytes, task: HubTask | None, *args: Any, **kwargs: Any) -> None:
-        self._on_bytes = on_bytes
-        self._task = task or current_task()
-        self.n = kwargs.get("initial", 0) or 0
-        self.total = kwargs.get("total")
-        if self.n:
-            on_bytes(self.n)
-
-    def update(self, n: int | float | None = 1) -> None:
-        if self._task is not None:
-            self._task.raise_if_cancelled()
-        n = int(n or 0)
-        self.n += n
-        self._on_bytes(n)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
-
-    def __getattr__(self, name: str):  # refresh, close, set_description, ...: nothing to draw
-        return lambda *a, **k: None
-
-
-def _bytes_progress_class(on_bytes, task: HubTask | None = None):
-    class BytesProgress(_BytesProgress):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(on_bytes, task, *args, **kwargs)
-
-    return BytesProgress
-
-
-class FilesView(ClosesItsWork, W.VBox):
+class FilesView(HubWidget, W.VBox):
     """Revision selector, lazy tree, preview and downloads of one repo.
 
     Args:
@@ -309,7 +268,7 @@ class FilesView(ClosesItsWork, W.VBox):
         return f"browser-files:{id(self)}:{what}"
 
     def _fetch_refs(self, repo_id: str, repo_type: str) -> list[tuple[str, str]]:
-        refs = self.session.api.list_repo_refs(repo_id, repo_type=repo_type, include_pull_requests=True)
+        refs = repos.repo_refs(self.session, repo_id, repo_type=repo_type, include_pull_requests=True)
         options = [(b.name, b.name) for b in refs.branches]
         options += [(_("tag: {name}").format(name=t.name), t.name) for t in refs.tags]
         # A pull request's ref is refs/pr/N (its name is N or the full ref, depending on the server).
@@ -378,15 +337,7 @@ class FilesView(ClosesItsWork, W.VBox):
         with self._lock:
             listing = self._listings.get(path)
         if listing is None:
-            listing = iter(
-                self.session.api.list_repo_tree(
-                    repo_id,
-                    path_in_repo=path or None,
-                    recursive=False,
-                    revision=revision,
-                    repo_type=repo_type,
-                )
-            )
+            listing = repos.list_tree(self.session, repo_id, path, repo_type=repo_type, revision=revision)
         page = [tree_entry(e) for e in islice(listing, PAGE_SIZE + 1)]
         more = len(page) > PAGE_SIZE
         if more:
@@ -544,21 +495,11 @@ class FilesView(ClosesItsWork, W.VBox):
         self, repo_id: str, repo_type: str, revision: str, path: str, head_bytes: int | None = None
     ) -> bytes:
         if head_bytes is None:
-            local = self.session.api.hf_hub_download(repo_id, path, repo_type=repo_type, revision=revision)
-            with open(local, "rb") as f:
-                return f.read()
+            return repos.read_bytes(self.session, repo_id, path, repo_type=repo_type, revision=revision)
         # Only the head of a big text file: one range request, nothing written to the cache.
-        from huggingface_hub import HfFileSystem
-
-        fs = HfFileSystem(
-            endpoint=self.session.endpoint, token=self.session.api.token, skip_instance_cache=True
+        return repos.read_head(
+            self.session, repo_id, path, head_bytes, repo_type=repo_type, revision=revision
         )
-        prefix = "" if repo_type == "model" else f"{repo_type}s/"
-        with fs.open(
-            f"{prefix}{repo_id}@{revision.replace('/', '%2F')}/{path}", "rb", block_size=head_bytes
-        ) as f:
-            data = f.read(head_bytes)
-        return data[: data.rfind(b"\n") + 1] or data  # whole lines only
 
     def _show_preview(self, entry: TreeEntry, kind: str, data: bytes, partial: bool = False) -> None:
         if self._selected_file != entry:
@@ -658,13 +599,14 @@ class FilesView(ClosesItsWork, W.VBox):
         repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
 
         def run() -> str:
-            path = self.session.api.hf_hub_download(
+            path = repos.download_file(
+                self.session,
                 repo_id,
                 entry.path,
                 repo_type=repo_type,
                 revision=revision,
-                local_dir=os.path.expanduser(target) if target else None,
-                tqdm_class=_bytes_progress_class(self.progress.advance),
+                local_dir=target,
+                on_bytes=self.progress.advance,
             )
             self.progress.update(done_files=1)
             return path
@@ -719,54 +661,23 @@ class FilesView(ClosesItsWork, W.VBox):
     def _snapshot(
         self, repo_id: str, repo_type: str, revision: str, patterns: list[str] | None, target: str | None
     ) -> tuple[str, int]:
-        api = self.session.api
-        local_dir = os.path.expanduser(target) if target else None
-        # A dry run resolves the revision to a commit and sizes every matching file: the totals.
-        plan = api.snapshot_download(
+        def started(total_bytes: int, count: int) -> None:
+            self.progress.start(total_bytes, count)
+            self.status.busy(
+                ngettext("Downloading {n} file…", "Downloading {n} files…", count).format(n=count)
+            )
+
+        return repos.download_snapshot(
+            self.session,
             repo_id,
             repo_type=repo_type,
             revision=revision,
-            allow_patterns=patterns,
-            local_dir=local_dir,
-            dry_run=True,
-            tqdm_class=_bytes_progress_class(lambda n: None),
+            patterns=patterns,
+            local_dir=target,
+            on_start=started,
+            on_bytes=self.progress.advance,
+            on_file=lambda done: self.progress.update(done_files=done),
         )
-        if not plan:
-            raise ValueError(_("No file matches these patterns at this revision."))
-        commit = plan[0].commit_hash
-        self.progress.start(sum(f.file_size or 0 for f in plan), len(plan))
-        self.status.busy(
-            ngettext("Downloading {n} file…", "Downloading {n} files…", len(plan)).format(n=len(plan))
-        )
-        files_done = [0]
-        lock = threading.Lock()
-        task = current_task()
-
-        def fetch(info: Any, rev: str) -> str:
-            if task is not None:
-                task.raise_if_cancelled()
-            path = api.hf_hub_download(
-                repo_id,
-                info.filename,
-                repo_type=repo_type,
-                revision=rev,
-                local_dir=local_dir,
-                tqdm_class=_bytes_progress_class(self.progress.advance, task),
-            )
-            with lock:
-                files_done[0] += 1
-                self.progress.update(done_files=files_done[0])
-            return path
-
-        # The first file by revision name records the branch -> commit ref in the cache; the others
-        # by commit, so a push during the download cannot mix two versions.
-        first = fetch(plan[0], revision)
-        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="hub-widgets-download") as pool:
-            list(pool.map(lambda info: fetch(info, commit), plan[1:]))
-        if local_dir:
-            return local_dir, len(plan)
-        snapshot = first[: -len(plan[0].filename)].rstrip("/\\")
-        return snapshot, len(plan)
 
     def _download_error(self, exc: BaseException) -> None:
         self.progress.finish(False)

@@ -6,18 +6,15 @@ import html
 from typing import Any
 
 import ipywidgets as W
-from huggingface_hub.errors import EntryNotFoundError
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.diff import (
     MAX_TEXT_DIFF_BYTES,
     FileState,
     RevisionDiff,
-    diff_revisions,
-    unified_text_diff,
 )
 from hub_widgets.browser.files import preview_kind
-from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.hub import history
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import (
     MAX_SHOWN_CHARS,
@@ -28,6 +25,7 @@ from hub_widgets.ui import (
     shorten,
     truncated_note,
 )
+from hub_widgets.ui.base import HubWidget
 
 PAGE_SIZE = 20
 MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison
@@ -81,7 +79,7 @@ def _is_text_candidate(state: FileState | None) -> bool:
     return not state.lfs and state.size <= MAX_TEXT_DIFF_BYTES and preview_kind(state.path) not in ("image",)
 
 
-class HistoryView(ClosesItsWork, W.VBox):
+class HistoryView(HubWidget, W.VBox):
     """Commits of the current revision with paging, and the diff of two picked commits.
 
     Args:
@@ -147,7 +145,11 @@ class HistoryView(ClosesItsWork, W.VBox):
         self.diff_summary.value = self.diff_text.value = ""
         self.page_label.value = html.escape(_("Loading commits…"))
         self.commits_task = self.session.submit(
-            lambda: self.session.api.list_repo_commits(repo_id, repo_type=repo_type, revision=revision),
+            history.list_commits,
+            self.session,
+            repo_id,
+            repo_type=repo_type,
+            revision=revision,
             on_result=self._show_commits,
             on_error=lambda exc: self.status.error(self.session.describe_error(exc)),
             key=f"browser-history:{id(self)}",
@@ -223,44 +225,15 @@ class HistoryView(ClosesItsWork, W.VBox):
     def _compute_diff(
         self, repo_id: str, repo_type: str, old: str, new: str
     ) -> tuple[RevisionDiff, list[tuple[str, str]]]:
-        api = self.session.api
-
-        def list_folder(revision: str, path: str, recursive: bool) -> list[Any]:
-            try:
-                return list(
-                    api.list_repo_tree(
-                        repo_id,
-                        path_in_repo=path or None,
-                        recursive=recursive,
-                        revision=revision,
-                        repo_type=repo_type,
-                    )
-                )
-            except EntryNotFoundError:
-                return []
-
-        diff = diff_revisions(list_folder, old, new)
-
-        def read(revision: str, state: FileState | None) -> bytes:
-            if state is None:
-                return b""
-            local = api.hf_hub_download(repo_id, state.path, repo_type=repo_type, revision=revision)
-            with open(local, "rb") as f:
-                return f.read()
-
-        texts: list[tuple[str, str]] = []
-        pairs: list[tuple[FileState | None, FileState | None]] = [(c.old, c.new) for c in diff.changed]
-        pairs += [(None, f) for f in diff.added] + [(f, None) for f in diff.removed]
-        for before, after in pairs:
-            if len(texts) >= MAX_TEXT_DIFFS:
-                break
-            if not (_is_text_candidate(before) and _is_text_candidate(after)):
-                continue
-            path = (after or before).path
-            text = unified_text_diff(read(old, before), read(new, after), path, old[:7], new[:7])
-            if text:
-                texts.append((path, text))
-        return diff, texts
+        return history.compare(
+            self.session,
+            repo_id,
+            old,
+            new,
+            repo_type=repo_type,
+            diff_text_of=_is_text_candidate,
+            max_text_diffs=MAX_TEXT_DIFFS,
+        )
 
     def _show_diff(self, result: tuple[RevisionDiff, list[tuple[str, str]]]) -> None:
         diff, texts = result

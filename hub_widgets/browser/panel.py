@@ -10,7 +10,6 @@ from itertools import islice
 from typing import Any
 
 import ipywidgets as W
-from huggingface_hub.errors import EntryNotFoundError, GatedRepoError
 from huggingface_hub.utils import validate_repo_id
 
 from hub_widgets._i18n import _, ngettext
@@ -21,19 +20,19 @@ from hub_widgets.browser.search import (
     ResultRow,
     SearchQuery,
     build_list_kwargs,
-    list_method,
     result_row,
 )
-from hub_widgets.lifecycle import ClosesItsWork
+from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown
+from hub_widgets.ui.base import HubWidget
 from hub_widgets.vocab import COMMON_TASKS, REPO_TYPES, SEARCH_LIBRARIES
 
 RESULTS_PAGE = 20
 DEBOUNCE_SECONDS = 0.3
 
 
-class RepoBrowser(ClosesItsWork, W.VBox):
+class RepoBrowser(HubWidget, W.VBox):
     """Search the Hub and explore one repo's card, files and history.
 
     Args:
@@ -227,9 +226,7 @@ class RepoBrowser(ClosesItsWork, W.VBox):
         self.result_info.value = html.escape(_("Searching…"))
 
         def run() -> tuple[list[ResultRow], Iterator[Any], bool]:
-            listing = iter(
-                getattr(self.session.api, list_method(query.repo_type))(**build_list_kwargs(query))
-            )
+            listing = repos.list_repos(self.session, query.repo_type, **build_list_kwargs(query))
             return self._next_rows(listing, query.repo_type, page_size)
 
         self.search_task = self.session.submit(
@@ -396,18 +393,11 @@ class RepoBrowser(ClosesItsWork, W.VBox):
         return self.info_task
 
     def _fetch_info(self, repo_id: str, repo_type: str, revision: str) -> tuple[Any, str | None, str]:
-        api = self.session.api
-        info = api.repo_info(repo_id, repo_type=repo_type, revision=revision, expand=INFO_EXPAND[repo_type])
-        try:
-            path = api.hf_hub_download(
-                repo_id, "README.md", repo_type=repo_type, revision=info.sha or revision
-            )
-        except EntryNotFoundError:
-            return info, None, ""
-        except GatedRepoError as exc:  # the header is public, the files are not
-            return info, None, self.session.describe_error(exc)
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return info, f.read(), ""
+        info, readme, gated = repos.repo_summary(
+            self.session, repo_id, repo_type=repo_type, revision=revision, expand=INFO_EXPAND[repo_type]
+        )
+        # A gated repo: the header is public, the files are not.
+        return info, readme, self.session.describe_error(gated) if gated is not None else ""
 
     def _show_info(self, result: tuple[Any, str | None, str]) -> None:
         info, readme, warning = result

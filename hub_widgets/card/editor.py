@@ -33,7 +33,6 @@ from hub_widgets.card.checks import (
 from hub_widgets.card.document import README, CardDocument, card_diff, parse_card, template_body
 from hub_widgets.card.hub_data import DATASET_SECTIONS, LICENSES, MODEL_SECTIONS
 from hub_widgets.errors import ValidationError
-from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
@@ -47,6 +46,7 @@ from hub_widgets.ui import (
     show_markdown,
     truncated_note,
 )
+from hub_widgets.ui.base import HubWidget
 from hub_widgets.vocab import LIBRARIES, REPO_TYPES, TASKS
 
 DEBOUNCE_SECONDS = 0.3
@@ -234,7 +234,7 @@ class SaveOutcome:
 # -- the widget ----------------------------------------------------------------------------------
 
 
-class ModelCardEditor(ClosesItsWork, W.VBox):
+class ModelCardEditor(HubWidget, W.VBox):
     """Edit a model, dataset or Space card: metadata form, markdown with preview, check, save or push.
 
     Args:

@@ -15,7 +15,6 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _
 from hub_widgets.errors import ValidationError
-from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import DEFAULT_TIMEOUT
 from hub_widgets.playground.lane import Lane, StreamStats
@@ -32,6 +31,7 @@ from hub_widgets.playground.tasks import (
 )
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import StatusLine
+from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.html import COPY_BUTTON_STYLE
 
 RETRYABLE = ("loading", "rate_limited")
@@ -107,7 +107,7 @@ def _control(spec: Field) -> W.Widget:
     raise ValueError(f"unknown field kind {spec.kind!r}")
 
 
-class InferencePlayground(ClosesItsWork, W.VBox):
+class InferencePlayground(HubWidget, W.VBox):
     """Try hosted inference for a model: every common task, chat with streaming, two backends side by side.
 
     Args:

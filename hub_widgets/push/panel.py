@@ -14,7 +14,6 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, ValidationError
-from hub_widgets.lifecycle import ClosesItsWork
 from hub_widgets.push.objects import (
     SavedObject,
     describe_object,
@@ -35,6 +34,7 @@ from hub_widgets.push.upload import (
 )
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
+from hub_widgets.ui.base import HubWidget
 from hub_widgets.vocab import REPO_TYPES
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
@@ -50,7 +50,7 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-class PushPanel(ClosesItsWork, W.VBox):
+class PushPanel(HubWidget, W.VBox):
     """Push files, folders and kernel objects to a Hub repo.
 
     Plan first (what is new, changed, unchanged or deleted, computed locally from the Hub's hashes),
