@@ -2,7 +2,7 @@
 
 - `hub_data`: license ids and standard sections the Hub knows (tasks: `hub_widgets.vocab`).
 - `document`: split / render a README, rewriting only the front matter keys that changed; diffs.
-- `checks`: local checks and the Hub's `/api/validate-yaml` verdict, as `CardIssue`s per key.
+- `checks`: local checks, and the reading of the Hub's `/api/validate-yaml` verdict, as `CardIssue`s per key.
 - `editor`: the widget (imported lazily, so the pure modules load without ipywidgets).
 """
 

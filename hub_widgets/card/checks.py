@@ -1,8 +1,8 @@
 """Checks of a card's front matter: locally (known license, known task, types) and by the Hub.
 
-Local checks are pure and instant; the Hub's check (`/api/validate-yaml`) is the authority and
-runs on a worker. Both produce `CardIssue`s attached to a front matter key, so the editor can show
-each one next to its field.
+Local checks are pure and instant; the Hub's check (`/api/validate-yaml`, asked by
+`hub_widgets.hub.cards.validate`) is the authority and runs on a worker. Both produce `CardIssue`s
+attached to a front matter key, so the editor can show each one next to its field.
 """
 
 from __future__ import annotations
@@ -210,31 +210,3 @@ def parse_hub_answer(status: int, text: str, metadata: dict[str, Any]) -> list[C
     problems = [CardIssue(_key_of(m, keys), m, ERROR, "hub") for m in errors]
     problems += [CardIssue(_key_of(m, keys), m, WARNING, "hub") for m in warnings]
     return problems
-
-
-def validate_on_hub(session: Any, content: str, repo_type: str, metadata: dict[str, Any]) -> list[CardIssue]:
-    """Ask the session's Hub to check a README (`/api/validate-yaml`, what `RepoCard.validate` calls).
-
-    `RepoCard.validate` posts to `huggingface_hub.constants.ENDPOINT` (fixed at import time) and
-    keeps only the error text; `HfApi._validate_yaml` targets the right endpoint but is private and
-    flattens errors and warnings. This is the same request as the latter, made through the library's
-    own HTTP session to the session's endpoint, keeping each message so it can go next to its field.
-    No token is sent: the route needs none.
-
-    Args:
-        session: The `HubSession` (for its endpoint).
-        content: The whole README text.
-        repo_type: "model", "dataset" or "space".
-        metadata: Its parsed front matter.
-
-    Returns:
-        The problems the Hub reported ([] when the card is valid).
-    """
-    from huggingface_hub.utils import get_session, hf_raise_for_status
-
-    response = get_session().post(
-        f"{session.endpoint}/api/validate-yaml", json={"content": content, "repoType": repo_type}
-    )
-    if response.status_code != 400:
-        hf_raise_for_status(response)  # 5xx, 429, ...: a failure of the check, not a verdict on the card
-    return parse_hub_answer(response.status_code, response.text, metadata)

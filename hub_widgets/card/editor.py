@@ -19,7 +19,6 @@ from typing import Any
 
 import ipywidgets as W
 import yaml
-from huggingface_hub.errors import HfHubHTTPError, RemoteEntryNotFoundError
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.card.checks import (
@@ -28,11 +27,11 @@ from hub_widgets.card.checks import (
     check_metadata,
     has_errors,
     problems_for,
-    validate_on_hub,
 )
 from hub_widgets.card.document import README, CardDocument, card_diff, parse_card, template_body
 from hub_widgets.card.hub_data import DATASET_SECTIONS, LICENSES, MODEL_SECTIONS
 from hub_widgets.errors import ValidationError
+from hub_widgets.hub import cards
 from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
@@ -433,19 +432,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         return template_body(self.repo_type, **{k: v for k, v in values.items() if v})
 
     def _fetch_card(self) -> tuple[str | None, str | None]:
-        api = self.session.api
-        info = api.repo_info(self.repo_id, repo_type=self.repo_type, revision=self.revision)
-        current_task().raise_if_cancelled()
-        try:
-            local = api.hf_hub_download(
-                self.repo_id, README, repo_type=self.repo_type, revision=self.revision
-            )
-        except RemoteEntryNotFoundError:
-            # Only the Hub saying "no such file": LocalEntryNotFoundError (network down, nothing
-            # cached) must not pass for a missing README, or a push would overwrite the real one.
-            return info.sha, None
-        with open(local, encoding="utf-8-sig", newline="") as f:
-            return info.sha, f.read()
+        return cards.load(self.session, self.repo_id, repo_type=self.repo_type, revision=self.revision)
 
     def _loaded_from_hub(self, result: tuple[str | None, str | None]) -> None:
         sha, text = result
@@ -676,7 +663,7 @@ class ModelCardEditor(HubWidget, W.VBox):
             )
 
         return self._submit(
-            validate_on_hub,
+            cards.validate,
             self.session,
             content,
             self.repo_type,
@@ -791,7 +778,7 @@ class ModelCardEditor(HubWidget, W.VBox):
     def _save(self, text: str, target: str, folder: str, message: str, metadata: dict) -> SaveOutcome:
         hub_check_failed = ""
         try:
-            problems = validate_on_hub(self.session, text, self.repo_type, metadata)
+            problems = cards.validate(self.session, text, self.repo_type, metadata)
         except Exception as exc:
             if target != "local":
                 raise
@@ -809,29 +796,17 @@ class ModelCardEditor(HubWidget, W.VBox):
                 "saved", problems, path=str(path), hub_check_failed=hub_check_failed, text=text
             )
 
-        def push(parent_commit: str | None) -> Any:
-            return self.session.api.upload_file(
-                path_or_fileobj=text.encode("utf-8"),
-                path_in_repo=README,
-                repo_id=self.repo_id,
-                repo_type=self.repo_type,
-                revision=self.revision,
-                commit_message=message,
-                create_pr=target == "pr",
-                parent_commit=parent_commit,
-            )
-
-        try:
-            info = push(self.parent_commit)
-        except HfHubHTTPError as exc:
-            if target == "pr" or classify(exc).kind != "precondition_failed":
-                raise
-            # The branch moved since loading. If its README is still the one the user edited
-            # (others pushed other files), committing on top loses nothing; otherwise refuse.
-            head, remote = self._fetch_card()
-            if (remote or "") != self.document.text:
-                raise
-            info = push(head)
+        info = cards.push(
+            self.session,
+            self.repo_id,
+            text,
+            loaded_text=self.document.text,
+            parent_commit=self.parent_commit,
+            repo_type=self.repo_type,
+            revision=self.revision,
+            commit_message=message,
+            create_pr=target == "pr",
+        )
         return self._pushed(info, target, problems, text)
 
     @staticmethod
