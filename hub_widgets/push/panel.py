@@ -14,6 +14,8 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, ValidationError
+from hub_widgets.hub import push as hub_push
+from hub_widgets.hub.push import PlanResult, PushRequest, PushResult, SecretsFound, check_repo_id
 from hub_widgets.push.objects import (
     SavedObject,
     describe_object,
@@ -23,15 +25,6 @@ from hub_widgets.push.objects import (
 )
 from hub_widgets.push.plan import DEFAULT_EXCLUDES, Plan, ReadError, split_patterns
 from hub_widgets.push.secrets import Finding, summarize
-from hub_widgets.push.upload import (
-    PlanResult,
-    PushRequest,
-    PushResult,
-    SecretsFound,
-    check_repo_id,
-    compute_plan,
-    push,
-)
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
 from hub_widgets.ui.base import HubWidget
@@ -425,15 +418,17 @@ class PushPanel(HubWidget, W.VBox):
         if repo_id.count("/") != 1 or not repo_id.split("/")[1]:
             return None
 
-        def run() -> list[str]:
-            refs = self.session.api.list_repo_refs(repo_id, repo_type=repo_type)
-            return [b.name for b in refs.branches]
-
         def show(names: list[str]) -> None:
             self.branch.options = sorted(set(names) | {"main"}, key=lambda n: (n != "main", n))
 
         return self.session.submit(
-            run, on_result=show, on_error=lambda e: show([]), key=f"push-branches-{id(self)}"
+            hub_push.branches,
+            self.session,
+            repo_id,
+            repo_type=repo_type,
+            on_result=show,
+            on_error=lambda e: show([]),
+            key=f"push-branches-{id(self)}",
         )
 
     # -- plan ----------------------------------------------------------------------------------------
@@ -483,7 +478,7 @@ class PushPanel(HubWidget, W.VBox):
                 request.validate()
                 self.status.busy(_("Reading the files (hashes and secret scan)…"))
                 try:
-                    result = compute_plan(self.session.api, request, cache=self._hash_cache, check=check)
+                    result = hub_push.plan(self.session, request, cache=self._hash_cache, check=check)
                 except ReadError as exc:
                     raise ValidationError(str(exc)) from None
                 self._plan = result.plan
@@ -607,7 +602,7 @@ class PushPanel(HubWidget, W.VBox):
             check = task.raise_if_cancelled if task else None
             try:
                 request.source, saved = self._materialize()
-                result = push(
+                result = hub_push.push(
                     self.session,
                     request,
                     planned=planned,
