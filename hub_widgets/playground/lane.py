@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as W
 
 from hub_widgets._i18n import _
+from hub_widgets.hub import inference
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, python_snippet
 from hub_widgets.playground.tasks import Call, render_result
@@ -182,7 +183,7 @@ class Lane:
         return self.session.may_send_token(backend.url, backend.send_token)
 
     def client(self, backend: Backend) -> Any:
-        return self.session.inference_client(**client_kwargs(backend))
+        return inference.client(self.session, **client_kwargs(backend))
 
     def snippet(self) -> str | None:
         """Python that reproduces this lane's last call, or None before the first call."""

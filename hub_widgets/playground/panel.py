@@ -15,8 +15,9 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _
 from hub_widgets.errors import ValidationError
+from hub_widgets.hub import inference
 from hub_widgets.playground import render
-from hub_widgets.playground.backend import DEFAULT_TIMEOUT
+from hub_widgets.playground.backend import DEFAULT_TIMEOUT, client_kwargs
 from hub_widgets.playground.lane import Lane, StreamStats
 from hub_widgets.playground.tasks import (
     TASKS,
@@ -302,9 +303,7 @@ class InferencePlayground(HubWidget, W.VBox):
 
     def _fetch_example_file(self, where: tuple[str, str, str, str]) -> bytes:
         repo_id, repo_type, revision, path = where
-        local = self.session.api.hf_hub_download(repo_id, path, repo_type=repo_type, revision=revision)
-        with open(local, "rb") as file:
-            return file.read()
+        return inference.example_file(self.session, repo_id, path, repo_type=repo_type, revision=revision)
 
     def _set_upload(self, form: TaskForm, name: str, path: str, content: bytes) -> None:
         filename = path.rsplit("/", 1)[-1]
@@ -345,7 +344,7 @@ class InferencePlayground(HubWidget, W.VBox):
         return self.info_task
 
     def _fetch_info(self, model_id: str) -> Any:
-        return self.session.api.model_info(model_id, expand=MODEL_INFO_FIELDS)
+        return inference.model_info(self.session, model_id, expand=MODEL_INFO_FIELDS)
 
     def _on_info(self, info: Any) -> None:
         card = getattr(info, "card_data", None)
@@ -475,11 +474,11 @@ class InferencePlayground(HubWidget, W.VBox):
     def _work(self, lane: Lane, backend: Any, task: str, call: Call, values: dict[str, Any]) -> None:
         hub_task = current_task()
         cancelled = (lambda: hub_task.cancelled or hub_task.stale) if hub_task else (lambda: False)
-        client = lane.client(backend)
+        options = client_kwargs(backend)
         lane.stats = StreamStats(started=time.perf_counter())
         started = time.perf_counter()
         if not TASKS[task].streams:
-            result = call.run(client)
+            result = inference.run(lane.session, call, **options)
             if not cancelled():
                 lane.show_result(task, result, values, time.perf_counter() - started)
             return
@@ -491,7 +490,9 @@ class InferencePlayground(HubWidget, W.VBox):
             else:
                 lane.output.value = render.text_block(text)
 
-        text, stopped = lane.stream_answer(call.run(client), is_chat, cancelled, show)
+        text, stopped = lane.stream_answer(
+            inference.run(lane.session, call, **options), is_chat, cancelled, show
+        )
         lane.result = text
         if is_chat:
             lane.history.append({"role": "assistant", "content": text})
