@@ -630,9 +630,7 @@ def login(session: HubSession | None = None) -> None:
         session: The `HubSession` to log in with (default: the shared one).
     """
     if not _has_widget_frontend():
-        from huggingface_hub import interpreter_login
-
-        interpreter_login()
+        auth.text_login()
         return
     from IPython.display import display
 

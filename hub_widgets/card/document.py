@@ -202,7 +202,9 @@ def template_body(repo_type: str = "model", **values: str) -> str:
         repo_type: "model" or "dataset" ("space" uses the model template, like the library).
         values: Template variables (`model_id`, `pretty_name`, `model_summary`, ...).
     """
-    from huggingface_hub import DatasetCard, DatasetCardData, ModelCard, ModelCardData
+    # The card modules themselves (templates, no I/O), not the package root with its clients.
+    from huggingface_hub.repocard import DatasetCard, ModelCard
+    from huggingface_hub.repocard_data import DatasetCardData, ModelCardData
     from huggingface_hub.utils import is_jinja_available
 
     if is_jinja_available():

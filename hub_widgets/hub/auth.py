@@ -28,6 +28,7 @@ __all__ = [
     "read_state",
     "start_device_login",
     "switch",
+    "text_login",
     "whoami",
 ]
 
@@ -151,3 +152,10 @@ def logout(token_name: str | None) -> bool:
     except OSError:  # huggingface_hub removed the stored tokens but cannot unset an environment token
         return False
     return True
+
+
+def text_login() -> None:
+    """Log in from a terminal: `huggingface_hub.interpreter_login` (asks for a token on stdin)."""
+    from huggingface_hub import interpreter_login
+
+    interpreter_login()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hub_widgets._i18n import _, ngettext
+from hub_widgets.formats import format_bytes
 from hub_widgets.push.secrets import Finding
 
 # What the Hub uses to decide "large file" (LFS): 10 MB (decimal), a binary sample, or .gitattributes.
@@ -141,8 +142,6 @@ class Plan:
 
     def summary(self) -> str:
         """What the push will do, for the Push button: "Push 12 files, 1.3 GB", "Delete 2 files"."""
-        from hub_widgets.ui import format_bytes
-
         parts = []
         n_up, n_del = len(self.to_upload), len(self.to_delete)
         if n_up:

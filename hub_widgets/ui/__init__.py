@@ -14,6 +14,7 @@ from html import escape  # (the name `html` is the submodule hub_widgets.ui.html
 import ipywidgets as W
 
 from hub_widgets._i18n import _
+from hub_widgets.formats import format_bytes, format_duration
 from hub_widgets.ui.html import (
     MAX_SHOWN_CHARS,
     badge,
@@ -64,28 +65,6 @@ __all__ = [
 
 _COLORS = {"info": "#555", "busy": "#555", "success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
 _ICONS = {"info": "", "busy": "⏳ ", "success": "✓ ", "warning": "⚠ ", "error": "✗ "}
-
-
-def format_bytes(n: float | None) -> str:
-    """Human-readable size: 1.3 GB, 512 B (decimal units, as the Hub shows them)."""
-    if n is None:
-        return ""
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if abs(n) < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"  # pragma: no cover
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds or seconds == float("inf"):
-        return "–"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 STATUS_MAX_CHARS = 2_000  # a server's one-line error can be megabytes: the line shows its start
