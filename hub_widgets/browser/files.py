@@ -226,7 +226,6 @@ class FilesView(HubWidget, W.VBox):
         # The bytes the last preview read (the whole file, or its head for a big one): previews show
         # at most TEXT_PREVIEW_CHARS of them.
         self.preview_data: bytes | None = None
-        self._resetting = False
         self._cancel_requested = False
         self.refs_task: HubTask | None = None
         self.tree_tasks: dict[str, HubTask] = {}
@@ -248,11 +247,9 @@ class FilesView(HubWidget, W.VBox):
     def load(self, repo_id: str, repo_type: str = "model", revision: str = "main") -> None:
         """Show `repo_id`: list its refs and its root folder (both at once, on workers)."""
         self.repo_id, self.repo_type = repo_id, repo_type
-        with self.hold_trait_notifications():
-            self._resetting = True
+        with self.hold_trait_notifications(), self.quiet():
             self.revision_select.options = [(revision, revision)]
             self.revision_select.value = revision
-            self._resetting = False
         self._reset_tree()
         self.refs_task = self.session.submit(
             self._fetch_refs,
@@ -281,15 +278,12 @@ class FilesView(HubWidget, W.VBox):
         current = self.revision
         if current not in [value for _label, value in options]:
             options = [(current, current), *options]
-        self._resetting = True
-        try:
+        with self.quiet():
             self.revision_select.options = options
             self.revision_select.value = current
-        finally:
-            self._resetting = False
 
     def _on_revision(self, change: dict) -> None:
-        if self._resetting or change["new"] is None or self.repo_id is None:
+        if self.is_quiet or change["new"] is None or self.repo_id is None:
             return
         self._reset_tree()
         self._open_folder("")
@@ -402,15 +396,12 @@ class FilesView(HubWidget, W.VBox):
         with self._render_lock:  # workers and clicks both redraw
             rows = self._rows()
             selected = f"f:{self._selected_file.path}" if self._selected_file else None
-            self._resetting = True
-            try:
+            with self.quiet():
                 self.tree.options = rows
                 self.tree.value = selected if selected in {v for _l, v in rows} else None
-            finally:
-                self._resetting = False
 
     def _on_tree_click(self, change: dict) -> None:
-        if self._resetting or not change["new"]:
+        if self.is_quiet or not change["new"]:
             return
         kind, path = change["new"].split(":", 1)
         if kind == "f":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import importlib.util
-import threading
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
@@ -160,9 +159,8 @@ class RepoBrowser(HubWidget, W.VBox):
         self._rows: list[ResultRow] = []
         self._listing: Iterator[Any] | None = None
         self._generation = 0
-        self._timer: threading.Timer | None = None
+        self._typing = self.debounced(lambda: self.search(), self.debounce)  # looked up when it fires
         self._history_for: tuple | None = None
-        self._picking = False
 
         self.search_text.observe(self._on_text, names="value")
         for control in (self.repo_type_select, self.author, self.task, self.library, self.sort):
@@ -189,11 +187,6 @@ class RepoBrowser(HubWidget, W.VBox):
     def _hosted(self) -> list[Any]:
         return [self.files, self.history, *self.card_editor.children, *self.playground_box.children]
 
-    def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        super().close()
-
     # -- search ---------------------------------------------------------------------------------
 
     def query(self) -> SearchQuery:
@@ -209,16 +202,11 @@ class RepoBrowser(HubWidget, W.VBox):
 
     def _on_text(self, _change: dict) -> None:
         # Typing is debounced: one search once the user pauses.
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(self.debounce, self.search)
-        self._timer.daemon = True
-        self._timer.start()
+        self._typing.trigger(self.debounce)
 
     def search(self) -> HubTask:
         """Run the search for the current filters; its answer replaces the results unless a newer search started."""
-        if self._timer is not None:
-            self._timer.cancel()
+        self._typing.cancel()
         query, page_size = self.query(), self.page_size
         self._generation += 1
         generation = self._generation
@@ -272,12 +260,9 @@ class RepoBrowser(HubWidget, W.VBox):
         rows, listing, more = result
         self._rows = (self._rows if append else []) + rows
         self._listing = listing if more else None
-        self._picking = True
-        try:
+        with self.quiet():
             self.results.options = [(row.label(), i) for i, row in enumerate(self._rows)]
             self.results.value = None
-        finally:
-            self._picking = False
         self.more_button.disabled = not more
         count = len(self._rows)
         if count:
@@ -298,7 +283,7 @@ class RepoBrowser(HubWidget, W.VBox):
         return [row.repo_id for row in self._rows]
 
     def _on_result_click(self, change: dict) -> None:
-        if self._picking or change["new"] is None:
+        if self.is_quiet or change["new"] is None:
             return
         row = self._rows[change["new"]]
         self.open_repo(row.repo_id, row.repo_type)
@@ -326,15 +311,12 @@ class RepoBrowser(HubWidget, W.VBox):
             options.append((_("Mine"), namespaces[0]))
             options += [(org, org) for org in namespaces[1:]]
         current = self.quick_filter.value
-        self._picking = True
-        try:
+        with self.quiet():
             self.quick_filter.options = options
             self.quick_filter.value = current if current in [v for _l, v in options] else ""
-        finally:
-            self._picking = False
 
     def _on_quick_filter(self, change: dict) -> None:
-        if self._picking or change["new"] is None:
+        if self.is_quiet or change["new"] is None:
             return
         self.author.value = change["new"]  # searches
 
@@ -344,11 +326,8 @@ class RepoBrowser(HubWidget, W.VBox):
         """Back to the search results."""
         self.repo_view.layout.display = "none"
         self.search_view.layout.display = ""
-        self._picking = True
-        try:
+        with self.quiet():
             self.results.value = None  # the same row can be clicked again
-        finally:
-            self._picking = False
         if not self._rows and self._listing is None and self.search_task is None:
             self.search()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import html
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,8 +265,9 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.document = CardDocument(text="")
         self.metadata: dict[str, Any] = {}
         self._yaml_base: tuple[str, dict] | None = None
-        self._populating = False
-        self._timer: threading.Timer | None = None
+        self._typing = self.debounced(
+            lambda: self.refresh_preview(), self.debounce
+        )  # looked up when it fires
         self._reviewed: str | None = None
         self.problems: list[Problem] = []
         self.hub_card_loaded = False  # pushing is allowed only over a card actually read from the Hub
@@ -469,14 +469,11 @@ class ModelCardEditor(HubWidget, W.VBox):
         self._yaml_base = None
         self._reviewed = None
         self.review_box.layout.display = "none"
-        self._populating = True
-        try:
+        with self.quiet():
             for key, card_field in self.fields.items():
                 card_field.show(self.metadata.get(key))
                 card_field.set_problems([])
             self.body.value = document.body
-        finally:
-            self._populating = False
         self.problems_view.value = ""
         self.result.value = ""
         self._metadata_changed()
@@ -492,7 +489,7 @@ class ModelCardEditor(HubWidget, W.VBox):
 
     def _field_changed(self, card_field: CardField) -> Callable[[dict], None]:
         def changed(_change: dict) -> None:
-            if self._populating:
+            if self.is_quiet:
                 return
             original = self._base_metadata().get(card_field.key)
             value = card_field.read(original)
@@ -541,11 +538,8 @@ class ModelCardEditor(HubWidget, W.VBox):
         else:
             self.metadata[key] = value
         if key in self.fields:
-            self._populating = True
-            try:
+            with self.quiet():
                 self.fields[key].show(value)
-            finally:
-                self._populating = False
         self._metadata_changed()
 
     def apply_yaml(self) -> bool:
@@ -567,28 +561,21 @@ class ModelCardEditor(HubWidget, W.VBox):
             return False
         self._yaml_base = (text.rstrip("\n"), copy.deepcopy(parsed))
         self.metadata = parsed
-        self._populating = True
-        try:
+        with self.quiet():
             for key, card_field in self.fields.items():
                 card_field.show(parsed.get(key))
-        finally:
-            self._populating = False
         self._metadata_changed()
         self.status.success(_("Front matter applied."))
         return True
 
     def _body_changed(self, _change: dict) -> None:
-        if self._populating:
+        if self.is_quiet:
             return
         self._invalidate_review()
         if self.debounce <= 0:
             self.refresh_preview()
             return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(self.debounce, self.refresh_preview)
-        self._timer.daemon = True
-        self._timer.start()
+        self._typing.trigger(self.debounce)
 
     def refresh_preview(self) -> None:
         """Render the body in the preview: rendered and sanitized in the kernel, as the Hub shows it."""
@@ -871,11 +858,6 @@ class ModelCardEditor(HubWidget, W.VBox):
         for button in (self.validate_button, self.review_button, self.confirm_button):
             button.disabled = busy
         self.body.disabled = busy and not self.body.value
-
-    def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        super().close()
 
     def _submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
         self.task = self.session.submit(fn, *args, **kwargs)

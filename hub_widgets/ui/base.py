@@ -21,7 +21,7 @@ __all__ = ["ClosesItsWork", "Debounce", "HubWidget"]
 
 
 class Debounce:
-    """Call `fn` once, `delay` seconds after the last `trigger()` (typing pauses); `delay <= 0` calls at once.
+    """Call `fn` once, `delay` seconds after the last `trigger()` (when typing pauses).
 
     Args:
         fn: What to run (on a timer thread, like a session worker's callback).
@@ -34,15 +34,12 @@ class Debounce:
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
-    def trigger(self) -> None:
-        if self.delay <= 0:
-            self.cancel()
-            self.fn()
-            return
+    def trigger(self, delay: float | None = None) -> None:
+        """(Re)start the wait: `fn` runs after `delay` seconds (default: `self.delay`) without a new trigger."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self.fn)
+            self._timer = threading.Timer(self.delay if delay is None else delay, self.fn)
             self._timer.daemon = True
             self._timer.start()
 
