@@ -15,12 +15,14 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "hub_widgets"
 WIDGET_BASES = {"ipywidgets", "W", "widgets"}
-# HfApi methods the views used to call on `session.api` (a bare `api.<name>(...)` after `api = session.api`).
+# HfApi methods the views used to call on `session.api` (a bare `api.<name>(...)` after `api = session.api`),
+# and the session's own Hub calls (`session.whoami()`, `session.namespaces()`, `session.inference_client()`).
 HF_API_METHODS = {
     "auth_check",
     "create_commit",
     "get_paths_info",
     "hf_hub_download",
+    "inference_client",
     "list_datasets",
     "list_models",
     "list_repo_commits",
@@ -28,6 +30,7 @@ HF_API_METHODS = {
     "list_repo_tree",
     "list_spaces",
     "model_info",
+    "namespaces",
     "repo_info",
     "snapshot_download",
     "upload_file",

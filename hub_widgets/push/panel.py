@@ -14,6 +14,7 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, ValidationError
+from hub_widgets.hub import auth
 from hub_widgets.hub import push as hub_push
 from hub_widgets.hub.push import PlanResult, PushRequest, PushResult, SecretsFound, check_repo_id
 from hub_widgets.push.objects import (
@@ -393,9 +394,6 @@ class PushPanel(HubWidget, W.VBox):
             self.status.warning(_("You are not logged in: log in to push."))
             return None
 
-        def run() -> list[str]:
-            return self.session.namespaces()
-
         def show(names: list[str]) -> None:
             with self._namespace_lock:
                 current = self.namespace.value
@@ -408,8 +406,12 @@ class PushPanel(HubWidget, W.VBox):
             if self.status.kind == "warning" and self.status.text.startswith(_("You are not logged in")):
                 self.status.clear()
 
-        return self.session.submit(
-            run, on_result=show, on_error=lambda e: None, key=f"push-namespaces-{id(self)}"
+        return self.submit(
+            auth.namespaces,
+            self.session,
+            on_result=show,
+            on_error=lambda e: None,
+            key=f"push-namespaces-{id(self)}",
         )
 
     def refresh_branches(self) -> HubTask | None:
@@ -421,7 +423,7 @@ class PushPanel(HubWidget, W.VBox):
         def show(names: list[str]) -> None:
             self.branch.options = sorted(set(names) | {"main"}, key=lambda n: (n != "main", n))
 
-        return self.session.submit(
+        return self.submit(
             hub_push.branches,
             self.session,
             repo_id,
@@ -502,7 +504,7 @@ class PushPanel(HubWidget, W.VBox):
                     saved.cleanup()
                 self._set_running(False)
 
-        self.task = self.session.submit(run, lane="long")
+        self.task = self.submit(run, lane="long")
         return self.task
 
     def _show_plan(self, plan: Plan, request: PushRequest, repo_exists: bool, branch_exists: bool) -> None:
@@ -638,7 +640,7 @@ class PushPanel(HubWidget, W.VBox):
                     saved.cleanup()
                 self._set_running(False)
 
-        self.task = self.session.submit(run, lane="long")
+        self.task = self.submit(run, lane="long")
         return self.task
 
     def _show_result(self, result: PushResult, request: PushRequest, seconds: float) -> None:
