@@ -172,29 +172,13 @@ class LoginWidget(HubWidget, W.VBox):
             token_input.close()
         super().close()
 
-    def wait(self, timeout: float | None = 60) -> None:
-        """Block until the latest check or action (and the check it triggers) has finished.
-
-        For scripts, tests and notebooks run unattended; failures are shown in the widget, not raised.
-        """
-        while True:
-            task = self.task
-            if task is None:
-                return
-            try:
-                task.wait(timeout)
-            except Exception:  # noqa: BLE001 - already shown on the status line
-                pass
-            if self.task is task:
-                return
-
     # -- reading the state -------------------------------------------------------------------------
 
     def refresh(self) -> HubTask:
         """Ask the Hub who the current token belongs to and redraw (off the main thread)."""
         self.state = "checking"
         self.status.busy(_("Checking your login on {endpoint}…").format(endpoint=self.session.endpoint))
-        self.task = self.session.submit(
+        self.task = self.submit(
             auth.read_state,
             self.session,
             on_result=self._show_state,
@@ -399,7 +383,7 @@ class LoginWidget(HubWidget, W.VBox):
         def on_error(exc: BaseException) -> None:
             self._login_failed(exc, secret=token)
 
-        self.task = self.session.submit(
+        self.task = self.submit(
             auth.login_with_token,
             self.session,
             token,
@@ -446,7 +430,7 @@ class LoginWidget(HubWidget, W.VBox):
         self.countdown.value = ""
         self.device_box.layout.display = ""
         self.status.busy(_("Asking the Hub for a login code…"))
-        self.device_task = self.session.submit(
+        self.device_task = self.submit(
             self._device_flow,
             on_result=self._logged_in,
             on_error=self._login_failed,
@@ -545,7 +529,7 @@ class LoginWidget(HubWidget, W.VBox):
             self.status.error(_("No other stored token to switch to."))
             return None
         self.status.busy(_("Switching to {name}…").format(name=token_name))
-        self.task = self.session.submit(
+        self.task = self.submit(
             auth.switch,
             token_name,
             on_result=lambda _r: self._changed((_("Switched to {name}.").format(name=token_name), "success")),
@@ -577,7 +561,7 @@ class LoginWidget(HubWidget, W.VBox):
             return _("Logged out of {name}.").format(name=name), "success"
 
         self.status.busy(_("Logging out…"))
-        self.task = self.session.submit(
+        self.task = self.submit(
             run,
             on_result=self._changed,
             on_error=lambda exc: self.status.error(self.session.describe_error(exc)),

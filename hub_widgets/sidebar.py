@@ -218,9 +218,7 @@ class HubSidebar(HubWidget, W.VBox):
         def done() -> None:
             self.refresh_button.disabled = False
 
-        self.task = self.session.submit(
-            run, on_result=show, on_error=failed, on_done=done, key=f"sidebar-{id(self)}"
-        )
+        self.task = self.submit(run, on_result=show, on_error=failed, on_done=done, key=f"sidebar-{id(self)}")
         return self.task
 
     def _show_repos(self) -> None:
@@ -370,5 +368,5 @@ class HubSidebar(HubWidget, W.VBox):
             if panel.push() is not None:
                 panel.wait()
 
-        self.task = self.session.submit(run, on_done=self.refresh, lane="long")
+        self.task = self.submit(run, on_done=self.refresh, lane="long")
         return panel

@@ -251,7 +251,7 @@ class FilesView(HubWidget, W.VBox):
             self.revision_select.options = [(revision, revision)]
             self.revision_select.value = revision
         self._reset_tree()
-        self.refs_task = self.session.submit(
+        self.refs_task = self.submit(
             self._fetch_refs,
             repo_id,
             repo_type,
@@ -313,7 +313,7 @@ class FilesView(HubWidget, W.VBox):
         if already:
             return
         repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
-        self.tree_tasks[path] = self.session.submit(
+        self.tree_tasks[path] = self.submit(
             self._fetch_page,
             repo_id,
             repo_type,
@@ -469,7 +469,7 @@ class FilesView(HubWidget, W.VBox):
             return None
         self.preview_html.value = html.escape(_("Loading preview…"))
         repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
-        self.preview_task = self.session.submit(
+        self.preview_task = self.submit(
             self._read_file,
             repo_id,
             repo_type,
@@ -606,7 +606,7 @@ class FilesView(HubWidget, W.VBox):
             self.progress.finish(True)
             self.status.success(_("Downloaded {name} to {path}").format(name=entry.name, path=path))
 
-        self.download_task = self.session.submit(
+        self.download_task = self.submit(
             run,
             on_result=done,
             on_error=self._download_error,
@@ -639,7 +639,7 @@ class FilesView(HubWidget, W.VBox):
                 )
             )
 
-        self.download_task = self.session.submit(
+        self.download_task = self.submit(
             run,
             on_result=done,
             on_error=self._download_error,

@@ -144,7 +144,7 @@ class HistoryView(HubWidget, W.VBox):
         self.commit_list.options = []
         self.diff_summary.value = self.diff_text.value = ""
         self.page_label.value = html.escape(_("Loading commits…"))
-        self.commits_task = self.session.submit(
+        self.commits_task = self.submit(
             history.list_commits,
             self.session,
             repo_id,
@@ -206,7 +206,7 @@ class HistoryView(HubWidget, W.VBox):
         self.diff_text.value = ""
         self.compare_button.disabled = True
         repo_id, repo_type = self.repo_id, self.repo_type
-        self.diff_task = self.session.submit(
+        self.diff_task = self.submit(
             self._compute_diff,
             repo_id,
             repo_type,

@@ -217,7 +217,7 @@ class RepoBrowser(HubWidget, W.VBox):
             listing = repos.list_repos(self.session, query.repo_type, **build_list_kwargs(query))
             return self._next_rows(listing, query.repo_type, page_size)
 
-        self.search_task = self.session.submit(
+        self.search_task = self.submit(
             run,
             on_result=lambda result: self._show_results(generation, result, append=False),
             on_error=self._search_error,
@@ -243,7 +243,7 @@ class RepoBrowser(HubWidget, W.VBox):
         listing, generation = self._listing, self._generation
         repo_type = self._rows[0].repo_type if self._rows else self.repo_type_select.value
         self.more_button.disabled = True
-        self.search_task = self.session.submit(
+        self.search_task = self.submit(
             self._next_rows,
             listing,
             repo_type,
@@ -298,7 +298,7 @@ class RepoBrowser(HubWidget, W.VBox):
         if not self.session.has_token:
             self._set_quick_filters([])
             return
-        self.session.submit(
+        self.submit(
             self.session.namespaces,
             on_result=self._set_quick_filters,
             on_error=lambda _exc: self._set_quick_filters([]),
@@ -357,7 +357,7 @@ class RepoBrowser(HubWidget, W.VBox):
         self.edit_card_button.disabled = True
         self.try_button.disabled = True
         self._history_for = None
-        self.info_task = self.session.submit(
+        self.info_task = self.submit(
             self._fetch_info,
             repo_id,
             repo_type,

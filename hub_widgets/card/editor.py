@@ -860,7 +860,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.body.disabled = busy and not self.body.value
 
     def _submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
-        self.task = self.session.submit(fn, *args, **kwargs)
+        self.task = self.submit(fn, *args, **kwargs)
         return self.task
 
 

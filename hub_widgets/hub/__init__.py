@@ -2,8 +2,8 @@
 `snapshot_download`, `HfFileSystem`) or open a downloaded file.
 
 Plain blocking functions taking a session (a `HubSession` or a widget's `SessionScope`), no widgets:
-the views submit them (`self.session.submit(hub.repos.read_text, self.session, ...)`) and show what
-they return. Errors are raised as `huggingface_hub` raised them; the views describe them.
+the views submit them (`self.submit(hub.repos.read_text, self.session, ...)`, see `ui.base.HubWidget`)
+and show what they return. Errors are raised as `huggingface_hub` raised them; the views describe them.
 
 - `auth`: who the token is, log in with a token or the browser (device code), switch, log out.
 - `repos`: namespaces' repos, search, summary + card, refs, tree pages, read a file, downloads.

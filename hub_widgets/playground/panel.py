@@ -289,7 +289,7 @@ class InferencePlayground(HubWidget, W.VBox):
             )
             return None
         self.status.busy(_("Fetching the example file…"))
-        return self.session.submit(
+        return self.submit(
             self._fetch_example_file,
             where,
             on_result=lambda content: self._set_upload(form, name, where[3], content),
@@ -330,7 +330,7 @@ class InferencePlayground(HubWidget, W.VBox):
             if not lane.model.value.strip():
                 lane.model.value = model_id
         self.status.busy(_("Reading {model} from the Hub…").format(model=model_id))
-        self.info_task = self.session.submit(
+        self.info_task = self.submit(
             self._fetch_info,
             model_id,
             on_result=self._on_info,
@@ -431,7 +431,7 @@ class InferencePlayground(HubWidget, W.VBox):
                 lane.problem = None
                 lane.show_busy(_("Waiting for the answer…"))
                 index = self.lanes.index(lane)
-                hub_task = self.session.submit(
+                hub_task = self.submit(
                     self._work,
                     lane,
                     backend,
@@ -573,7 +573,7 @@ class InferencePlayground(HubWidget, W.VBox):
         self._retries += 1
         self._hide_retry()
         self._set_running(True)
-        self._countdown = self.session.submit(
+        self._countdown = self.submit(
             self._count_down, seconds, failed, values, key=f"playground-retry-{id(self)}", lane="long"
         )
         return self._countdown
