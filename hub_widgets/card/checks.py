@@ -39,11 +39,6 @@ class CardIssue:
     source: str = "local"
 
 
-# Transition alias while the card editor moves to hub/ services: the editor still says `Problem`.
-# `hub_widgets.problems.Problem` is a failed call; this is a finding about a card.
-Problem = CardIssue
-
-
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 

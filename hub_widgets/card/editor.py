@@ -22,7 +22,7 @@ import yaml
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.card.checks import (
     ERROR,
-    Problem,
+    CardIssue,
     check_metadata,
     has_errors,
     problems_for,
@@ -135,11 +135,11 @@ class CardField:
         value = (self.widget.value or "").strip()
         return value or None
 
-    def set_problems(self, problems: list[Problem]) -> None:
+    def set_problems(self, problems: list[CardIssue]) -> None:
         self.problems.value = problems_html(problems)
 
 
-def problems_html(problems: list[Problem]) -> str:
+def problems_html(problems: list[CardIssue]) -> str:
     """Problems as small coloured lines (errors red, warnings amber), escaped."""
     lines = []
     for problem in problems:
@@ -221,7 +221,7 @@ class SaveOutcome:
     """What a save did: `kind` is "invalid", "saved" (local file), "commit" or "pr"."""
 
     kind: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[CardIssue] = field(default_factory=list)
     url: str = ""
     commit_oid: str | None = None
     path: str = ""
@@ -269,7 +269,7 @@ class ModelCardEditor(HubWidget, W.VBox):
             lambda: self.refresh_preview(), self.debounce
         )  # looked up when it fires
         self._reviewed: str | None = None
-        self.problems: list[Problem] = []
+        self.problems: list[CardIssue] = []
         self.hub_card_loaded = False  # pushing is allowed only over a card actually read from the Hub
 
         self.header = W.HTML()
@@ -617,13 +617,13 @@ class ModelCardEditor(HubWidget, W.VBox):
 
     # -- checking -------------------------------------------------------------------------------
 
-    def check_locally(self) -> list[Problem]:
+    def check_locally(self) -> list[CardIssue]:
         """Run the local checks and show their problems next to the fields."""
         problems = check_metadata(self.metadata, self.repo_type)
         self.show_problems(problems)
         return problems
 
-    def show_problems(self, problems: list[Problem]) -> None:
+    def show_problems(self, problems: list[CardIssue]) -> None:
         """Show each problem under its field; the others (other keys, the card) in the list below."""
         for key, card_field in self.fields.items():
             card_field.set_problems(problems_for(problems, key))
@@ -636,7 +636,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         content, metadata = self.current_text(), copy.deepcopy(self.metadata)
         self.status.busy(_("Checking the card with the Hub…"))
 
-        def on_result(hub: list[Problem]) -> None:
+        def on_result(hub: list[CardIssue]) -> None:
             problems = local + hub
             self.show_problems(problems)
             self._report_check(problems)
@@ -660,7 +660,7 @@ class ModelCardEditor(HubWidget, W.VBox):
             key=f"card-validate-{id(self)}",
         )
 
-    def _report_check(self, problems: list[Problem]) -> None:
+    def _report_check(self, problems: list[CardIssue]) -> None:
         errors = sum(1 for p in problems if p.severity == ERROR)
         if errors:
             self.status.error(
@@ -797,7 +797,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         return self._pushed(info, target, problems, text)
 
     @staticmethod
-    def _pushed(info: Any, target: str, problems: list[Problem], text: str) -> SaveOutcome:
+    def _pushed(info: Any, target: str, problems: list[CardIssue], text: str) -> SaveOutcome:
         if target == "pr":
             return SaveOutcome(
                 "pr", problems, url=info.pr_url or info.commit_url, commit_oid=info.oid, text=text
