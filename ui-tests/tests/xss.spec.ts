@@ -35,19 +35,20 @@ function cells(): string[] {
   return [
     'import time\nfrom hub_widgets.browser.panel import RepoBrowser\nfrom hub_widgets.card import ModelCardEditor\n' +
       'def until(check):\n    deadline = time.monotonic() + 60\n    while not check() and time.monotonic() < deadline:\n        time.sleep(0.05)\n' +
+      // A listing may be redrawn (or reloaded for the resolved revision) between a check and a click:
+      // click until the selection holds.
+      'def pick(select, value):\n    def attempt():\n        try:\n            select.value = value\n        except Exception:\n            return False\n        return select.value == value\n    until(attempt)\n' +
       `REPO = ${repo}`,
     'card = RepoBrowser(repo_id=REPO)\ncard.info_task.wait(60)\ncard',
     ...['docs/guide.md', 'page.html', 'nb.ipynb'].map(
       file =>
-        `b = RepoBrowser(repo_id=REPO)\nb.tabs.selected_index = 1\nuntil(lambda: b.files.folder_entries(""))\n` +
+        `b = RepoBrowser(repo_id=REPO)\nb.info_task.wait(60)\nb.tabs.selected_index = 1\nuntil(lambda: b.files.folder_entries(""))\n` +
         (file.includes('/') ? 'b.files.open_folder("docs").wait(60)\n' : '') +
-        // The listing's task ends before its rows are drawn: wait for the row, then click it.
-        `until(lambda: "f:${file}" in [v for _l, v in b.files.tree.options])\n` +
-        `b.files.tree.value = "f:${file}"\nb.files.preview_task.wait(60)\nb`
+        `pick(b.files.tree, "f:${file}")\nb.files.preview_task.wait(60)\nb`
     ),
     'h = RepoBrowser(repo_id=REPO)\nh.tabs.selected_index = 2\nh.history.commits_task.wait(60)\n' +
       'until(lambda: h.history.commit_list.options)\n' +
-      'h.history.commit_list.value = (h.history.commits[0].commit_id,)\nh.history.compare_selected().wait(60)\nh',
+      'pick(h.history.commit_list, (h.history.commits[0].commit_id,))\nh.history.compare_selected().wait(60)\nh',
     'e = ModelCardEditor(repo_id=REPO)\ne.task.wait(60)\ne.tabs.selected_index = 1\ne',
     // No sandbox model answers with payloads: the chat render of the battery, as a lane shows it.
     'import ipywidgets as W\nfrom hub_widgets.playground import render\nfrom tests import xss_payloads as X\n' +
