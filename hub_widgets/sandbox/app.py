@@ -16,6 +16,7 @@ from .routes import (
     commits,
     discussions,
     files,
+    git,
     inference,
     lfs,
     likes,
@@ -30,9 +31,24 @@ from .validation import Limits
 # Matching order: the first pattern that matches a path answers it. `likes` comes before `repos`
 # (`/api/models/gpt2/like` would otherwise be the info of a repo `gpt2/like`); `nonamespace` comes
 # after the API areas: its patterns take any path under a one-segment repo id, which no other route
-# serves. The website's pages go last: their patterns (`/{namespace}/{name}/...`) are the broadest, and
+# serves. `git` (smart HTTP: `/{namespace}/{name}(.git)/info/refs`, ...) comes before them and the pages, which
+# would take its URLs. The website's pages go last: their patterns (`/{namespace}/{name}/...`) are the broadest, and
 # every API route must win over them.
-AREAS = (account, likes, repos, files, commits, refs, discussions, lfs, oauth, inference, nonamespace, pages)
+AREAS = (
+    account,
+    likes,
+    repos,
+    files,
+    commits,
+    refs,
+    discussions,
+    lfs,
+    git,
+    oauth,
+    inference,
+    nonamespace,
+    pages,
+)
 
 
 def make_routes(state: ServerState) -> list[Rule]:

@@ -38,10 +38,20 @@ def _gitattributes_lfs_patterns(store: Store, commit: str) -> list[str]:
     if entry is None or entry.lfs:
         return []
     try:
-        text = store.blob_bytes(entry.oid).decode("utf-8", errors="replace")
+        return lfs_patterns(store.blob_bytes(entry.oid))
     except OSError:
         return []
+
+
+def lfs_patterns(gitattributes: bytes) -> list[str]:
+    """The path patterns a `.gitattributes` file sends through LFS (`filter=lfs`)."""
+    text = gitattributes.decode("utf-8", errors="replace")
     return [line.split()[0] for line in text.splitlines() if "filter=lfs" in line and line.split()]
+
+
+def lfs_tracked(path: str, patterns: list[str]) -> bool:
+    """Whether `path` matches one of the LFS `patterns` of a `.gitattributes`."""
+    return any(_matches(path, p) for p in patterns)
 
 
 def _matches(path: str, pattern: str) -> bool:

@@ -81,6 +81,15 @@ class ServerState:
         return self.accounts.identify(token)
 
 
+def basic_password(credentials: str) -> str | None:
+    """The password of HTTP basic credentials (git and git-lfs send the token so, any user name)."""
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2] or None
+
+
 def truthy(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes", "on")
 
@@ -143,6 +152,8 @@ class BaseHandler(tornado.web.RequestHandler):
         }
         self.state.request_log.append(self._log_entry)
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        if auth.lower().startswith("basic "):
+            token = basic_password(auth[6:])
         ident = self.accounts.identify(token) if self.uses_token() else ANONYMOUS
         if ident is None:
             self.ident = ANONYMOUS

@@ -33,6 +33,7 @@ from .model import (
     StoreError,
     check_repo_names,
     file_entry_json,
+    lfs_pointer,
     now_iso,
     parse_front_matter,
     private_dir,
@@ -667,23 +668,34 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
         author: str,
         ts: float,
         card: dict[str, Any],
+        raw: bytes | None = None,
     ) -> str:
-        """Insert a commit with its full file list and tree ids (inside the caller's transaction)."""
+        """Insert a commit with its full file list and tree ids (inside the caller's transaction).
+
+        Its id is the sha1 of the git commit object it is (`commit_body`), so `git clone` sees the same
+        history; `raw` is that object as pushed with git (kept as is: its author, committer, parents and
+        message need not follow the API's form), otherwise it is built from the other fields.
+        """
         trees, contents = _tree_ids(files)
         tree = trees.get("", EMPTY_TREE)
-        stamp = f"{author} <{author}@users.noreply.sandbox> {int(ts)} +0000"
-        body = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "")
-        body += f"author {stamp}\ncommitter {stamp}\n\n{title}\n" + (f"\n{message}\n" if message else "")
-        raw = body.encode()
-        oid = hashlib.sha1(b"commit %d\0" % len(raw) + raw).hexdigest()
-        if self.db.execute("SELECT 1 FROM commits WHERE oid=?", (oid,)).fetchone():
-            # Same content, same second, same parent: make the id unique as git would with a new timestamp.
-            raw += f"\nsandbox-nonce {time.monotonic_ns()}\n".encode()
+        if raw is not None:
             oid = hashlib.sha1(b"commit %d\0" % len(raw) + raw).hexdigest()
+        else:
+            while True:
+                body = commit_body(tree, parent, author, ts, title, message)
+                oid = hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest()
+                if not self.db.execute("SELECT 1 FROM commits WHERE oid=?", (oid,)).fetchone():
+                    break
+                # Same content, same second, same parent: a second later, as git would make it; the stored
+                # date says so, so the id stays reproducible from the row.
+                ts = int(ts) + 1
         self.db.execute(
-            "INSERT INTO commits VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO commits(oid, repo, parent, tree, title, message, author, date, card) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
             (oid, repo_rowid, parent, tree, title, message, author, ts, json.dumps(card)),
         )
+        if raw is not None:
+            self.db.execute("INSERT OR REPLACE INTO commit_objects VALUES (?,?)", (oid, raw))
         for folder, tree_oid in trees.items():
             entries = contents[folder]
             if (
@@ -705,6 +717,110 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
                 return
             yield rows[0]
             oid = rows[0]["parent"]
+
+    # -- git objects: the stored history as git sees it ---------------------------------------------
+
+    def commit_object(self, oid: str) -> bytes | None:
+        """The git commit object of commit `oid` (as pushed, or rebuilt from its row); None if unknown."""
+        rows = self.query("SELECT raw FROM commit_objects WHERE oid=?", (oid,))
+        if rows:
+            return bytes(rows[0]["raw"])
+        rows = self.query("SELECT * FROM commits WHERE oid=?", (oid,))
+        if not rows:
+            return None
+        r = rows[0]
+        return commit_body(r["tree"], r["parent"], r["author"], r["date"], r["title"], r["message"] or "")
+
+    def repo_commit(self, repo: Repo, oid: str) -> bool:
+        """Whether `oid` is a commit of `repo`."""
+        return bool(self.query("SELECT 1 FROM commits WHERE oid=? AND repo=?", (oid, repo.rowid)))
+
+    def git_object(self, repo: Repo, oid: str) -> tuple[int, bytes] | None:
+        """(git type number, content) of a commit of `repo`, or of a tree or blob (None if unknown).
+
+        Trees come back from their stored entries; an LFS file's blob is its pointer file.
+        """
+        if self.repo_commit(repo, oid):
+            raw = self.commit_object(oid)
+            return (1, raw) if raw is not None else None
+        if oid == EMPTY_TREE:
+            return 2, b""
+        entries = self._tree(oid)
+        if entries:
+            return 2, tree_body((name, is_dir, sha) for name, is_dir, sha, _size, _lfs in entries)
+        rows = self.query("SELECT data FROM small_blobs WHERE oid=?", (oid,))
+        if rows:
+            return 3, bytes(rows[0]["data"])
+        path = self.blob_path(oid)
+        if path.exists():
+            return 3, path.read_bytes()
+        rows = self.query(
+            "SELECT size, lfs FROM tree_entries WHERE oid=? AND lfs IS NOT NULL LIMIT 1", (oid,)
+        )
+        if rows:
+            return 3, lfs_pointer(rows[0]["lfs"], rows[0]["size"])
+        return None
+
+    def add_pushed_commits(self, repo: Repo, commits: list[dict[str, Any]]) -> None:
+        """Store commits pushed with git, parents first, each with its git object (`raw`) unchanged.
+
+        Args:
+            repo: The repo pushed to.
+            commits: Dicts with oid, raw, parent (first parent), files (path -> FileEntry), title,
+                message, author, date; their blobs are stored already (`put_blob`).
+        """
+        with self.lock:
+            self.db.execute("BEGIN")
+            try:
+                for c in commits:
+                    if self.db.execute("SELECT 1 FROM commits WHERE oid=?", (c["oid"],)).fetchone():
+                        continue
+                    card = self._card_for(repo, c["files"])
+                    oid = self._write_commit(
+                        repo.rowid,
+                        c["parent"],
+                        c["files"],
+                        c["title"],
+                        c["message"],
+                        c["author"],
+                        c["date"],
+                        card,
+                        raw=c["raw"],
+                    )
+                    if oid != c["oid"] or self._tree_of(oid) != c["tree"]:
+                        raise StoreError(422, f"Commit {c['oid']} does not match its stored form.")
+                    self._note_lfs_commit(repo.rowid, (e.lfs for e in c["files"].values() if e.lfs))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def _tree_of(self, commit: str) -> str | None:
+        row = self.db.execute("SELECT tree FROM commits WHERE oid=?", (commit,)).fetchone()
+        return row[0] if row else None
+
+    def move_ref(self, repo: Repo, kind: str, name: str, target: str) -> None:
+        """Point a ref (created if missing) at `target`, as a push does; a new head of main gives the
+        repo its card."""
+        with self.lock:
+            ts = time.time()
+            self.db.execute("BEGIN")
+            try:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO refs VALUES (?,?,?,?)", (repo.rowid, kind, name, target)
+                )
+                if kind == "branch" and name == "main":
+                    card = json.loads(self.commit_row(target)["card"] or "{}")
+                    self.db.execute(
+                        "UPDATE repos SET card=?, last_modified=? WHERE rowid=?",
+                        (json.dumps(card), ts, repo.rowid),
+                    )
+                else:
+                    self.db.execute("UPDATE repos SET last_modified=? WHERE rowid=?", (ts, repo.rowid))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     # -- storage: what a repo holds, its LFS files --------------------------------------------------
 
@@ -899,6 +1015,23 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
             return new_head
 
 
+def commit_body(tree: str, parent: str | None, author: str, ts: float, title: str, message: str) -> bytes:
+    """The git commit object (without its `commit <len>` header) of a commit made through the API."""
+    stamp = f"{author} <{author}@users.noreply.sandbox> {int(ts)} +0000"
+    body = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "")
+    body += f"author {stamp}\ncommitter {stamp}\n\n{title}\n" + (f"\n{message}\n" if message else "")
+    return body.encode()
+
+
+def tree_body(entries: Iterable[tuple[str, bool, str]]) -> bytes:
+    """The git tree object (without its header) of (name, is_dir, oid) entries, sorted as git sorts."""
+    rows = sorted(entries, key=lambda e: e[0] + ("/" if e[1] else ""))
+    return b"".join(
+        (f"40000 {name}" if is_dir else f"100644 {name}").encode() + b"\0" + bytes.fromhex(oid)
+        for name, is_dir, oid in rows
+    )
+
+
 def _parents(path: str) -> list[str]:
     """The folders above `path`: 'a/b/c.txt' -> ['a', 'a/b']."""
     parts = path.split("/")
@@ -919,7 +1052,6 @@ def _tree_ids(files: dict[str, FileEntry]) -> tuple[dict[str, str], dict[str, li
     ids: dict[str, str] = {}
     contents: dict[str, list[tuple]] = {}
     for folder in sorted(children, key=lambda p: -p.count("/") - (1 if p else 0)):
-        entries = []
         rows: list[tuple] = []
         # git sorts tree entries by name, with folders compared as if they ended in '/'
         for name, (mode, full) in sorted(
@@ -932,8 +1064,7 @@ def _tree_ids(files: dict[str, FileEntry]) -> tuple[dict[str, str], dict[str, li
                 entry = files[full]
                 sha = entry.oid
                 rows.append((name, 0, sha, entry.size, entry.lfs))
-            entries.append(f"{mode} {name}".encode() + b"\0" + bytes.fromhex(sha))
-        raw = b"".join(entries)
+        raw = tree_body((r[0], bool(r[1]), r[2]) for r in rows)
         ids[folder] = hashlib.sha1(b"tree %d\0" % len(raw) + raw).hexdigest()
         contents[folder] = rows
     return ids, contents

@@ -59,6 +59,12 @@ CREATE TABLE IF NOT EXISTS members (org TEXT, user TEXT, PRIMARY KEY (org, user)
 -- folder gets it (empty) from this script, no migration step needed.
 CREATE TABLE IF NOT EXISTS likes (user TEXT, repo INTEGER, created REAL, PRIMARY KEY (user, repo));
 CREATE INDEX IF NOT EXISTS likes_by_repo ON likes(repo);
+-- The exact git commit object of a commit pushed with git (its id is the sha1 of it); a commit made
+-- through the API has none here: its object is rebuilt from its `commits` row (`Store.commit_object`).
+-- A new table, an older folder gets it (empty): its commits were all made through the API.
+CREATE TABLE IF NOT EXISTS commit_objects (oid TEXT PRIMARY KEY, raw BLOB) WITHOUT ROWID;
+-- Blobs by id, to serve an LFS pointer file (stored only as its tree entry) as a git object.
+CREATE INDEX IF NOT EXISTS tree_entries_by_oid ON tree_entries(oid);
 """
 
 
