@@ -24,7 +24,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+# git clone / push tests of the sandbox (tests/test_sandbox_git.py) drive Debian's git and git-lfs.
+GIT_LFS := /usr/bin/git-lfs
+
+$(GIT_LFS):
+	apt-get update && apt-get install -y git git-lfs
+
+test: lint $(GIT_LFS)
 	$(PY) -m pytest -q -p no:cacheprovider
 	$(MAKE) test-browser
 

@@ -111,8 +111,8 @@ class SandboxRepo(BaseRepo):
             container.set_symbolic_ref(b"HEAD", b"refs/heads/main")
         super().__init__(StoreObjects(store, repo), container)  # type: ignore[arg-type]
         self.hooks: dict[str, Any] = {}
-        self.store = store
-        self.repo = repo
+        # Not `repo`: dulwich looks for a `.repo` attribute to peel tags with.
+        self.hub_repo = repo
 
     def get_config_stack(self) -> Any:
         from dulwich.config import ConfigDict
