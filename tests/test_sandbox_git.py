@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
 
-from tests.conftest import ALICE, ALICE_READ, BOB
+from tests.conftest import ALICE, ALICE_READ, BOB, CAROL
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or shutil.which("git-lfs") is None,
@@ -237,3 +237,59 @@ def test_commit_ids_are_git_ids_rebuilt_from_the_stored_rows(sandbox, api, repo_
     for oid in oids:
         raw = store.commit_object(oid)
         assert hashlib.sha1(b"commit %d\0" % len(raw) + raw).hexdigest() == oid
+
+
+def test_a_pull_request_takes_pushes_from_its_author(api, endpoint, repo_name, git_env, tmp_path):
+    repo_id = f"alice/{repo_name}"
+    api.create_repo(repo_id)
+    pr = HfApi(endpoint=endpoint, token=BOB).create_pull_request(repo_id, title="Bob's change")
+    clone = tmp_path / "clone"
+    git(git_env, "clone", url(endpoint, repo_id, BOB, user="bob"), str(clone))
+    git(git_env, "fetch", "origin", f"refs/pr/{pr.num}", cwd=clone)
+    git(git_env, "checkout", "FETCH_HEAD", cwd=clone)
+    (clone / "fix.txt").write_text("fix\n")
+    git(git_env, "add", "-A", cwd=clone)
+    git(git_env, "commit", "-m", "Fix", cwd=clone)
+    head = git(git_env, "rev-parse", "HEAD", cwd=clone).stdout.strip()
+    carol = git(
+        git_env,
+        "push",
+        url(endpoint, repo_id, CAROL, user="carol"),
+        f"HEAD:refs/pr/{pr.num}",
+        cwd=clone,
+        ok=False,
+    )
+    assert carol.returncode != 0 and f"Only the author of pull request #{pr.num}" in carol.stderr
+    git(git_env, "push", "origin", f"HEAD:refs/pr/{pr.num}", cwd=clone)
+    assert api.list_repo_commits(repo_id, revision=f"refs/pr/{pr.num}")[0].commit_id == head
+    assert [c.commit_id for c in api.list_repo_commits(repo_id)] != [head]  # main is unchanged
+
+
+def test_a_folder_written_before_git_serves_its_history(git_env, tmp_path):
+    """A data folder of the previous sandbox (no `commit_objects` table) clones with its stored ids."""
+    import sqlite3
+
+    from hub_widgets.sandbox import SandboxHub
+
+    data = tmp_path / "data"
+    hub = SandboxHub(data_dir=data, users={"alice": ALICE}).start()
+    try:
+        api = HfApi(endpoint=hub.endpoint, token=ALICE)
+        api.create_repo("alice/old")
+        api.upload_file(path_or_fileobj=b"old\n", path_in_repo="old.txt", repo_id="alice/old")
+        ids = [c.commit_id for c in api.list_repo_commits("alice/old")]
+    finally:
+        hub.stop()
+    db = sqlite3.connect(data / "hub.sqlite3")
+    db.execute("DROP TABLE commit_objects")
+    db.execute("DROP INDEX tree_entries_by_oid")
+    db.commit()
+    db.close()
+    hub = SandboxHub(data_dir=data, users={"alice": ALICE}).start()
+    try:
+        clone = tmp_path / "clone"
+        git(git_env, "clone", url(hub.endpoint, "alice/old"), str(clone))
+        assert git(git_env, "log", "--format=%H", cwd=clone).stdout.split() == ids
+        git(git_env, "fsck", "--full", "--strict", cwd=clone)
+    finally:
+        hub.stop()
