@@ -293,3 +293,38 @@ def test_a_folder_written_before_git_serves_its_history(git_env, tmp_path):
         git(git_env, "fsck", "--full", "--strict", cwd=clone)
     finally:
         hub.stop()
+
+
+def test_a_push_cannot_take_another_repos_blob_by_its_id(api, endpoint, repo_name):
+    """A pack that names a blob without sending it is refused unless the repo already has that blob: a
+    private repo's file id (guessed or leaked) does not give its content to someone else's repo."""
+    from dulwich.client import HttpGitClient
+    from dulwich.objects import Blob, Commit, Tree
+    from dulwich.pack import pack_objects_to_data
+
+    secret = f"alice's secret {repo_name}\n".encode()
+    api.create_repo(f"alice/{repo_name}-private", private=True)
+    api.upload_file(path_or_fileobj=secret, path_in_repo="secret.txt", repo_id=f"alice/{repo_name}-private")
+    carol = HfApi(endpoint=endpoint, token=CAROL)
+    carol.create_repo(f"carol/{repo_name}")
+    base = carol.list_repo_commits(f"carol/{repo_name}")[0].commit_id
+
+    blob = Blob.from_string(secret)
+    tree = Tree()
+    tree.add(b"stolen.txt", 0o100644, blob.id)
+    commit = Commit()
+    commit.tree, commit.parents = tree.id, [base.encode()]
+    commit.author = commit.committer = b"carol <carol@example.invalid>"
+    commit.author_time = commit.commit_time = 1_700_000_000
+    commit.author_timezone = commit.commit_timezone = 0
+    commit.message = b"take it"
+
+    client = HttpGitClient(endpoint, username="carol", password=CAROL)
+    result = client.send_pack(
+        f"/carol/{repo_name}",
+        lambda refs: {**refs, b"refs/heads/main": commit.id},
+        lambda have, want, ofs_delta=False, progress=None: pack_objects_to_data([commit, tree]),  # no blob
+    )
+    assert result.ref_status.get(b"refs/heads/main")  # refused, with a reason
+    assert carol.list_repo_commits(f"carol/{repo_name}")[0].commit_id == base
+    assert "stolen.txt" not in carol.list_repo_files(f"carol/{repo_name}")

@@ -81,20 +81,41 @@ class StoreObjects(BaseObjectStore):
 
 
 class _Incoming(DiskObjectStore):
-    """A temporary on-disk object store holding a received pack; its thin-pack bases come from `base`."""
+    """A temporary on-disk object store holding a received pack. What the pack does not hold (thin-pack
+    delta bases, unchanged files and folders) comes from `base`, only if the repo already has it: an
+    object of another repo is found by id only through a repo the pusher can read, never by guessing."""
 
     def __init__(self, path: str, base: StoreObjects) -> None:
         super().__init__(path)
         self.base = base
+        self._known: set[str] | None = None
+
+    def _from_repo(self, name: Any) -> tuple[int, bytes]:
+        oid = _hex(name)
+        found = self.base.store.git_object(self.base.repo, oid)
+        if found is not None and found[0] != 1:  # commits are scoped to the repo already
+            if self._known is None:
+                self._known = self.base.store.repo_objects(self.base.repo)
+            if oid not in self._known:
+                found = None
+        if found is None:
+            raise KeyError(name)
+        return found
 
     def get_raw(self, name: Any) -> tuple[int, bytes]:
         try:
             return super().get_raw(name)
         except KeyError:
-            return self.base.get_raw(name)
+            return self._from_repo(name)
 
     def __contains__(self, sha: Any) -> bool:
-        return super().__contains__(sha) or sha in self.base
+        if super().__contains__(sha):
+            return True
+        try:
+            self._from_repo(sha)
+        except KeyError:
+            return False
+        return True
 
 
 class SandboxRepo(BaseRepo):
@@ -159,6 +180,8 @@ class _Receive(ReceivePackHandler):
                 yield ref, str(exc).replace("\n", " ").encode()
             except StoreError as exc:
                 yield ref, exc.message.replace("\n", " ").encode()
+            except KeyError as exc:  # an object neither sent nor in the repo
+                yield ref, f"missing object {_hex(exc.args[0]) if exc.args else ''}".encode()
             else:
                 yield ref, b"ok"
 

@@ -761,6 +761,23 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
             return 3, lfs_pointer(rows[0]["lfs"], rows[0]["size"])
         return None
 
+    def repo_objects(self, repo: Repo) -> set[str]:
+        """Ids of every tree and blob the commits of `repo` reach: what a push to it may build on
+        without sending (a blob of another repo must be sent, as its content proves the pusher has it)."""
+        found: set[str] = set()
+        stack = [r["tree"] for r in self.query("SELECT tree FROM commits WHERE repo=?", (repo.rowid,))]
+        while stack:  # iterative: a deep tree must not hit the recursion limit
+            tree = stack.pop()
+            if tree in found:
+                continue
+            found.add(tree)
+            for _name, is_dir, oid, _size, _lfs in self._tree(tree):
+                if is_dir:
+                    stack.append(oid)
+                else:
+                    found.add(oid)
+        return found
+
     def add_pushed_commits(self, repo: Repo, commits: list[dict[str, Any]]) -> None:
         """Store commits pushed with git, parents first, each with its git object (`raw`) unchanged.
 
