@@ -606,6 +606,9 @@ class FilesView(HubWidget, W.VBox):
             self.progress.finish(True)
             self.status.success(_("Downloaded {name} to {path}").format(name=entry.name, path=path))
 
+        return self._submit_download(run, done)
+
+    def _submit_download(self, run, done) -> HubTask | None:
         self.download_task = self.submit(
             run,
             on_result=done,
@@ -639,15 +642,7 @@ class FilesView(HubWidget, W.VBox):
                 )
             )
 
-        self.download_task = self.submit(
-            run,
-            on_result=done,
-            on_error=self._download_error,
-            on_done=self._end_download,
-            lane="long",
-            abortable=True,  # Cancel closes a stalled download at once
-        )
-        return self.download_task
+        return self._submit_download(run, done)
 
     def _snapshot(
         self, repo_id: str, repo_type: str, revision: str, patterns: list[str] | None, target: str | None

@@ -591,13 +591,7 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
                     "UPDATE refs SET target=? WHERE repo=? AND kind=? AND name=?",
                     (commit, repo.rowid, kind, branch),
                 )
-                if kind == "branch" and branch == "main":
-                    self.db.execute(
-                        "UPDATE repos SET card=?, last_modified=? WHERE rowid=?",
-                        (json.dumps(card), ts, repo.rowid),
-                    )
-                else:
-                    self.db.execute("UPDATE repos SET last_modified=? WHERE rowid=?", (ts, repo.rowid))
+                self._touch_repo(repo, kind == "branch" and branch == "main", card, ts)
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -826,18 +820,23 @@ class Store(AccountRows, BlobRows, DiscussionRows, LikeRows):
                 self.db.execute(
                     "INSERT OR REPLACE INTO refs VALUES (?,?,?,?)", (repo.rowid, kind, name, target)
                 )
-                if kind == "branch" and name == "main":
-                    card = json.loads(self.commit_row(target)["card"] or "{}")
-                    self.db.execute(
-                        "UPDATE repos SET card=?, last_modified=? WHERE rowid=?",
-                        (json.dumps(card), ts, repo.rowid),
-                    )
-                else:
-                    self.db.execute("UPDATE repos SET last_modified=? WHERE rowid=?", (ts, repo.rowid))
+                main = kind == "branch" and name == "main"
+                self._touch_repo(
+                    repo, main, json.loads(self.commit_row(target)["card"] or "{}") if main else None, ts
+                )
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+    def _touch_repo(self, repo: Repo, on_main: bool, card: dict[str, Any] | None, ts: float) -> None:
+        """Inside a transaction: a ref moved; main's move also sets the repo's card."""
+        if on_main:
+            self.db.execute(
+                "UPDATE repos SET card=?, last_modified=? WHERE rowid=?", (json.dumps(card), ts, repo.rowid)
+            )
+        else:
+            self.db.execute("UPDATE repos SET last_modified=? WHERE rowid=?", (ts, repo.rowid))
 
     # -- storage: what a repo holds, its LFS files --------------------------------------------------
 
