@@ -6,6 +6,7 @@ client reads HF_HOME, HF_HUB_DISABLE_XET and friends once, at import.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 _HOME = tempfile.mkdtemp(prefix="hubw-test-home-")
+atexit.register(shutil.rmtree, _HOME, True)  # a run leaves no home behind
 os.environ["HF_HOME"] = _HOME
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["HF_HUB_DISABLE_XET"] = "1"
