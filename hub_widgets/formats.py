@@ -1,8 +1,12 @@
-"""Sizes and durations as people read them: pure, so that plans and services can use them without widgets."""
+"""Sizes, durations and names as people read them: pure, so that plans and services can use them without widgets."""
 
 from __future__ import annotations
 
-__all__ = ["format_bytes", "format_duration"]
+import os
+import re
+from pathlib import Path
+
+__all__ = ["format_bytes", "format_duration", "repo_name_from", "suggest_repo_name"]
 
 
 def format_bytes(n: float | None) -> str:
@@ -25,3 +29,27 @@ def format_duration(seconds: float | None) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60:02d} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def suggest_repo_name(path: str | None) -> str:
+    """A Hub-friendly repo name from a file or folder path (`My Notebook.ipynb` -> `my-notebook`).
+
+    Args:
+        path: A file or folder path (or a model id such as `org/tiny-bert`), or None.
+
+    Returns:
+        A name of letters, digits, `-`, `_` and `.`, or "" when nothing usable is left.
+    """
+    if not path:
+        return ""
+    target = Path(os.path.abspath(os.path.expanduser(path)))
+    return repo_name_from(target.stem if target.suffix else target.name)
+
+
+def repo_name_from(text: str) -> str:
+    """`text` as a repo name: runs of other characters become `-`, lower case, at most 96 characters.
+
+    Args:
+        text: A folder name, a model's name, a type name.
+    """
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._").lower()[:96].strip("-._")

@@ -10,13 +10,12 @@ import html
 import importlib
 import importlib.util
 import os
-import re
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
+from hub_widgets.formats import suggest_repo_name
 from hub_widgets.hub import auth, repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine
@@ -39,23 +38,6 @@ def _module_exists(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
-
-
-def suggest_repo_name(path: str | None) -> str:
-    """A Hub-friendly repo name from a file or folder path (`My Notebook.ipynb` -> `my-notebook`).
-
-    Args:
-        path: A file or folder path, or None.
-
-    Returns:
-        A name of letters, digits, `-`, `_` and `.`, or "" when nothing usable is left.
-    """
-    if not path:
-        return ""
-    target = Path(os.path.abspath(os.path.expanduser(path)))
-    stem = target.stem if target.suffix else target.name
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._").lower()
-    return name[:96]
 
 
 def repo_label(repo: dict) -> str:

@@ -38,6 +38,17 @@ def suggested_repo_type(obj: Any) -> str:
     return "dataset" if object_kind(obj) == "to_parquet" else "model"
 
 
+def object_name(obj: Any) -> str:
+    """What the object calls itself: a model's or tokenizer's `name_or_path` (last part), else its type's name."""
+    for candidate in (
+        getattr(obj, "name_or_path", None),
+        getattr(getattr(obj, "config", None), "_name_or_path", None),
+    ):
+        if isinstance(candidate, str) and candidate.strip("/ "):
+            return candidate.strip("/ ").rsplit("/", 1)[-1]
+    return type(obj).__name__
+
+
 def describe_object(obj: Any) -> str:
     """A short sentence saying what will be pushed and how."""
     name = type(obj).__name__

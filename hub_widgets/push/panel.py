@@ -14,13 +14,22 @@ import ipywidgets as W
 
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import CancelledError, ValidationError
+from hub_widgets.formats import repo_name_from, suggest_repo_name
 from hub_widgets.hub import auth
 from hub_widgets.hub import push as hub_push
-from hub_widgets.hub.push import PlanResult, PushRequest, PushResult, SecretsFound, check_repo_id
+from hub_widgets.hub.push import (
+    AccessDenied,
+    PlanResult,
+    PushRequest,
+    PushResult,
+    SecretsFound,
+    check_repo_id,
+)
 from hub_widgets.push.objects import (
     SavedObject,
     describe_object,
     is_pushable_object,
+    object_name,
     save_object,
     suggested_repo_type,
 )
@@ -81,6 +90,9 @@ class PushPanel(HubWidget, W.VBox):
         self.task: HubTask | None = None
         self.history: list[dict] = []
         self.last_result: PushResult | None = None
+        # The repo name the panel filled in from the source: replaced when the source changes,
+        # unlike a name the user typed or passed.
+        self._suggested_name = ""
 
         # -- source
         self.source_path = W.Text(
@@ -268,6 +280,7 @@ class PushPanel(HubWidget, W.VBox):
         self.source_info.value = html.escape(describe_object(value))
         if suggested_repo_type(value) == "dataset":
             self.repo_type.value = "dataset"
+        self._suggest_name(repo_name_from(object_name(value)))
         self._update_card_hint()
         self._invalidate()
 
@@ -319,12 +332,25 @@ class PushPanel(HubWidget, W.VBox):
     # -- reacting to input --------------------------------------------------------------------------
 
     def _on_source_path(self, _change: Any) -> None:
-        if self.source_path.value.strip():
+        path = self.source_path.value.strip()
+        if path:
             self._object = None
             self.source_path.placeholder = _("a file or folder path")
             self.source_info.value = ""
+            self._suggest_name(suggest_repo_name(path))
         self._update_card_hint()
         self._invalidate()
+
+    def _suggest_name(self, name: str) -> None:
+        """Name the repo after the source, unless the user chose a name (typed, or given as repo_id)."""
+        current = self.repo_name.value.strip()
+        if name and (not current or current == self._suggested_name):
+            self._suggested_name = name
+            self.repo_name.value = name
+
+    def _open_target(self) -> None:
+        """Show the Target section: the field an error is about is in it (never a collapsed section)."""
+        self.sections.selected_index = 0
 
     def _on_target(self, _change: Any) -> None:
         self._invalidate()
@@ -403,6 +429,9 @@ class PushPanel(HubWidget, W.VBox):
                     options.remove(current)
                     options.insert(0, current)
                 self.namespace.options = options
+                if self.namespace.value is None and options:
+                    # ipywidgets 8 keeps no selection when options arrive: default to the user's own name.
+                    self.namespace.value = options[0]
             if self.status.kind == "warning" and self.status.text.startswith(_("You are not logged in")):
                 self.status.clear()
 
@@ -451,11 +480,15 @@ class PushPanel(HubWidget, W.VBox):
     def _check_request(self) -> PushRequest | None:
         request = self.request()
         if not self.repo_name.value.strip():
+            self._open_target()
             self.status.error(_("Choose a namespace and a repo name."))
             return None
         try:
             check_repo_id(request.repo_id)
+            if ".." in request.path_in_repo.split("/"):
+                raise ValidationError(_("The path in repo cannot contain '..'."))
         except ValidationError as exc:
+            self._open_target()
             self.status.error(str(exc))
             return None
         if self._object is None and not request.source:
@@ -497,6 +530,8 @@ class PushPanel(HubWidget, W.VBox):
                     )
                 return result.plan
             except BaseException as exc:
+                if isinstance(exc, AccessDenied):
+                    self._open_target()
                 self.status.error(self.session.describe_error(exc))
                 raise
             finally:
@@ -633,6 +668,8 @@ class PushPanel(HubWidget, W.VBox):
             except BaseException as exc:
                 if self.progress.layout.display != "none":
                     self.progress.finish(ok=False)
+                if isinstance(exc, AccessDenied):  # about the namespace or the token: in Target
+                    self._open_target()
                 self.status.error(self.session.describe_error(exc))
                 raise
             finally:
