@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from hub_widgets.push.panel import PushPanel
 from tests.conftest import BOB, wait_for, write_tree
-from tests.test_push_panel import TinyModel, click, remote_files
+from tests.test_push_panel import TIMEOUT, TinyModel, click, remote_files
 
 FAKE_HF = "hf_" + "Z9y8" * 9
 
@@ -81,3 +81,85 @@ def test_refused_namespace_opens_the_target_section(endpoint, hub_session, api, 
     click(panel, panel.push_button)
     assert panel.status.kind == "error" and "neither your account" in panel.status.text
     assert panel.sections.selected_index == 0
+
+
+# -- each action starts clean -----------------------------------------------------------------------
+
+
+def _secret_file(folder, name: str = "train.py") -> None:
+    (folder / name).write_text(f"TOKEN = '{FAKE_HF}'\n")
+
+
+def _shows_no_findings(panel: PushPanel) -> bool:
+    return panel.secrets_view.value == "" and panel.allow_secrets.layout.display == "none"
+
+
+def test_a_removed_secret_leaves_no_blocked_box_under_pushed(hub_session, api, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "m", {"a.txt": "a"})
+    _secret_file(folder)
+    panel = PushPanel(str(folder), repo_id=f"alice/{repo_name}", session=hub_session)
+    click(panel, panel.push_button)
+    assert panel.status.kind == "error" and "Push blocked" in panel.status.text
+    assert panel.progress.layout.display == "none"  # nothing was uploaded: no bar
+
+    (folder / "train.py").unlink()
+    panel.push()  # as the sidebar's quick push does (the button itself is disabled)
+    panel.wait(TIMEOUT)
+    assert panel.status.kind == "success", panel.status.text
+    assert _shows_no_findings(panel) and not panel.allow_secrets.value
+    assert remote_files(api, f"alice/{repo_name}") == {"a.txt"}
+
+
+def test_push_anyway_covers_only_the_findings_it_was_ticked_for(hub_session, api, repo_name, tmp_path):
+    repo_id = f"alice/{repo_name}"
+    folder = write_tree(tmp_path / "m", {"a.txt": "a"})
+    _secret_file(folder)
+    panel = PushPanel(str(folder), repo_id=repo_id, session=hub_session)
+    click(panel, panel.plan_button)
+    panel.allow_secrets.value = True
+    click(panel, panel.push_button)
+    assert panel.status.kind == "success", panel.status.text
+    assert _shows_no_findings(panel) and not panel.allow_secrets.value  # not under "✓ Pushed"
+
+    _secret_file(folder, "later.py")
+    click(panel, panel.plan_button)
+    assert "later.py:1" in panel.secrets_view.value
+    assert not panel.allow_secrets.value and panel.push_button.disabled
+    click(panel, panel.push_button)  # clicked from code anyway: the scan refuses it again
+    assert panel.status.kind == "error" and "Push blocked" in panel.status.text
+    assert "later.py" not in remote_files(api, repo_id)
+
+
+def test_a_new_plan_hides_the_last_push_progress_and_links(hub_session, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "m", {"a.txt": "a"})
+    panel = PushPanel(str(folder), repo_id=f"alice/{repo_name}", session=hub_session)
+    click(panel, panel.push_button)
+    assert panel.status.kind == "success", panel.status.text
+    assert panel.progress.layout.display != "none" and "Commit" in panel.result_view.value
+    (folder / "b.txt").write_text("b")
+    click(panel, panel.plan_button)
+    assert "Plan ready" in panel.status.text
+    assert panel.progress.layout.display == "none"
+    assert panel.result_view.value == "" and panel.browse_button.layout.display == "none"
+    assert len(panel.history) == 1  # the earlier push stays listed in the history
+
+
+def test_push_button_state_and_style_follow_the_plan(hub_session, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "m", {"a.txt": "a"})
+    _secret_file(folder)
+    panel = PushPanel(str(folder), repo_id=f"alice/{repo_name}", session=hub_session)
+    button = panel.push_button
+    assert not button.disabled and button.button_style == "primary"
+    click(panel, panel.plan_button)
+    assert button.disabled and button.button_style == ""  # blocked: neither enabled nor blue
+    panel.allow_secrets.value = True
+    assert not button.disabled and button.button_style == "warning"
+    panel.allow_secrets.value = False
+    assert button.disabled and button.button_style == ""
+    (folder / "train.py").unlink()
+    click(panel, panel.plan_button)
+    assert not button.disabled and button.button_style == "primary"
+    assert button.description.startswith("Push 1 file")
+    click(panel, button)
+    click(panel, panel.plan_button)
+    assert button.disabled and button.button_style == "" and "Nothing to push" in button.description

@@ -360,14 +360,28 @@ class PushPanel(HubWidget, W.VBox):
         """Inputs changed: the last plan no longer describes the push."""
         if self._running:
             return
+        self._clear_plan()
+
+    def _clear_plan(self) -> None:
+        """Forget the plan and its findings: nothing shown may belong to an earlier plan."""
         self._plan = None
         self._planned = None
+        self._clear_findings()
+        if self.plan_view.value:
+            self.plan_view.value = ""
+
+    def _clear_findings(self) -> None:
+        """Hide the secrets box and untick its override: a tick covers the findings it was given for only."""
         self._findings = []
         self.secrets_view.value = ""
         self.allow_secrets.layout.display = "none"
+        self.allow_secrets.value = False
         self._update_push_button()
-        if self.plan_view.value:
-            self.plan_view.value = ""
+
+    def _clear_result(self) -> None:
+        """Hide the last push's links: a new action's outcome replaces them."""
+        self.result_view.value = ""
+        self.browse_button.layout.display = "none"
 
     def _update_push_button(self) -> None:
         """What Push will do, as its label, tooltip and state say it: blocked while secrets are found."""
@@ -382,6 +396,7 @@ class PushPanel(HubWidget, W.VBox):
             )
             button.icon = "ban"
             button.disabled = True
+            button.button_style = ""
             return
         button.icon = "upload"
         plan = self._plan
@@ -402,6 +417,10 @@ class PushPanel(HubWidget, W.VBox):
                 else _("Push what the plan shows")
             )
         button.disabled = self._running or (plan is not None and plan.is_empty)
+        if plan is not None and plan.is_empty:
+            button.button_style = ""
+        else:  # orange while it would push despite findings
+            button.button_style = "warning" if n else "primary"
 
     def _update_card_hint(self) -> None:
         folder = self.source_path.value.strip()
@@ -501,6 +520,11 @@ class PushPanel(HubWidget, W.VBox):
         request = self._check_request()
         if request is None or self._running:
             return None
+        # A new plan starts clean: no findings, override, progress or links of an earlier action.
+        self._clear_plan()
+        self._clear_result()
+        self.progress.hide()
+        request.allow_secrets = False
         self._set_running(True, planning=True)
         self.status.busy(_("Comparing with the Hub…"))
 
@@ -609,8 +633,14 @@ class PushPanel(HubWidget, W.VBox):
         if request is None or self._running:
             return None
         planned = self._planned if self._object is None else None
+        if self._findings and not self.allow_secrets.value:
+            # Blocked last time: read (and scan) the files again, the user may have removed the secret.
+            planned = None
+            self._planned = None
+        if not self.allow_secrets.value:
+            self._clear_findings()
+        self._clear_result()
         self._set_running(True)
-        self.result_view.value = ""
         self.status.busy(_("Preparing the push…"))
         started = time.monotonic()
 
@@ -654,6 +684,7 @@ class PushPanel(HubWidget, W.VBox):
                 self._show_result(result, request, time.monotonic() - started)
                 return result
             except CancelledError:
+                self._after_failed_push()
                 self.progress.finish(ok=False)
                 self.status.warning(
                     _("Cancelled before the commit: the repo was left untouched (nothing was committed).")
@@ -662,10 +693,12 @@ class PushPanel(HubWidget, W.VBox):
             except SecretsFound as exc:
                 if exc.planned is not None and saved is None:
                     self._plan, self._planned = exc.planned.plan, exc.planned
+                self.progress.hide()  # nothing was uploaded: no bar
                 self._show_findings(exc.findings, blocking=True)
                 self.status.error(str(exc))
                 raise
             except BaseException as exc:
+                self._after_failed_push()
                 if self.progress.layout.display != "none":
                     self.progress.finish(ok=False)
                 if isinstance(exc, AccessDenied):  # about the namespace or the token: in Target
@@ -680,10 +713,16 @@ class PushPanel(HubWidget, W.VBox):
         self.task = self.submit(run, lane="long")
         return self.task
 
+    def _after_failed_push(self) -> None:
+        """The override covered that attempt only; the next push reads the files again (the plan stays shown)."""
+        self._planned = None
+        self._clear_findings()
+
     def _show_result(self, result: PushResult, request: PushRequest, seconds: float) -> None:
         self.last_result = result
         plan = result.plan
         if result.nothing_to_do:
+            self._clear_plan()
             self.progress.hide()
             self.status.success(
                 _("Nothing to push: {repo} is already up to date.").format(repo=request.repo_id)
@@ -728,13 +767,7 @@ class PushPanel(HubWidget, W.VBox):
         )
         self._render_history()
         # What was planned is now on the Hub: the next push starts from a fresh plan.
-        self._plan = None
-        self._planned = None
-        self._findings = []
-        self.secrets_view.value = ""
-        self.allow_secrets.layout.display = "none"
-        self._update_push_button()
-        self.plan_view.value = ""
+        self._clear_plan()
 
     def _render_history(self) -> None:
         items = []
