@@ -18,7 +18,7 @@ from typing import Any
 
 from huggingface_hub import constants
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, ngettext
 from hub_widgets.errors import ValidationError
 
 # Where the active token comes from.
@@ -67,11 +67,15 @@ def format_expiry(expires_at: int | None, now: float | None = None) -> str:
     left = expires_at - now
     if left <= 0:
         return _("{date} (expired)").format(date=date)
-    if left < 3600:
-        return _("{date} (in {n} min)").format(date=date, n=max(1, int(left // 60)))
-    if left < 2 * 86400:
-        return _("{date} (in {n} h)").format(date=date, n=int(left // 3600))
-    return _("{date} (in {n} days)").format(date=date, n=int(left // 86400))
+    # Rounded to the nearest unit: an 8-hour token read a second later still expires "in 8 h".
+    minutes = max(1, round(left / 60))
+    if minutes < 60:
+        return ngettext("{date} (in {n} min)", "{date} (in {n} min)", minutes).format(date=date, n=minutes)
+    hours = round(left / 3600)
+    if hours < 48:
+        return ngettext("{date} (in {n} h)", "{date} (in {n} h)", hours).format(date=date, n=hours)
+    days = round(left / 86400)
+    return ngettext("{date} (in {n} day)", "{date} (in {n} days)", days).format(date=date, n=days)
 
 
 def check_personal_token(token: str) -> None:

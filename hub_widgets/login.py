@@ -90,9 +90,15 @@ class LoginWidget(HubWidget, W.VBox):
             [self.device_link, self.device_code_view, self.countdown, self.cancel_button]
         )
         # -- logged out: paste a token
+        # Synced on Enter (or leaving the field), not per keystroke: Enter submits (ipywidgets 8's
+        # replacement for the deprecated on_submit), and the secret is not sent character by character.
         self.token_input = W.Password(
-            placeholder="hf_…", description=_("Token"), layout=W.Layout(width="22em")
+            placeholder="hf_…",
+            description=_("Token"),
+            continuous_update=False,
+            layout=W.Layout(width="22em"),
         )
+        self._token_submitted = False
         self.git_checkbox = W.Checkbox(
             value=False, description=_("also save as git credential"), indent=False
         )
@@ -132,7 +138,8 @@ class LoginWidget(HubWidget, W.VBox):
 
         self.browser_button.on_click(lambda _b: self.start_device_login())
         self.cancel_button.on_click(lambda _b: self.cancel_device_login())
-        self.login_button.on_click(lambda _b: self.login_with_pasted_token())
+        self.login_button.on_click(lambda _b: self._on_login_click())
+        self.token_input.observe(self._on_token_entered, names="value")
         self.switch_button.on_click(lambda _b: self.switch(self.switch_dropdown.value))
         self.logout_button.on_click(lambda _b: self.logout(all_tokens=False))
         self.logout_all_button.on_click(lambda _b: self.logout(all_tokens=True))
@@ -367,9 +374,22 @@ class LoginWidget(HubWidget, W.VBox):
 
     # -- paste a token -----------------------------------------------------------------------------
 
+    def _on_token_entered(self, change: dict) -> None:
+        if change["new"]:  # "" is the widget clearing the field itself
+            self.login_with_pasted_token()
+
+    def _on_login_click(self) -> None:
+        # Clicking "Log in" first moves the focus out of the field, which submits it: that login is
+        # under way (or its error shown), and the click that follows finds the field empty.
+        if not self.token_input.value and self._token_submitted:
+            self._token_submitted = False
+            return
+        self.login_with_pasted_token()
+
     def login_with_pasted_token(self) -> HubTask | None:
         """Read the password field (and clear it at once), check the token with the Hub, save it."""
         token = self.token_input.value.strip()
+        self._token_submitted = bool(token)
         self.token_input.value = ""  # the secret leaves the widget before anything else happens
         try:
             check_personal_token(token)

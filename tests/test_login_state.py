@@ -37,6 +37,10 @@ def test_roles_are_named_as_on_the_hub():
 def test_format_expiry():
     now = 1_800_000_000
     assert "(in 8 h)" in format_expiry(now + 8 * 3600 + 5, now=now)
+    assert "(in 8 h)" in format_expiry(now + 8 * 3600 - 1, now=now)  # read a second after login
+    assert "(in 1 h)" in format_expiry(now + 3599, now=now)
+    assert "(in 1 day)" not in format_expiry(now + 47 * 3600, now=now)
+    assert "(in 2 days)" in format_expiry(now + 2 * 86400 - 60, now=now)
     assert "(in 5 min)" in format_expiry(now + 300, now=now)
     assert "(in 30 days)" in format_expiry(now + 30 * 86400, now=now)
     assert "(expired)" in format_expiry(now - 1, now=now)

@@ -163,3 +163,14 @@ def test_push_button_state_and_style_follow_the_plan(hub_session, repo_name, tmp
     click(panel, button)
     click(panel, panel.plan_button)
     assert button.disabled and button.button_style == "" and "Nothing to push" in button.description
+
+
+def test_one_file_is_one_file_in_the_progress_and_the_history(hub_session, repo_name, tmp_path):
+    panel = PushPanel(
+        str(write_tree(tmp_path / "m", {"a.txt": "a"})), repo_id=f"alice/{repo_name}", session=hub_session
+    )
+    click(panel, panel.push_button)
+    assert panel.status.kind == "success", panel.status.text
+    assert "Pushed 1 file," in panel.status.text
+    assert "1/1 file " in panel.progress.label.value and "files" not in panel.progress.label.value
+    assert ": 1 file, " in panel.history_view.value and "1 files" not in panel.history_view.value

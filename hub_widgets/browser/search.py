@@ -181,9 +181,11 @@ def format_age(when: datetime, now: datetime | None = None) -> str:
     if seconds < 60:
         return _("just now")
     if seconds < 3600:
-        return _("{n} min ago").format(n=int(seconds // 60))
+        minutes = int(seconds // 60)
+        return ngettext("{n} min ago", "{n} min ago", minutes).format(n=minutes)
     if seconds < 86400:
-        return _("{n} h ago").format(n=int(seconds // 3600))
+        hours = int(seconds // 3600)
+        return ngettext("{n} h ago", "{n} h ago", hours).format(n=hours)
     if seconds < 30 * 86400:
         days = int(seconds // 86400)
         return ngettext("{n} day ago", "{n} days ago", days).format(n=days)

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, ngettext
 from hub_widgets.hub import inference
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, python_snippet
@@ -242,8 +242,12 @@ class Lane:
             parts.append(_("total {seconds:.2f} s").format(seconds=s.finished - s.started))
         completion = s.completion_tokens if s.completion_tokens is not None else s.chunks
         if s.prompt_tokens is not None:
-            parts.append(_("{n} prompt tokens").format(n=s.prompt_tokens))
-        parts.append(_("{n} completion tokens").format(n=completion))
+            parts.append(
+                ngettext("{n} prompt token", "{n} prompt tokens", s.prompt_tokens).format(n=s.prompt_tokens)
+            )
+        parts.append(
+            ngettext("{n} completion token", "{n} completion tokens", completion).format(n=completion)
+        )
         if s.first_chunk is not None and s.finished is not None and s.finished > s.first_chunk and completion:
             parts.append(_("{rate:.1f} tokens/s").format(rate=completion / (s.finished - s.first_chunk)))
         if stopped:

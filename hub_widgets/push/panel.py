@@ -773,7 +773,11 @@ class PushPanel(HubWidget, W.VBox):
         items = []
         for entry in reversed(self.history):
             text = html.escape(
-                _("{time} {repo}@{branch}: {files} files, {size}").format(
+                ngettext(
+                    "{time} {repo}@{branch}: {files} file, {size}",
+                    "{time} {repo}@{branch}: {files} files, {size}",
+                    entry["files"],
+                ).format(
                     time=entry["time"],
                     repo=entry["repo_id"],
                     branch=entry["branch"],

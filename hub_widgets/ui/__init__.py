@@ -13,7 +13,7 @@ from html import escape  # (the name `html` is the submodule hub_widgets.ui.html
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, ngettext
 from hub_widgets.formats import format_bytes, format_duration
 from hub_widgets.ui.html import (
     MAX_SHOWN_CHARS,
@@ -169,7 +169,11 @@ class ProgressView(W.VBox):
         self.bar.value = (self.done_bytes / self.total_bytes) if self.total_bytes else 0.0
         parts = [f"{format_bytes(self.done_bytes)} / {format_bytes(self.total_bytes)}"]
         if self.total_files:
-            parts.append(_("{done}/{total} files").format(done=self.done_files, total=self.total_files))
+            parts.append(
+                ngettext("{done}/{total} file", "{done}/{total} files", self.total_files).format(
+                    done=self.done_files, total=self.total_files
+                )
+            )
         parts.append(f"{format_bytes(speed)}/s")
         parts.append(_("ETA {time}").format(time=format_duration(remaining)))
         self.label.value = f'<span class="hubw-progress">{escape(" · ".join(parts))}</span>'
