@@ -170,7 +170,9 @@ def read_bytes(
         repo_type: "model", "dataset" or "space".
         revision: A branch, tag or commit.
     """
-    local = session.api.hf_hub_download(repo_id, path, repo_type=repo_type, revision=revision)
+    local = session.api.hf_hub_download(
+        repo_id, path, repo_type=repo_type, revision=revision, tqdm_class=bytes_progress_class(_ignore)
+    )
     with open(local, "rb") as f:
         return f.read()
 
@@ -198,7 +200,9 @@ def read_text(
         errors: "replace" shows undecodable bytes; "strict" raises.
         newline: None turns CRLF into LF; "" keeps the line ends as they are.
     """
-    local = session.api.hf_hub_download(repo_id, path, repo_type=repo_type, revision=revision)
+    local = session.api.hf_hub_download(
+        repo_id, path, repo_type=repo_type, revision=revision, tqdm_class=bytes_progress_class(_ignore)
+    )
     with open(local, encoding=encoding, errors=errors, newline=newline) as f:
         return f.read()
 
@@ -270,6 +274,10 @@ class _BytesProgress:
         return lambda *a, **k: None
 
 
+def _ignore(_n: int) -> None:
+    """Byte counts nobody shows (the call still gets no tqdm bar of huggingface_hub's)."""
+
+
 def bytes_progress_class(on_bytes: Callable[[int], Any], task: HubTask | None = None) -> type:
     """A `tqdm_class` for `huggingface_hub` downloads that reports bytes to `on_bytes` and stops on Cancel.
 
@@ -312,7 +320,7 @@ def download_file(
         repo_type=repo_type,
         revision=revision,
         local_dir=os.path.expanduser(local_dir) if local_dir else None,
-        tqdm_class=bytes_progress_class(on_bytes or (lambda n: None)),
+        tqdm_class=bytes_progress_class(on_bytes or _ignore),
     )
 
 
@@ -357,7 +365,7 @@ def download_snapshot(
         allow_patterns=patterns,
         local_dir=local_dir,
         dry_run=True,
-        tqdm_class=bytes_progress_class(lambda n: None),
+        tqdm_class=bytes_progress_class(_ignore),
     )
     if not plan:
         raise ValueError(_("No file matches these patterns at this revision."))
@@ -377,7 +385,7 @@ def download_snapshot(
             repo_type=repo_type,
             revision=rev,
             local_dir=local_dir,
-            tqdm_class=bytes_progress_class(on_bytes or (lambda n: None), task),
+            tqdm_class=bytes_progress_class(on_bytes or _ignore, task),
         )
         with lock:
             files_done[0] += 1
