@@ -200,6 +200,8 @@ class InferencePlayground(HubWidget, W.VBox):
         )
         self.add_class("hubw-playground")
         self._forms: dict[str, TaskForm] = {}
+        # The info callback (a worker) and the caller may both ask for a form first: build it once.
+        self._forms_lock = threading.Lock()
         self._widget_data: Any = None
         self._running: dict[int, HubTask] = {}
         self._lock = threading.RLock()
@@ -231,9 +233,10 @@ class InferencePlayground(HubWidget, W.VBox):
     def form(self, task: str | None = None) -> TaskForm:
         """The input form of `task` (default: the current one); kept, so switching tasks loses nothing."""
         task = task or self.task.value
-        if task not in self._forms:
-            self._forms[task] = TaskForm(task)
-        return self._forms[task]
+        with self._forms_lock:
+            if task not in self._forms:
+                self._forms[task] = TaskForm(task)
+            return self._forms[task]
 
     def _show_lanes(self) -> None:
         compare = self.compare.value
