@@ -230,6 +230,19 @@ class HubSidebar(HubWidget, W.VBox):
         self.detail_widget = widget
         self.detail_box.layout.display = None
 
+    def show_widget(self, widget: W.Widget, title: str = "") -> W.Widget:
+        """Host any widget below the list (a card editor opened from a repo, a panel of your own).
+
+        Args:
+            widget: The widget to show; it replaces what was shown below the list.
+            title: The heading above it (plain text).
+
+        Returns:
+            The widget.
+        """
+        self._show_detail(title, widget)
+        return widget
+
     def close_detail(self) -> None:
         """Close the repo browser, push panel or playground shown below the list."""
         self.detail.children = ()
