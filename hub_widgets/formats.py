@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+from hub_widgets._i18n import _
+
 __all__ = ["format_bytes", "format_duration", "repo_name_from", "suggest_repo_name"]
 
 
@@ -25,10 +27,10 @@ def format_duration(seconds: float | None) -> str:
         return "–"
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("{seconds} s").format(seconds=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return _("{minutes} min {seconds} s").format(minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+    return _("{hours} h {minutes} min").format(hours=seconds // 3600, minutes=f"{seconds % 3600 // 60:02d}")
 
 
 def suggest_repo_name(path: str | None) -> str:

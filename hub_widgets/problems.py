@@ -323,10 +323,6 @@ def _seconds(value: float) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _hub_where(p: Problem) -> str:
-    return p.endpoint or _("the Hub")
-
-
 def _unexpected(p: Problem) -> str:
     return _("Unexpected error ({kind}): {text}").format(kind=p.exc_type, text=p.exc_text)
 
@@ -369,8 +365,10 @@ _HUB: dict[str, Callable[[Problem], str]] = {
     "disabled": lambda p: _("This repository has been disabled by its owner or by Hugging Face."),
     "device_login_failed": lambda p: _("Browser login failed: {reason}").format(reason=p.detail),
     "not_logged_in": lambda p: _("You are not logged in: log in first."),
-    "offline": lambda p: _("HF_HUB_OFFLINE is set, so no request can reach {where}: unset it.").format(
-        where=_hub_where(p)
+    "offline": lambda p: (
+        _("HF_HUB_OFFLINE is set, so no request can reach {where}: unset it.").format(where=p.endpoint)
+        if p.endpoint
+        else _("HF_HUB_OFFLINE is set, so no request can reach the Hub: unset it.")
     ),
     "invalid_repo_id": lambda p: _("Invalid repo id or name: {reason}").format(reason=p.detail),
     "invalid_token": _hub_invalid_token,
@@ -393,14 +391,22 @@ _HUB: dict[str, Callable[[Problem], str]] = {
     "http_error": lambda p: (
         _("The Hub answered with an error ({status}).").format(status=p.status) + _suffix(p)
     ),
-    "timeout": lambda p: _("{where} did not answer in time: check your connection and retry.").format(
-        where=_hub_where(p)
+    "timeout": lambda p: (
+        _("{where} did not answer in time: check your connection and retry.").format(where=p.endpoint)
+        if p.endpoint
+        else _("The Hub did not answer in time: check your connection and retry.")
     ),
-    "broken_connection": lambda p: _(
-        "The connection to {where} broke off before the answer arrived: try again."
-    ).format(where=_hub_where(p)),
-    "unreachable": lambda p: _("Cannot reach {where}: check your network or the endpoint address.").format(
-        where=_hub_where(p)
+    "broken_connection": lambda p: (
+        _("The connection to {where} broke off before the answer arrived: try again.").format(
+            where=p.endpoint
+        )
+        if p.endpoint
+        else _("The connection to the Hub broke off before the answer arrived: try again.")
+    ),
+    "unreachable": lambda p: (
+        _("Cannot reach {where}: check your network or the endpoint address.").format(where=p.endpoint)
+        if p.endpoint
+        else _("Cannot reach the Hub: check your network or the endpoint address.")
     ),
     "file_missing": lambda p: _("File or folder not found: {path}").format(path=p.detail),
     "no_permission": lambda p: _("No permission to read or write {path}.").format(path=p.detail),
