@@ -88,7 +88,7 @@ def test_plan_changed_new_delete_match_the_hub(hub_session, api, repo_name, tmp_
     assert [e.path for e in plan.unchanged] == ["a.txt"]
     assert [e.path for e in plan.to_delete] == ["logs/old.log"]
     assert "1 new · 1 changed · 1 unchanged · 1 to delete" in panel.plan_view.value
-    assert panel.push_button.description == "Push 2 files, 12 B, delete 1 file"
+    assert panel.push_button.description == "Push 2 files (12 B); 1 file deleted"
 
     click(panel, panel.push_button)
     assert panel.status.kind == "success", panel.status.text

@@ -109,7 +109,7 @@ def test_plan_new_changed_unchanged_delete(tmp_path):
     assert sorted(e.path for e in result.unchanged) == ["a.txt", "c.bin"]
     assert [e.path for e in result.to_delete] == ["old.log"]
     assert result.upload_bytes == len("changed now") + 1
-    assert result.summary() == "Push 2 files, 12 B, delete 1 file"
+    assert result.summary() == "Push 2 files (12 B); 1 file deleted"
     assert not result.is_empty
 
 

@@ -141,19 +141,22 @@ class Plan:
         return {status: len(self._with(status)) for status in STATUSES}
 
     def summary(self) -> str:
-        """What the push will do, for the Push button: "Push 12 files, 1.3 GB", "Delete 2 files"."""
-        parts = []
+        """What the push will do, for the Push button: "Push 12 files (1.3 GB)", "Delete 2 files"."""
         n_up, n_del = len(self.to_upload), len(self.to_delete)
+        size = format_bytes(self.upload_bytes)
+        if n_up and n_del:
+            # One sentence per case (no glued fragments); the deletions' count sits in its own clause.
+            deleted = ngettext("{n} file deleted", "{n} files deleted", n_del).format(n=n_del)
+            return ngettext(
+                "Push {n} file ({size}); {deleted}", "Push {n} files ({size}); {deleted}", n_up
+            ).format(n=n_up, size=size, deleted=deleted)
         if n_up:
-            parts.append(
-                ngettext("Push {n} file, {size}", "Push {n} files, {size}", n_up).format(
-                    n=n_up, size=format_bytes(self.upload_bytes)
-                )
+            return ngettext("Push {n} file ({size})", "Push {n} files ({size})", n_up).format(
+                n=n_up, size=size
             )
         if n_del:
-            text = ngettext("delete {n} file", "delete {n} files", n_del).format(n=n_del)
-            parts.append(text if parts else text[:1].upper() + text[1:])
-        return ", ".join(parts) if parts else _("Nothing to push: everything is up to date")
+            return ngettext("Delete {n} file", "Delete {n} files", n_del).format(n=n_del)
+        return _("Nothing to push: everything is up to date")
 
 
 # -- patterns --------------------------------------------------------------------------------------

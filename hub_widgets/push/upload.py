@@ -109,11 +109,12 @@ class SecretsFound(HubWidgetsError):
     def __init__(self, findings: list[Finding], planned: PlanResult | None = None) -> None:
         self.findings = findings
         self.planned = planned  # the plan that found them: pushing it with the override reads nothing again
-        found = ngettext("{n} possible secret found", "{n} possible secrets found", len(findings))
         super().__init__(
-            _("Push blocked: {found}. Remove them, exclude the files, or tick the override.").format(
-                found=found.format(n=len(findings))
-            )
+            ngettext(
+                "Push blocked: {n} possible secret found. Remove it, exclude the file, or tick the override.",
+                "Push blocked: {n} possible secrets found. Remove them, exclude the files, or tick the override.",
+                len(findings),
+            ).format(n=len(findings))
         )
 
 
