@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean test-browser
+.PHONY: demo test lint format bench clean test-browser i18n-extract i18n-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,16 @@ GIT_LFS := /usr/bin/git-lfs
 $(GIT_LFS):
 	apt-get update && apt-get install -y git git-lfs
 
-test: lint $(GIT_LFS)
+# The catalogs (hub_widgets/locale, one gettext domain for the widgets, the sandbox's pages and the
+# extension): extract refreshes the .pot, the .po files (translations kept) and the compiled .mo/.json;
+# check fails on a stale .pot or compile, an untranslated or fuzzy message, a placeholder mismatch.
+i18n-extract: $(STAMP)
+	$(PY) scripts/i18n.py extract
+
+i18n-check: $(STAMP)
+	$(PY) scripts/i18n.py check
+
+test: lint i18n-check $(GIT_LFS)
 	$(PY) -m pytest -q -p no:cacheprovider
 	$(MAKE) test-browser
 

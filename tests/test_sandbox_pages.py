@@ -134,7 +134,7 @@ def test_commit_page_shows_the_message_and_the_escaped_diff(endpoint, payload_re
     assert X.dangerous(body) == []
     assert "<h2>&lt;script&gt;window.__xss_1=1&lt;/script&gt;" in body
     assert "javascript:alert(1) &lt;script&gt;" in body  # the description, as text
-    assert "notes.txt" in body and "added" in body and "1 files changed" in body
+    assert "notes.txt" in body and "added" in body and "1 file changed" in body
     assert '<span class="add">+line one</span>' in body
     assert '<span class="add">+&lt;script&gt;window.__xss_1=1&lt;/script&gt;' in body
     assert info.oid in first.text  # a branch name opens its head commit

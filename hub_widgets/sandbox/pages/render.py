@@ -20,6 +20,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from hub_widgets._catalogs import ENGLISH, from_accept_language, translations
+
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; img-src 'self' data: http: https:; "
@@ -56,6 +58,33 @@ _ATTRIBUTES = {
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp|bmp);", re.IGNORECASE)
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside URLs
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+class Translated:
+    """Mixin for page handlers: `self._(...)` / `self.ngettext(...)` in the language the browser asks for
+    (`Accept-Language`), from the package's catalogs (the widgets' domain, `hub_widgets`)."""
+
+    @property
+    def page_language(self) -> str:
+        """The catalog of this request: ``"zh_CN"``, ``"ja_JP"``, ``"de_DE"`` or ``"en"``."""
+        cached = self.__dict__.get("_page_language")
+        if cached is None:
+            header = self.request.headers.get("Accept-Language")  # type: ignore[attr-defined]
+            cached = self.__dict__["_page_language"] = from_accept_language(header)
+        return cached  # type: ignore[no-any-return]
+
+    def _(self, message: str) -> str:
+        """Translate a page's message (format its placeholders afterwards, escaping what they hold)."""
+        return translations(self.page_language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a message that depends on a count."""
+        return translations(self.page_language).ngettext(singular, plural, n)
+
+
+def html_lang(catalog: str) -> str:
+    """The `lang` attribute of a page in `catalog` (``zh_CN`` -> ``zh-CN``)."""
+    return "en" if catalog == ENGLISH else catalog.replace("_", "-")
 
 
 def esc(value: object) -> str:
@@ -145,21 +174,24 @@ def human_size(size: int) -> str:
     return str(size)
 
 
-def layout(title: str, body: str, viewer: str | None = None) -> str:
+def layout(page: Translated, title: str, body: str, viewer: str | None = None) -> str:
     """A whole page: header (who is signed in, a link to the tokens page) and `body` (already HTML).
 
     Args:
+        page: The handler (its language).
         title: Plain text (escaped here).
         body: HTML, already escaped or sanitized.
         viewer: The signed-in user, or None.
     """
+    _ = page._
     who = (
-        f'Signed in as <b>{esc(viewer)}</b> · <a href="/settings/tokens">Access tokens</a>'
+        _("Signed in as <b>{user}</b>").format(user=esc(viewer))
+        + f' · <a href="/settings/tokens">{_("Access tokens")}</a>'
         if viewer
-        else '<a href="/settings/tokens">Sign in</a>'
+        else f'<a href="/settings/tokens">{_("Sign in")}</a>'
     )
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{html_lang(page.page_language)}"><head><meta charset="utf-8">'
         f"<title>{esc(title)} - Sandbox Hub</title><style>{_STYLE}</style></head><body>"
         f'<header><a href="/" class="home">Sandbox Hub</a><span class="who">{who}</span></header>'
         f"<main>{body}</main></body></html>"
@@ -180,15 +212,31 @@ _STYLE = (
 )
 
 
-def repo_header(repo_type: str, repo_id: str, private: bool, gated: bool, current: str = "") -> str:
-    """The title of every repo page: kind, linked id, private / gated badges, the repo's sections."""
+def repo_header(
+    page: Translated, repo_type: str, repo_id: str, private: bool, gated: bool, current: str = ""
+) -> str:
+    """The title of every repo page: kind, linked id, private / gated badges, the repo's sections.
+
+    Args:
+        page: The handler (its language).
+        repo_type: model, dataset or space.
+        repo_id: The repo's id.
+        private: Show the private badge.
+        gated: Show the gated badge.
+        current: The section shown (already translated), if not the card.
+    """
+    _ = page._
+    kinds = {"model": _("model"), "dataset": _("dataset"), "space": _("Space")}
     base = repo_path(repo_type, repo_id)
     badges = "".join(
-        f' <span class="badge">{label}</span>' for label, on in (("private", private), ("gated", gated)) if on
+        f' <span class="badge">{label}</span>'
+        for label, on in ((_("private"), private), (_("gated"), gated))
+        if on
     )
     return (
-        f'<h1><span class="badge">{esc(repo_type)}</span> <a href="{esc(base)}">{esc(repo_id)}</a>{badges}</h1>'
-        f'<p><a href="{esc(base)}">Card</a> · <a href="{esc(base)}/tree/main">Files</a>'
+        f'<h1><span class="badge">{esc(kinds.get(repo_type, repo_type))}</span> '
+        f'<a href="{esc(base)}">{esc(repo_id)}</a>{badges}</h1>'
+        f'<p><a href="{esc(base)}">{_("Card")}</a> · <a href="{esc(base)}/tree/main">{_("Files")}</a>'
         f"{(' · ' + esc(current)) if current else ''}</p>"
     )
 
@@ -211,7 +259,7 @@ def as_text(data: bytes) -> str | None:
         return None
 
 
-def diff_html(path: str, old: str | None, new: str | None, budget: list[int]) -> str:
+def diff_html(path: str, old: str | None, new: str | None, budget: list[int], cut: str) -> str:
     """A unified diff of one text file as escaped HTML lines; `budget[0]` lines left on this page.
 
     Args:
@@ -219,6 +267,7 @@ def diff_html(path: str, old: str | None, new: str | None, budget: list[int]) ->
         old: Its text before the commit ('' when added).
         new: Its text after ('' when deleted).
         budget: A one-item list: how many diff lines the page may still show (decremented).
+        cut: The (translated) line that says the page's diff budget ran out.
     """
     lines = difflib.unified_diff(
         (old or "").splitlines(), (new or "").splitlines(), f"a/{path}", f"b/{path}", lineterm="", n=3
@@ -226,7 +275,7 @@ def diff_html(path: str, old: str | None, new: str | None, budget: list[int]) ->
     out = []
     for line in lines:
         if budget[0] <= 0:
-            out.append('<span class="muted">(diff cut: too many lines on this page)</span>')
+            out.append(f'<span class="muted">{esc(cut)}</span>')
             break
         budget[0] -= 1
         css = (

@@ -21,11 +21,12 @@ from ..oauth import (
     DeviceRequest,
     PageSession,
 )
+from ..pages.render import Translated, html_lang
 
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sandbox Hub - device login</title>
+_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:2em auto}} .msg{{padding:.5em;background:#eef}}
 .code{{font-size:1.6em;font-family:monospace;letter-spacing:.1em}} label{{display:block;margin:.4em 0}}</style>
-</head><body><h1>Sandbox Hub: connect a device</h1>{message}{body}</body></html>"""
+</head><body><h1>{heading}</h1>{message}{body}</body></html>"""
 
 # The page needs no script, no frame and no other origin; forms post to this page only.
 _PAGE_HEADERS = {
@@ -36,7 +37,6 @@ _PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-TOO_MANY = "Too many failed attempts. Wait a few minutes, then start again from the device."
 
 
 class OAuthBase(BaseHandler):
@@ -103,10 +103,34 @@ class TokenHandler(OAuthBase):
         self.send_oauth(status, data)
 
 
-class SessionPage(OAuthBase):
+class SessionPage(Translated, OAuthBase):
     """A page with a sign-in session (cookie): the device approval page, the tokens page."""
 
     sess: PageSession
+
+    def too_many(self) -> str:
+        return self._("Too many failed attempts. Wait a few minutes, then start again from the device.")
+
+    def bad_credentials(self) -> str:
+        return self._("That token, or that user name and password, is not valid on this sandbox.")
+
+    def form_expired(self) -> str:
+        return self._("This form has expired or was not sent from this page: try again.")
+
+    def role_name(self, role: str | None) -> str:
+        """A token role as shown on a page."""
+        return {"read": self._("read"), "write": self._("write")}.get(role or "", role or "")
+
+    def credential_fields(self) -> str:
+        """The sign-in form's fields: a token, or a user name and password."""
+        _ = self._
+        return (
+            f'<label>{_("Your token:")} <input name="token" type="password" autocomplete="off"></label>'
+            f"<p>{_('or')}</p>"
+            f'<label>{_("User name:")} <input name="username" autocomplete="username"></label>'
+            f'<label>{_("Password:")} <input name="password" type="password" '
+            'autocomplete="current-password"></label>'
+        )
 
     def load_session(self) -> PageSession:
         self.sess = self.flow.session(self.get_cookie(SESSION_COOKIE))
@@ -145,7 +169,7 @@ class VerifyHandler(SessionPage):
             signed = self.flow.use_login_link(sess, nonce)
             if signed is None:
                 self.set_status(403)
-                self.page(message="This login link was already used or has expired.")
+                self.page(message=self._("This login link was already used or has expired."))
                 return
             self.sess = signed
             self.keep_session()
@@ -161,18 +185,18 @@ class VerifyHandler(SessionPage):
         if not hmac.compare_digest(form.get("csrf", ""), sess.csrf):
             # Nothing is done: the form did not come from this browser's copy of the page.
             self.set_status(403)
-            self.page(code, "This form has expired or was not sent from this page: try again.")
+            self.page(code, self.form_expired())
             return
         address = self.request.remote_ip or ""
         action = form.get("action", "")
         if action == "signout":
             self.sess = self.flow.sign_out(sess)
             self.keep_session()
-            self.page(message="Signed out.")
+            self.page(message=self._("Signed out."))
             return
         if self.flow.blocked(sess, address):
             self.set_status(429)
-            self.page(message=TOO_MANY, form=False)
+            self.page(message=self.too_many(), form=False)
             return
         if action == "signin":
             self.sign_in(sess, form, code, address)
@@ -182,13 +206,13 @@ class VerifyHandler(SessionPage):
             self.keep_session()
         if sess.user is None:
             self.set_status(401)
-            self.page(code, "Sign in first.")
+            self.page(code, self._("Sign in first."))
             return
         req = self.pending_request(code)
         if req is None:
             self.flow.failed(sess, address)
             self.set_status(400)
-            self.page(code, "No pending request has that code: check it, or start again from the device.")
+            self.page(code, self.no_request())
             return
         if action == "continue":
             self.page(code)
@@ -197,19 +221,24 @@ class VerifyHandler(SessionPage):
                 self.flow.approve(req.user_code, sess.user, sess.role or "read")
             except (KeyError, ValueError) as exc:
                 self.set_status(400)
-                self.page(code, f"Could not approve: {exc.args[0] if exc.args else exc}")
+                reason = exc.args[0] if exc.args else exc
+                self.page(code, self._("Could not approve: {reason}").format(reason=reason))
                 return
             self.page(
-                message=f"Approved: the device is now logged in as {sess.user} ({sess.role}). "
-                "You can close this page.",
+                message=self._(
+                    "Approved: the device is now logged in as {user} ({role}). You can close this page."
+                ).format(user=sess.user, role=self.role_name(sess.role)),
                 form=False,
             )
         elif action == "deny":
             self.flow.deny(req.user_code)
-            self.page(message="Denied: the device was not connected.", form=False)
+            self.page(message=self._("Denied: the device was not connected."), form=False)
         else:
             self.set_status(400)
-            self.page(code, "Choose Approve or Deny.")
+            self.page(code, self._("Choose Approve or Deny."))
+
+    def no_request(self) -> str:
+        return self._("No pending request has that code: check it, or start again from the device.")
 
     def sign_in(self, sess: PageSession, form: dict[str, str], code: str, address: str) -> None:
         token = form.get("token", "").strip()
@@ -217,14 +246,14 @@ class VerifyHandler(SessionPage):
         if found is None:
             self.flow.failed(sess, address, self.known_request(code))
             self.set_status(403)
-            self.page(code, "That token, or that user name and password, is not valid on this sandbox.")
+            self.page(code, self.bad_credentials())
             return
         self.sess = self.flow.sign_in(sess, *found, token or None)
         self.keep_session()
         if code and self.pending_request(code) is None:
             self.flow.failed(self.sess, address)
             self.set_status(400)
-            self.page(code, "No pending request has that code: check it, or start again from the device.")
+            self.page(code, self.no_request())
             return
         self.page(code)
 
@@ -240,55 +269,64 @@ class VerifyHandler(SessionPage):
         code_field = f'<input type="hidden" name="user_code" value="{html.escape(code)}">'
         body = ""
         req = self.pending_request(code) if sess.user is not None else None
+        _ = self._
+        code_input = (
+            f'<label>{_("Code shown by the device:")} <input name="user_code" autocomplete="off" '
+            f'value="{html.escape(code)}"></label>'
+        )
         if not form:
             pass
         elif sess.user is None:
+            intro = _(
+                "Sign in to approve the device: with one of your tokens, or with your user name and "
+                "password. The device gets a token with the role of what you sign in with."
+            )
             body = (
-                "<p>Sign in to approve the device: with one of your tokens, or with your user name and "
-                "password. The device gets a token with the role of what you sign in with.</p>"
-                '<form method="post" action="/oauth/device/verify">'
-                + csrf
-                + '<label>Code shown by the device: <input name="user_code" autocomplete="off" '
-                f'value="{html.escape(code)}"></label>'
-                '<label>Your token: <input name="token" type="password" autocomplete="off"></label>'
-                "<p>or</p>"
-                '<label>User name: <input name="username" autocomplete="username"></label>'
-                '<label>Password: <input name="password" type="password" '
-                'autocomplete="current-password"></label>'
-                '<p><button name="action" value="signin">Sign in</button></p></form>'
+                f'<p>{intro}</p><form method="post" action="/oauth/device/verify">{csrf}{code_input}'
+                f'{self.credential_fields()}<p><button name="action" value="signin">{_("Sign in")}</button></p></form>'
             )
         elif req is None:
             body = (
-                '<form method="post" action="/oauth/device/verify">'
-                + csrf
-                + '<label>Code shown by the device: <input name="user_code" autocomplete="off" '
-                f'value="{html.escape(code)}"></label>'
-                '<p><button name="action" value="continue">Continue</button></p></form>'
+                f'<form method="post" action="/oauth/device/verify">{csrf}{code_input}'
+                f'<p><button name="action" value="continue">{_("Continue")}</button></p></form>'
             )
         else:
+            asks = _(
+                "The application {client} asks to use this sandbox as {user} with a {role} token."
+            ).format(
+                client=f"<b>{html.escape(req.client_id)}</b>",
+                user=f"<b>{html.escape(sess.user)}</b>",
+                role=f"<b>{html.escape(self.role_name(sess.role))}</b>",
+            )
+            check = _("Check that your device shows this code: {code}").format(
+                code=f'<span class="code">{html.escape(req.user_code)}</span>'
+            )
             body = (
-                f"<p>The application <b>{html.escape(req.client_id)}</b> asks to use this sandbox "
-                f"as <b>{html.escape(sess.user)}</b> with a <b>{html.escape(sess.role or '')}</b> token.</p>"
-                f'<p>Check that your device shows this code: <span class="code">'
-                f"{html.escape(req.user_code)}</span></p>"
-                '<form method="post" action="/oauth/device/verify">'
-                + csrf
-                + code_field
-                + '<p><button name="action" value="approve">Approve</button> '
-                '<button name="action" value="deny">Deny</button></p></form>'
+                f'<p>{asks}</p><p>{check}</p><form method="post" action="/oauth/device/verify">{csrf}{code_field}'
+                f'<p><button name="action" value="approve">{_("Approve")}</button> '
+                f'<button name="action" value="deny">{_("Deny")}</button></p></form>'
             )
         if sess.user is not None:
+            signed = _("Signed in as {user} ({role}).").format(
+                user=html.escape(sess.user), role=html.escape(self.role_name(sess.role))
+            )
             body += (
-                f"<p>Signed in as {html.escape(sess.user)} ({html.escape(sess.role or '')}).</p>"
-                '<form method="post" action="/oauth/device/verify">'
-                + csrf
-                + '<button name="action" value="signout">Sign out</button></form>'
+                f'<p>{signed}</p><form method="post" action="/oauth/device/verify">{csrf}'
+                f'<button name="action" value="signout">{_("Sign out")}</button></form>'
             )
         msg = f'<p class="msg">{html.escape(message)}</p>' if message else ""
         for name, value in _PAGE_HEADERS.items():
             self.set_header(name, value)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(_PAGE.format(message=msg, body=body))
+        self.finish(
+            _PAGE.format(
+                lang=html_lang(self.page_language),
+                title=html.escape(_("Sandbox Hub - device login")),
+                heading=html.escape(_("Sandbox Hub: connect a device")),
+                message=msg,
+                body=body,
+            )
+        )
 
 
 ROUTES: list[Route] = [

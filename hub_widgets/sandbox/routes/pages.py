@@ -18,9 +18,9 @@ from ..auth import ANONYMOUS, ROLES, Identity
 from ..http.base import PREFIXED, SEG, TYPES, BaseHandler, Route, not_found, ts
 from ..oauth import SESSION_COOKIE, PageSession
 from ..pages import render
-from ..pages.render import esc, file_part, layout, repo_path, rev_part
+from ..pages.render import Translated, esc, file_part, layout, repo_path, rev_part
 from ..store import FileEntry, Repo, StoreError
-from .oauth import TOO_MANY, SessionPage
+from .oauth import SessionPage
 
 PAGE_FILES = 1000  # entries listed on a tree page
 PAGE_COMMITS = 10  # recent commits on a repo page
@@ -29,7 +29,7 @@ MAX_IMAGE = 2_000_000  # bytes of an image inlined on its blob page
 REPO_ID = rf"/{PREFIXED}([^/]+)/([^/]+)"
 
 
-class PageBase(BaseHandler):
+class PageBase(Translated, BaseHandler):
     """A page: HTML for browsers, today's JSON 404 for everyone else; errors as HTML pages."""
 
     def uses_token(self) -> bool:
@@ -62,7 +62,7 @@ class PageBase(BaseHandler):
             self.set_header(name, value)
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(layout(title, body, self.viewer().user))
+        self.finish(layout(self, title, body, self.viewer().user))
 
     def send_json_error(
         self,
@@ -79,7 +79,7 @@ class PageBase(BaseHandler):
         self.clear_header("Content-Type")
         for key, value in (headers or {}).items():  # a moved repo's Location: the browser follows it
             self.set_header(key, value)
-        title = "Not found" if status == 404 else f"Error {status}"
+        title = self._("Not found") if status == 404 else self._("Error {status}").format(status=status)
         self.send_page(title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>", status)
 
 
@@ -95,7 +95,7 @@ class RepoPage(PageBase):
         return repo_path(repo.type, repo.id)
 
     def header(self, repo: Repo, current: str = "") -> str:
-        return render.repo_header(repo.type, repo.id, repo.private, bool(repo.gated), current)
+        return render.repo_header(self, repo.type, repo.id, repo.private, bool(repo.gated), current)
 
     def may_read_files(self, repo: Repo) -> bool:
         return self.accounts.can_read_files(self.ident, repo)
@@ -119,13 +119,18 @@ class RepoPage(PageBase):
                     f'<tr><td><a href="{esc(href)}">{esc(shown)}</a>{lfs}</td>'
                     f"<td>{esc(render.human_size(entry['size']))}</td></tr>"
                 )
+        hidden = len(entries) - PAGE_FILES
         more = (
-            f'<p class="muted">{len(entries) - PAGE_FILES} more entries not shown.</p>'
-            if len(entries) > PAGE_FILES
+            '<p class="muted">'
+            + self.ngettext("{n} more entry not shown.", "{n} more entries not shown.", hidden).format(
+                n=hidden
+            )
+            + "</p>"
+            if hidden > 0
             else ""
         )
         if not rows:
-            return '<p class="muted">No files.</p>'
+            return f'<p class="muted">{self._("No files.")}</p>'
         return '<table class="files">' + "".join(rows) + "</table>" + more
 
 
@@ -154,16 +159,17 @@ class RepoHandler(RepoPage):
                     f'<span class="muted">{esc(row["author"])} · {esc(ts(row["date"]))} · '
                     f"{esc(row['oid'][:7])}</span></li>"
                 )
-            history = "<h2>Recent commits</h2><ul>" + "".join(items) + "</ul>"
+            history = f"<h2>{self._('Recent commits')}</h2><ul>" + "".join(items) + "</ul>"
         discussions = [
             f'<li><a href="{esc(self.base(repo))}/discussions/{r["num"]}">#{r["num"]} {esc(r["title"])}</a> '
-            f'<span class="badge">{"pull request" if r["is_pr"] else "discussion"}</span> '
+            f'<span class="badge">{self._("pull request") if r["is_pr"] else self._("discussion")}</span> '
             f'<span class="badge">{esc(r["status"])}</span></li>'
             for r in self.store.discussions(repo)[:50]
         ]
-        talk = "<h2>Discussions</h2><ul>" + "".join(discussions) + "</ul>" if discussions else ""
-        body = self.header(repo) + (card or '<p class="muted">No card.</p>')
-        body += "<h2>Files</h2>" + (files or '<p class="muted">This repo is empty.</p>') + history + talk
+        talk = f"<h2>{self._('Discussions')}</h2><ul>" + "".join(discussions) + "</ul>" if discussions else ""
+        body = self.header(repo) + (card or f'<p class="muted">{self._("No card.")}</p>')
+        empty = f'<p class="muted">{self._("This repo is empty.")}</p>'
+        body += f"<h2>{self._('Files')}</h2>" + (files or empty) + history + talk
         self.send_page(repo.id, body)
 
 
@@ -174,14 +180,19 @@ class TreeHandler(RepoPage):
         path = (path or "").strip("/")
         entries = self.store.list_dir(commit, path, False)
         if entries is None:
-            raise StoreError(404, f"No folder {path!r} at revision {revision}.", "EntryNotFound")
+            raise StoreError(
+                404,
+                self._("No folder {path} at revision {revision}.").format(path=repr(path), revision=revision),
+                "EntryNotFound",
+            )
         crumbs = [f'<a href="{esc(self.base(repo))}/tree/{rev_part(revision)}">{esc(revision)}</a>']
         parts = path.split("/") if path else []
         for i, part in enumerate(parts):
             href = f"{self.base(repo)}/tree/{rev_part(revision)}/{file_part('/'.join(parts[: i + 1]))}"
             crumbs.append(f'<a href="{esc(href)}">{esc(part)}</a>')
-        body = self.header(repo, "Files") + "<h2>" + " / ".join(crumbs) + "</h2>"
-        body += f'<p class="muted">Commit {esc(commit)}</p>' + self.file_rows(repo, revision, entries)
+        body = self.header(repo, self._("Files")) + "<h2>" + " / ".join(crumbs) + "</h2>"
+        body += '<p class="muted">' + self._("Commit {commit}").format(commit=esc(commit)) + "</p>"
+        body += self.file_rows(repo, revision, entries)
         self.send_page(f"{repo.id} / {path or revision}", body)
 
 
@@ -191,12 +202,16 @@ class BlobHandler(RepoPage):
         commit, _ = self.store.resolve(repo, revision)
         entry = self.store.file(commit, path)
         if entry is None:
-            raise StoreError(404, f"No file {path!r} at revision {revision}.", "EntryNotFound")
+            raise StoreError(
+                404,
+                self._("No file {path} at revision {revision}.").format(path=repr(path), revision=revision),
+                "EntryNotFound",
+            )
         self.check_gate(repo)
         download = self.resolve_url(repo, revision, entry.path) + "?download=true"
         facts = f"{render.human_size(entry.size)}" + (f" · LFS, sha256 {entry.lfs}" if entry.lfs else "")
-        body = self.header(repo, "Files") + f"<h2>{esc(entry.path)}</h2>"
-        body += f'<p class="muted">{esc(facts)} · <a href="{esc(download)}">Download</a></p>'
+        body = self.header(repo, self._("Files")) + f"<h2>{esc(entry.path)}</h2>"
+        body += f'<p class="muted">{esc(facts)} · <a href="{esc(download)}">{self._("Download")}</a></p>'
         body += self.content(entry)
         self.send_page(f"{repo.id} / {entry.path}", body)
 
@@ -210,12 +225,14 @@ class BlobHandler(RepoPage):
                 'style="max-width:100%"></p>'
             )
         if entry.lfs:
-            return '<p class="muted">This file is stored with Git LFS: download it to see it.</p>'
+            return (
+                f'<p class="muted">{self._("This file is stored with Git LFS: download it to see it.")}</p>'
+            )
         if entry.size > render.MAX_TEXT:
-            return '<p class="muted">This file is too large to show here: download it.</p>'
+            return f'<p class="muted">{self._("This file is too large to show here: download it.")}</p>'
         text = render.as_text(self.store.blob_bytes(entry.oid))
         if text is None:
-            return '<p class="muted">This file is binary: download it.</p>'
+            return f'<p class="muted">{self._("This file is binary: download it.")}</p>'
         return f'<pre class="file">{esc(text)}</pre>'
 
 
@@ -233,23 +250,30 @@ class CommitHandler(RepoPage):
             old, new = before.get(path), after.get(path)
             if old is not None and new is not None and (old.oid, old.lfs) == (new.oid, new.lfs):
                 continue
-            status = "added" if old is None else "deleted" if new is None else "modified"
+            status = (
+                self._("added") if old is None else self._("deleted") if new is None else self._("modified")
+            )
             changes.append(f'<h3>{esc(path)} <span class="badge">{status}</span></h3>')
             changes.append(self.file_diff(path, old, new, budget) if readable else "")
         parent = (
             f'<a href="{esc(self.base(repo))}/commit/{esc(row["parent"])}">{esc(row["parent"][:7])}</a>'
             if row["parent"]
-            else "none"
+            else self._("none")
         )
-        body = self.header(repo, "Commit") + f"<h2>{esc(row['title'])}</h2>"
+        body = self.header(repo, self._("Commit")) + f"<h2>{esc(row['title'])}</h2>"
         if row["message"] and row["message"] != row["title"]:
             body += f'<pre class="message">{esc(row["message"])}</pre>'
-        body += (
-            f'<p class="muted">{esc(row["author"])} committed on {esc(ts(row["date"]))} · commit '
-            f"<code>{esc(commit)}</code> · parent {parent} · "
-            f'<a href="{esc(self.base(repo))}/tree/{esc(commit)}">Browse files</a></p>'
+        facts = self._("{author} committed on {date} · commit {commit} · parent {parent}").format(
+            author=esc(row["author"]),
+            date=esc(ts(row["date"])),
+            commit=f"<code>{esc(commit)}</code>",
+            parent=parent,
         )
-        body += f"<h2>{sum(1 for c in changes if c.startswith('<h3>'))} files changed</h2>" + "".join(changes)
+        browse = f'<a href="{esc(self.base(repo))}/tree/{esc(commit)}">{self._("Browse files")}</a>'
+        body += f'<p class="muted">{facts} · {browse}</p>'
+        count = sum(1 for c in changes if c.startswith("<h3>"))
+        changed = self.ngettext("{n} file changed", "{n} files changed", count).format(n=count)
+        body += f"<h2>{changed}</h2>" + "".join(changes)
         self.send_page(f"{repo.id} commit {commit[:7]}", body)
 
     def file_diff(self, path: str, old: FileEntry | None, new: FileEntry | None, budget: list[int]) -> str:
@@ -259,14 +283,16 @@ class CommitHandler(RepoPage):
                 sides.append("")
                 continue
             if entry.lfs or entry.size > render.MAX_DIFF_FILE:
+                size = esc(render.human_size(entry.size))
                 return (
-                    f'<p class="muted">{esc(render.human_size(entry.size))}: not diffed (large or LFS).</p>'
+                    f'<p class="muted">{self._("{size}: not diffed (large or LFS).").format(size=size)}</p>'
                 )
             text = render.as_text(self.store.blob_bytes(entry.oid))
             if text is None:
-                return '<p class="muted">Binary file: not diffed.</p>'
+                return f'<p class="muted">{self._("Binary file: not diffed.")}</p>'
             sides.append(text)
-        return render.diff_html(path, sides[0], sides[1], budget)
+        cut = self._("(diff cut: too many lines on this page)")
+        return render.diff_html(path, sides[0], sides[1], budget, cut)
 
 
 class DiscussionHandler(RepoPage):
@@ -274,26 +300,31 @@ class DiscussionHandler(RepoPage):
         repo = self.repo(prefix, namespace, name)
         row = self.store.discussion(repo, int(num))
         if row is None:
-            raise StoreError(404, f"Discussion {num} not found.")
-        kind = "Pull request" if row["is_pr"] else "Discussion"
+            raise StoreError(404, self._("Discussion {num} not found.").format(num=num))
+        kind = self._("Pull request") if row["is_pr"] else self._("Discussion")
         body = (
             self.header(repo, kind) + f'<h2>{esc(row["title"])} <span class="muted">#{row["num"]}</span></h2>'
         )
         body += (
             f'<p><span class="badge">{esc(kind)}</span> <span class="badge">{esc(row["status"])}</span> '
-            f'<span class="muted">opened by {esc(row["author"])} on {esc(ts(row["created_at"]))}</span></p>'
+            '<span class="muted">'
+            + self._("opened by {author} on {date}").format(
+                author=esc(row["author"]), date=esc(ts(row["created_at"]))
+            )
+            + "</span></p>"
         )
         if row["is_pr"]:
             ref = f"refs/pr/{row['num']}"
-            body += (
-                f'<p>From <a href="{esc(self.base(repo))}/tree/{rev_part(ref)}">{esc(ref)}</a> into '
-                f"<b>{esc(row['base'])}</b>"
+            source = f'<a href="{esc(self.base(repo))}/tree/{rev_part(ref)}">{esc(ref)}</a>'
+            body += "<p>" + self._("From {ref} into {base}").format(
+                ref=source, base=f"<b>{esc(row['base'])}</b>"
             )
             if row["merge_commit"]:
-                body += (
-                    f' · merged as <a href="{esc(self.base(repo))}/commit/{esc(row["merge_commit"])}">'
+                merged = (
+                    f'<a href="{esc(self.base(repo))}/commit/{esc(row["merge_commit"])}">'
                     f"{esc(row['merge_commit'][:7])}</a>"
                 )
+                body += " · " + self._("merged as {commit}").format(commit=merged)
             body += "</p>"
         base = self.resolve_url(repo, "main")
         for event in json.loads(row["events"]):
@@ -307,23 +338,36 @@ class DiscussionHandler(RepoPage):
         kind = event.get("type")
         if kind == "comment":
             if data.get("hidden"):
-                text = '<p class="muted">This comment has been hidden.</p>'
+                text = f'<p class="muted">{self._("This comment has been hidden.")}</p>'
             else:
                 text = render.markdown_html(str((data.get("latest") or {}).get("raw", "")), base)
-            edited = " (edited)" if data.get("edited") else ""
-            head = f"<b>{author}</b> commented on {when}{edited}"
+            if data.get("edited"):
+                head = self._("{author} commented on {date} (edited)").format(
+                    author=f"<b>{author}</b>", date=when
+                )
+            else:
+                head = self._("{author} commented on {date}").format(author=f"<b>{author}</b>", date=when)
             return f'<section class="event comment"><p class="muted">{head}</p>{text}</section>'
+        who = f"<b>{author}</b>"
         if kind == "status-change":
-            what = f"changed the status to <b>{esc(data.get('status', ''))}</b>"
+            what = self._("{author} changed the status to {status}").format(
+                author=who, status=f"<b>{esc(data.get('status', ''))}</b>"
+            )
         elif kind == "title-change":
-            what = f"renamed it from <b>{esc(data.get('from', ''))}</b> to <b>{esc(data.get('to', ''))}</b>"
+            what = self._("{author} renamed it from {old} to {new}").format(
+                author=who, old=f"<b>{esc(data.get('from', ''))}</b>", new=f"<b>{esc(data.get('to', ''))}</b>"
+            )
         elif kind == "commit":
             oid = str(data.get("oid", ""))
             href = f"{self.base(repo)}/commit/{rev_part(oid)}"
-            what = f'pushed <a href="{esc(href)}">{esc(oid[:7])}</a>: {esc(data.get("subject", ""))}'
+            what = self._("{author} pushed {commit}: {subject}").format(
+                author=who,
+                commit=f'<a href="{esc(href)}">{esc(oid[:7])}</a>',
+                subject=esc(data.get("subject", "")),
+            )
         else:
-            what = esc(kind or "event")
-        return f'<section class="event"><p><b>{author}</b> {what} <span class="muted">{when}</span></p></section>'
+            what = f"{who} {esc(kind or 'event')}"
+        return f'<section class="event"><p>{what} <span class="muted">{when}</span></p></section>'
 
 
 class TokensHandler(PageBase, SessionPage):
@@ -338,26 +382,26 @@ class TokensHandler(PageBase, SessionPage):
         sess = self.load_session()
         form = self.form()
         if not hmac.compare_digest(form.get("csrf", ""), sess.csrf):
-            self.tokens_page("This form has expired or was not sent from this page: try again.", status=403)
+            self.tokens_page(self.form_expired(), status=403)
             return
         action = form.get("action", "")
         if action == "signout":
             self.sess = self.flow.sign_out(sess)
             self.keep_session()
-            self.tokens_page("Signed out.")
+            self.tokens_page(self._("Signed out."))
             return
         if action == "signin":
             self.sign_in(sess, form)
             return
         user = self.signed_in_user()
         if user is None:
-            self.tokens_page("Sign in first.", status=401)
+            self.tokens_page(self._("Sign in first."), status=401)
         elif action == "create":
             self.create(user, form)
         elif action == "revoke":
             self.revoke(user, form.get("token_id", ""))
         else:
-            self.tokens_page("Unknown action.", status=400)
+            self.tokens_page(self._("Unknown action."), status=400)
 
     def signed_in_user(self) -> str | None:
         if self.sess.user is not None and not self.flow.still_signed_in(self.sess):
@@ -372,15 +416,13 @@ class TokensHandler(PageBase, SessionPage):
     def sign_in(self, sess: PageSession, form: dict[str, str]) -> None:
         address = self.request.remote_ip or ""
         if self.flow.blocked(sess, address):
-            self.tokens_page(TOO_MANY, status=429)
+            self.tokens_page(self.too_many(), status=429)
             return
         token = form.get("token", "").strip()
         found = self.flow.check_credentials(token, form.get("username", "").strip(), form.get("password", ""))
         if found is None:
             self.flow.failed(sess, address)
-            self.tokens_page(
-                "That token, or that user name and password, is not valid on this sandbox.", status=403
-            )
+            self.tokens_page(self.bad_credentials(), status=403)
             return
         self.sess = self.flow.sign_in(sess, *found, token or None)
         self.keep_session()
@@ -390,72 +432,69 @@ class TokensHandler(PageBase, SessionPage):
         role = form.get("role", "read")
         # No escalation: a session signed in with a read token makes read tokens only.
         if role not in ROLES or (role == "write" and self.sess.role != "write"):
-            self.tokens_page("This sign-in may create read tokens only.", status=403)
+            self.tokens_page(self._("This sign-in may create read tokens only."), status=403)
             return
         name = form.get("name", "").strip()[:100] or f"{user}-{role}-{time.strftime('%Y%m%d-%H%M%S')}"
         token = self.accounts.new_token(user, role, name=name, source="created")
+        intro = self._("New {role} token {name}. Copy it now: it is shown only once.").format(
+            role=esc(self.role_name(role)), name=f"<b>{esc(name)}</b>"
+        )
         shown = (
-            f'<div class="msg"><p>New {esc(role)} token <b>{esc(name)}</b>. Copy it now: it is shown only '
-            f'once.</p><p><input class="secret" readonly size="50" value="{esc(token)}" '
-            'aria-label="New token"></p></div>'
+            f'<div class="msg"><p>{intro}</p><p><input class="secret" readonly size="50" value="{esc(token)}" '
+            f'aria-label="{esc(self._("New token"))}"></p></div>'
         )
         self.tokens_page(shown_html=shown)
 
     def revoke(self, user: str, token_id: str) -> None:
         # Only the user's own tokens: the id must be one of theirs, not any hash prefix.
         if token_id not in {t["id"] for t in self.accounts.tokens(user)}:
-            self.tokens_page("No token of yours has that id.", status=404)
+            self.tokens_page(self._("No token of yours has that id."), status=404)
             return
         try:
             count = self.accounts.revoke_tokens(token_id=token_id)
         except ValueError as exc:
             self.tokens_page(str(exc), status=400)
             return
-        self.tokens_page(f"Revoked {count} token." if count == 1 else f"Revoked {count} tokens.")
+        self.tokens_page(self.ngettext("Revoked {n} token.", "Revoked {n} tokens.", count).format(n=count))
 
     def tokens_page(self, message: str = "", status: int = 200, shown_html: str = "") -> None:
         sess = self.sess
         csrf = f'<input type="hidden" name="csrf" value="{esc(sess.csrf)}">'
         msg = f'<p class="msg">{esc(message)}</p>' if message else ""
+        _ = self._
         if sess.user is None:
             body = (
-                "<h1>Access tokens</h1>" + msg + "<p>Sign in with one of your tokens, or with your user name "
-                "and password.</p>"
-                '<form method="post" action="/settings/tokens">'
-                + csrf
-                + '<label>Your token: <input name="token" '
-                'type="password" autocomplete="off"></label><p>or</p><label>User name: <input name="username" '
-                'autocomplete="username"></label><label>Password: <input name="password" type="password" '
-                'autocomplete="current-password"></label><p><button name="action" value="signin">Sign in'
-                "</button></p></form>"
+                f"<h1>{_('Access tokens')}</h1>{msg}"
+                f"<p>{_('Sign in with one of your tokens, or with your user name and password.')}</p>"
+                f'<form method="post" action="/settings/tokens">{csrf}{self.credential_fields()}'
+                f'<p><button name="action" value="signin">{_("Sign in")}</button></p></form>'
             )
-            self.send_page("Access tokens", body, status)
+            self.send_page(_("Access tokens"), body, status)
             return
         rows = "".join(
             f"<tr><td>{esc(t['name'])}</td><td>{esc(t['role'])}</td><td>{esc(t['source'])}</td>"
             f"<td>{esc(ts(float(t['created'] or 0)))}</td><td><code>{esc(t['id'])}</code></td>"
             f'<td><form method="post" action="/settings/tokens">{csrf}'
             f'<input type="hidden" name="token_id" value="{esc(t["id"])}">'
-            f'<button name="action" value="revoke">Revoke</button></form></td></tr>'
+            f'<button name="action" value="revoke">{_("Revoke")}</button></form></td></tr>'
             for t in self.accounts.tokens(sess.user)
         )
         roles = ("read", "write") if sess.role == "write" else ("read",)
-        options = "".join(f'<option value="{r}">{r}</option>' for r in roles)
-        body = (
-            f"<h1>Access tokens of {esc(sess.user)}</h1>"
-            + msg
-            + shown_html
-            + '<h2>New token</h2><form method="post" action="/settings/tokens">'
-            + csrf
-            + '<label>Name: <input name="name" maxlength="100" autocomplete="off"></label>'
-            f'<label>Role: <select name="role">{options}</select></label>'
-            '<p><button name="action" value="create">Create token</button></p></form>'
-            "<h2>Your tokens</h2><table><tr><th>Name</th><th>Role</th><th>Source</th><th>Created</th>"
-            f"<th>Id</th><th></th></tr>{rows}</table>"
-            f'<form method="post" action="/settings/tokens">{csrf}'
-            '<p><button name="action" value="signout">Sign out</button></p></form>'
+        options = "".join(f'<option value="{r}">{esc(self.role_name(r))}</option>' for r in roles)
+        heads = "".join(
+            f"<th>{h}</th>" for h in (_("Name"), _("Role"), _("Source"), _("Created"), _("Id"), "")
         )
-        self.send_page("Access tokens", body, status)
+        body = (
+            f"<h1>{_('Access tokens of {user}').format(user=esc(sess.user))}</h1>{msg}{shown_html}"
+            f'<h2>{_("New token")}</h2><form method="post" action="/settings/tokens">{csrf}'
+            f'<label>{_("Name:")} <input name="name" maxlength="100" autocomplete="off"></label>'
+            f'<label>{_("Role:")} <select name="role">{options}</select></label>'
+            f'<p><button name="action" value="create">{_("Create token")}</button></p></form>'
+            f"<h2>{_('Your tokens')}</h2><table><tr>{heads}</tr>{rows}</table>"
+            f'<form method="post" action="/settings/tokens">{csrf}'
+            f'<p><button name="action" value="signout">{_("Sign out")}</button></p></form>'
+        )
+        self.send_page(_("Access tokens"), body, status)
 
 
 ROUTES: list[Route] = [
