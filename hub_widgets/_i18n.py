@@ -31,7 +31,7 @@ from pathlib import Path
 
 from hub_widgets._catalogs import ENGLISH, normalize, translations
 
-__all__ = ["_", "language_in_use", "ngettext", "set_language", "use_language"]
+__all__ = ["_", "language_in_use", "ngettext", "scoped_language", "set_language", "use_language"]
 
 ENV_VAR = "HUB_WIDGETS_LANG"
 LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -76,6 +76,11 @@ def use_language(language: str | None) -> Iterator[str]:
         yield chosen or ENGLISH
     finally:
         _scoped.reset(token)
+
+
+def scoped_language() -> str | None:
+    """The language set by `use_language` for this thread or task, if any (what a worker inherits)."""
+    return _scoped.get()
 
 
 def environment_language() -> str:

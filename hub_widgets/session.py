@@ -30,7 +30,7 @@ from huggingface_hub import HfApi, constants
 from huggingface_hub.utils import get_token
 
 from hub_widgets import _abort, problems
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, scoped_language, use_language
 from hub_widgets.errors import CancelledError
 from hub_widgets.problems import Problem, scrub_secrets
 from hub_widgets.token_rule import is_hugging_face_origin, same_origin, token_may_go_to
@@ -311,7 +311,17 @@ class HubSession:
                 self._latest[key] = task
             self._active += 1
 
+        # The submitter's language (a widget's `language=`) holds in the work and its callbacks too.
+        language = scoped_language()
+
         def run() -> None:
+            if language is not None:
+                with use_language(language):
+                    work()
+            else:
+                work()
+
+        def work() -> None:
             token = _current_task.set(task)
             error: BaseException | None = None
             result: Any = None

@@ -11,10 +11,13 @@ with it even if never closed. Views submit the blocking functions of `hub_widget
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from hub_widgets._i18n import language_in_use, scoped_language, use_language
 from hub_widgets.session import HubTask, SessionScope
 
 __all__ = ["ClosesItsWork", "Debounce", "HubWidget"]
@@ -33,13 +36,21 @@ class Debounce:
         self.delay = delay
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._language = scoped_language()  # the view's language holds on the timer thread too
+
+    def _run(self) -> None:
+        if self._language is None:
+            self.fn()
+        else:
+            with use_language(self._language):
+                self.fn()
 
     def trigger(self, delay: float | None = None) -> None:
         """(Re)start the wait: `fn` runs after `delay` seconds (default: `self.delay`) without a new trigger."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay if delay is None else delay, self.fn)
+            self._timer = threading.Timer(self.delay if delay is None else delay, self._run)
             self._timer.daemon = True
             self._timer.start()
 
@@ -65,13 +76,49 @@ class HubWidget:
     - `close()`: unsubscribes from the session and cancels the view's tasks. Subclasses with more to
       stop (secrets in fields) override it and call `super()`. Hosted hub widgets listed by
       `_hosted()` are closed too.
+    - `language=` (a keyword every view takes, e.g. `LoginWidget(language="ja")`): the view's messages
+      in that language, whatever `hub_widgets.set_language` says. Without it, the language in use when
+      the view is built (`hub_widgets._i18n`) stays the view's. It holds while the view builds, in its
+      submitted work and callbacks, its debounce timers and the handlers of its controls' events from
+      the browser (each control's comm handler is wrapped).
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_hubw_language", False):
+            cls.__init__ = _speaking(init)  # type: ignore[method-assign]
+
+    @property
+    def widget_language(self) -> str:
+        """The catalog this view speaks (``"zh_CN"``, ``"ja_JP"``, ``"de_DE"`` or ``"en"``)."""
+        return self.__dict__.get("_hubw_language") or language_in_use()
+
+    def _adopt_language(self) -> None:
+        """Wrap the comm handler of every control below this view, so browser events run in its language."""
+        language = self.widget_language
+        root = weakref.ref(self)
+        for widget in [self, *_descendants(self)]:
+            comm = getattr(widget, "comm", None)
+            if comm is None or "_hubw_language_bound" in widget.__dict__:
+                continue
+            widget.__dict__["_hubw_language_bound"] = language
+            comm.on_msg(functools.partial(_handle_in_language, widget._handle_msg, language, root))
 
     # -- work ------------------------------------------------------------------------------------
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
         """Run `fn(*args, **kwargs)` on a session worker; see `HubSession.submit` for the keywords."""
-        task = self.session.submit(fn, *args, **kwargs)  # type: ignore[attr-defined]
+        on_done = kwargs.get("on_done")
+
+        def done() -> None:
+            if on_done is not None:
+                on_done()
+            self._adopt_language()  # controls the callbacks built
+
+        kwargs["on_done"] = done
+        with use_language(self.widget_language):
+            task = self.session.submit(fn, *args, **kwargs)  # type: ignore[attr-defined]
         self.__dict__["_latest_task"] = task
         return task
 
@@ -146,6 +193,32 @@ class HubWidget:
             return list(self._hosted())
         except AttributeError:  # closed while half-built (close() also runs from __del__)
             return []
+
+
+def _speaking(init: Callable[..., None]) -> Callable[..., None]:
+    """`init` run in the view's language (its `language=` keyword, else the one in use)."""
+
+    @functools.wraps(init)
+    def __init__(self: HubWidget, *args: Any, language: str | None = None, **kwargs: Any) -> None:
+        if "_hubw_language" in self.__dict__:  # a subclass's __init__ chose already
+            init(self, *args, **kwargs)
+            return
+        with use_language(language) as chosen:
+            self.__dict__["_hubw_language"] = chosen
+            init(self, *args, **kwargs)
+        self._adopt_language()
+
+    __init__._hubw_language = True  # type: ignore[attr-defined]
+    return __init__
+
+
+def _handle_in_language(handle: Callable[[Any], None], language: str, root: Any, msg: Any) -> None:
+    """A control's comm message handled in its view's language; controls built meanwhile adopt it."""
+    with use_language(language):
+        handle(msg)
+    view = root()
+    if view is not None:
+        view._adopt_language()
 
 
 # The name the views used before the base grew (kept for code that imports it).
