@@ -105,8 +105,18 @@ def compile_all() -> None:
         path.with_suffix(".json").write_text(jed_json(catalog, language), encoding="utf-8")
 
 
+def _without_date(text: str) -> str:
+    return re.sub(r'"POT-Creation-Date: [^"]*"\n', "", text)
+
+
 def extract() -> None:
-    extract_pot(POT)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "fresh.pot"
+        extract_pot(fresh)
+        text = fresh.read_text(encoding="utf-8")
+        # Only a change of messages or locations rewrites the template (not a new date each run).
+        if not POT.exists() or _without_date(POT.read_text(encoding="utf-8")) != _without_date(text):
+            POT.write_text(text, encoding="utf-8")
     for language in LANGUAGES:
         args = ["-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE), "-l", language, "-w", "110"]
         if po_path(language).exists():
