@@ -71,7 +71,9 @@ def jupyterlab_setting(tmp_path: Path, locale: str, comment: bool = True) -> Non
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"locale": locale})
     if comment:  # JupyterLab writes comments into its settings files
-        text = '{\n    // @jupyterlab/translation-extension:plugin\n    "locale": "' + locale + '" /* set */\n}'
+        text = (
+            '{\n    // @jupyterlab/translation-extension:plugin\n    "locale": "' + locale + '" /* set */\n}'
+        )
     path.write_text(text, encoding="utf-8")
 
 
@@ -160,7 +162,9 @@ def page(endpoint: str, path: str, language: str | None) -> str:
     return answer.text
 
 
-@pytest.mark.parametrize(("header", "catalog"), [("zh-CN,zh;q=0.9", "zh_CN"), ("ja", "ja_JP"), ("de-DE", "de_DE")])
+@pytest.mark.parametrize(
+    ("header", "catalog"), [("zh-CN,zh;q=0.9", "zh_CN"), ("ja", "ja_JP"), ("de-DE", "de_DE")]
+)
 def test_sandbox_pages_follow_accept_language(sandbox, header, catalog):
     tr = translations(catalog)
     approval = page(sandbox.endpoint, "/oauth/device/verify", header)
