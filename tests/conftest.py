@@ -21,6 +21,9 @@ os.environ["HF_HUB_DISABLE_XET"] = "1"
 os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
 for _name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_TOKEN_PATH"):
     os.environ.pop(_name, None)
+# The suite reads English: not the machine's locale or JupyterLab language (kernels started by nbclient
+# inherit it too). The language tests set their own environment.
+os.environ["HUB_WIDGETS_LANG"] = "en"
 
 import pytest  # noqa: E402
 from huggingface_hub import HfApi, constants  # noqa: E402
