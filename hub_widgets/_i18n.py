@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import json
 import os
 import re
@@ -85,14 +86,23 @@ def scoped_language() -> str | None:
 
 def environment_language() -> str:
     """The language named by ``HUB_WIDGETS_LANG``, JupyterLab's setting or the process locale, else English."""
-    for chosen in (normalize(os.environ.get(ENV_VAR)), jupyterlab_language(), process_language()):
-        if chosen is not None:
-            return chosen
-    return ENGLISH
+    chosen = normalize(os.environ.get(ENV_VAR))
+    if chosen is None:
+        chosen = jupyterlab_language()  # read only when the variable names no language
+    if chosen is None:
+        chosen = process_language()
+    return chosen or ENGLISH
 
 
 def jupyterlab_settings_file() -> Path:
     """Where JupyterLab keeps its display language for this user."""
+    names = ("JUPYTERLAB_SETTINGS_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_PLATFORM_DIRS", "HOME")
+    return _settings_file(tuple(os.environ.get(name) for name in names))
+
+
+@functools.lru_cache(maxsize=4)
+def _settings_file(_environment: tuple[str | None, ...]) -> Path:
+    # Cached by the variables it depends on: jupyter_config_dir() costs ~0.3 ms, and `_` asks each call.
     folder = os.environ.get("JUPYTERLAB_SETTINGS_DIR")
     if not folder:
         from jupyter_core.paths import jupyter_config_dir  # lazy: `import hub_widgets` stays cheap
