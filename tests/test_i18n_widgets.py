@@ -128,8 +128,8 @@ def test_push_plan_counts_in_each_language(hub_session, repo_name, tmp_path, lan
         panel.wait(TIMEOUT)
         plan = panel._plan
         assert plan is not None and len(plan.to_upload) == n, panel.status.text
-        wanted = tr.ngettext("Push {n} file, {size}", "Push {n} files, {size}", n)
-        assert wanted != ("Push {n} file, {size}" if n == 1 else "Push {n} files, {size}")
+        wanted = tr.ngettext("Push {n} file ({size})", "Push {n} files ({size})", n)
+        assert wanted != ("Push {n} file ({size})" if n == 1 else "Push {n} files ({size})")
         assert panel.push_button.description == wanted.format(n=n, size=format_bytes(plan.upload_bytes))
         panel.close()
 
