@@ -4,6 +4,7 @@ extract: Babel collects the messages of hub_widgets/ (Python) and labextension/s
     scripts/babel_typescript.py) into hub_widgets/locale/hub_widgets.pot, updates each language's .po
     (translations kept; a changed message comes back fuzzy), and compiles them: hub_widgets.mo for
     Python, hub_widgets.json (Jed-style, the extension's messages only) for JupyterLab.
+compile: only the .mo / .json, from the .po files as they are.
 check: the .pot is current with the sources, each .po is complete (nothing untranslated or fuzzy),
     placeholders (`{name}`, `%1`) equal between msgid and every msgstr, the plural forms header is the
     language's, and the compiled .mo / .json equal a fresh compile. Exit status 1 with the problems listed.
@@ -200,6 +201,9 @@ def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "extract":
         extract()
+        return 0
+    if command == "compile":  # the .mo / .json from the .po files as they are (no extraction, no update)
+        compile_all()
         return 0
     if command == "check":
         problems = check()
