@@ -163,7 +163,7 @@ class RepoHandler(RepoPage):
         discussions = [
             f'<li><a href="{esc(self.base(repo))}/discussions/{r["num"]}">#{r["num"]} {esc(r["title"])}</a> '
             f'<span class="badge">{self._("pull request") if r["is_pr"] else self._("discussion")}</span> '
-            f'<span class="badge">{esc(r["status"])}</span></li>'
+            f'<span class="badge">{esc(self.status_name(r["status"]))}</span></li>'
             for r in self.store.discussions(repo)[:50]
         ]
         talk = f"<h2>{self._('Discussions')}</h2><ul>" + "".join(discussions) + "</ul>" if discussions else ""
@@ -274,7 +274,7 @@ class CommitHandler(RepoPage):
         count = sum(1 for c in changes if c.startswith("<h3>"))
         changed = self.ngettext("{n} file changed", "{n} files changed", count).format(n=count)
         body += f"<h2>{changed}</h2>" + "".join(changes)
-        self.send_page(f"{repo.id} commit {commit[:7]}", body)
+        self.send_page(self._("{repo} commit {commit}").format(repo=repo.id, commit=commit[:7]), body)
 
     def file_diff(self, path: str, old: FileEntry | None, new: FileEntry | None, budget: list[int]) -> str:
         sides = []
@@ -306,7 +306,7 @@ class DiscussionHandler(RepoPage):
             self.header(repo, kind) + f'<h2>{esc(row["title"])} <span class="muted">#{row["num"]}</span></h2>'
         )
         body += (
-            f'<p><span class="badge">{esc(kind)}</span> <span class="badge">{esc(row["status"])}</span> '
+            f'<p><span class="badge">{esc(kind)}</span> <span class="badge">{esc(self.status_name(row["status"]))}</span> '
             '<span class="muted">'
             + self._("opened by {author} on {date}").format(
                 author=esc(row["author"]), date=esc(ts(row["created_at"]))
@@ -351,7 +351,7 @@ class DiscussionHandler(RepoPage):
         who = f"<b>{author}</b>"
         if kind == "status-change":
             what = self._("{author} changed the status to {status}").format(
-                author=who, status=f"<b>{esc(data.get('status', ''))}</b>"
+                author=who, status=f"<b>{esc(self.status_name(data.get('status', '')))}</b>"
             )
         elif kind == "title-change":
             what = self._("{author} renamed it from {old} to {new}").format(
@@ -366,7 +366,7 @@ class DiscussionHandler(RepoPage):
                 subject=esc(data.get("subject", "")),
             )
         else:
-            what = f"{who} {esc(kind or 'event')}"
+            what = self._("{author}: {event}").format(author=who, event=esc(kind or "event"))
         return f'<section class="event"><p>{what} <span class="muted">{when}</span></p></section>'
 
 
@@ -472,7 +472,7 @@ class TokensHandler(PageBase, SessionPage):
             self.send_page(_("Access tokens"), body, status)
             return
         rows = "".join(
-            f"<tr><td>{esc(t['name'])}</td><td>{esc(t['role'])}</td><td>{esc(t['source'])}</td>"
+            f"<tr><td>{esc(t['name'])}</td><td>{esc(self.role_name(t['role']))}</td><td>{esc(t['source'])}</td>"
             f"<td>{esc(ts(float(t['created'] or 0)))}</td><td><code>{esc(t['id'])}</code></td>"
             f'<td><form method="post" action="/settings/tokens">{csrf}'
             f'<input type="hidden" name="token_id" value="{esc(t["id"])}">'
