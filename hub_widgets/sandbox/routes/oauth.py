@@ -121,16 +121,6 @@ class SessionPage(Translated, OAuthBase):
         """A token role as shown on a page."""
         return {"read": self._("read"), "write": self._("write")}.get(role or "", role or "")
 
-    def status_name(self, status: str | None) -> str:
-        """A discussion's or pull request's status as shown on a page."""
-        names = {
-            "open": self._("open"),
-            "closed": self._("closed"),
-            "merged": self._("merged"),
-            "draft": self._("draft"),
-        }
-        return names.get(status or "", status or "")
-
     def credential_fields(self) -> str:
         """The sign-in form's fields: a token, or a user name and password."""
         _ = self._

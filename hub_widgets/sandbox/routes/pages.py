@@ -57,6 +57,16 @@ class PageBase(Translated, BaseHandler):
         sess = self.viewer_session()
         return ANONYMOUS if sess is None else Identity(sess.user, sess.role)
 
+    def status_name(self, status: str | None) -> str:
+        """A discussion's or pull request's status as shown on a page."""
+        names = {
+            "open": self._("open"),
+            "closed": self._("closed"),
+            "merged": self._("merged"),
+            "draft": self._("draft"),
+        }
+        return names.get(status or "", status or "")
+
     def send_page(self, title: str, body: str, status: int = 200) -> None:
         for name, value in render.PAGE_HEADERS.items():
             self.set_header(name, value)
