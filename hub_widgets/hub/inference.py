@@ -8,12 +8,29 @@ shown, is the task registry's business (`hub_widgets.playground.tasks`); this on
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from huggingface_hub import constants
+
 from hub_widgets.hub import repos
 
-__all__ = ["client", "example_file", "model_info", "run"]
+__all__ = [
+    "client",
+    "example_file",
+    "model_info",
+    "recent_models",
+    "remember_model",
+    "run",
+    "suggested_models",
+]
+
+# The playground's recently used models: a small file of ours in HF_HOME, one list per Hub endpoint.
+RECENT_FILE = os.path.join("hub_widgets", "recent_models.json")
+MAX_RECENT = 8
 
 
 class _Call(Protocol):
@@ -79,3 +96,85 @@ def _streaming(chunks: Iterator[Any], owner: Any) -> Iterator[Any]:
         yield from chunks
     finally:
         del owner
+
+
+def suggested_models(
+    session: Any, pipeline_tag: str, tags: list[str] | None = None, limit: int = 8
+) -> list[tuple[str, int]]:
+    """The most downloaded models of a task on the session's Hub, for the playground's model picker.
+
+    Args:
+        session: The `HubSession` (or a widget's scope of it).
+        pipeline_tag: The task's pipeline tag (`text-classification`, ...).
+        tags: Tags the models must also carry (`conversational` for chat).
+        limit: At most this many models.
+
+    Returns:
+        (model id, downloads) pairs, most downloaded first.
+    """
+    found = repos.list_repos(
+        session,
+        "model",
+        pipeline_tag=pipeline_tag,
+        filter=list(tags or []) or None,
+        sort="downloads",
+        limit=limit,
+        expand=["downloads"],
+    )
+    return [(info.id, int(getattr(info, "downloads", None) or 0)) for info in found]
+
+
+def _recent_path() -> str:
+    return os.path.join(constants.HF_HOME, RECENT_FILE)
+
+
+def recent_models(endpoint: str) -> list[dict[str, str]]:
+    """The models last opened in a playground against `endpoint`, newest first.
+
+    Args:
+        endpoint: The Hub the models live on (`HubSession.endpoint`): each Hub has its own list.
+
+    Returns:
+        Dicts with `model` and `task` (the playground task they opened, "" if none).
+    """
+    try:
+        with open(_recent_path(), encoding="utf-8") as f:
+            data = json.load(f)
+        entries = data.get(endpoint.rstrip("/"), []) if isinstance(data, dict) else []
+    except (OSError, ValueError):
+        return []  # no file yet, or one we cannot read: no recent models, not an error
+    return [
+        {"model": str(e["model"]), "task": str(e.get("task") or "")}
+        for e in entries
+        if isinstance(e, dict) and isinstance(e.get("model"), str)
+    ][:MAX_RECENT]
+
+
+def remember_model(endpoint: str, model_id: str, task: str | None) -> None:
+    """Put `model_id` first in the recent models of `endpoint` (at most MAX_RECENT are kept).
+
+    Args:
+        endpoint: The Hub the model lives on.
+        model_id: `namespace/name`.
+        task: The playground task it opened.
+    """
+    path = _recent_path()
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    key = endpoint.rstrip("/")
+    entries = [e for e in recent_models(endpoint) if e["model"] != model_id]
+    data[key] = [{"model": model_id, "task": task or ""}, *entries][:MAX_RECENT]
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        # Written aside then renamed: two kernels saving at once leave one whole file, never half of each.
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".recent-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: the list is a convenience, the playground works without it

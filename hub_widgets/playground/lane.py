@@ -114,6 +114,11 @@ class Lane:
             [self.title_copy, self.problem_view, self.latency, self.output, self.raw],
             layout=W.Layout(border="1px solid #e5e7eb", **box),
         )
+        # The answers' box shows once it has something (no empty box before the first run); `shown`
+        # is the playground's say (lane B only in compare mode).
+        self.shown = True
+        self._has_content = False
+        self._refresh_view()
         self.history: list[dict[str, str]] = []
         self.result: Any = None
         self.last_call: Call | None = None
@@ -193,6 +198,19 @@ class Lane:
 
     # -- showing results --------------------------------------------------------------------------
 
+    def show(self, shown: bool) -> None:
+        """Show or hide this lane (configuration and answers): lane B shows in compare mode only."""
+        self.shown = shown
+        self.config.layout.display = "" if shown else "none"
+        self._refresh_view()
+
+    def _content(self, present: bool) -> None:
+        self._has_content = present
+        self._refresh_view()
+
+    def _refresh_view(self) -> None:
+        self.view.layout.display = "" if self.shown and self._has_content else "none"
+
     def show_raw(self, visible: bool) -> None:
         self.raw.layout.display = "" if visible else "none"
 
@@ -202,10 +220,12 @@ class Lane:
         self.raw.value = ""
         self.latency.value = ""
         self.problem_view.value = ""
+        self._content(False)
 
     def show_busy(self, text: str) -> None:
         self.problem_view.value = ""
         self.latency.value = f"<span class='hubw-busy' style='color:#555'>{html.escape(text)}</span>"
+        self._content(True)
 
     def show_stopped(self) -> None:
         """Replace a "waiting" line once the user stopped the call (a streamed answer updates itself)."""
@@ -218,6 +238,7 @@ class Lane:
         self.output.value = render_result(task, result, values)
         self.raw.value = render.raw_json(result)
         self.latency.value = _latency_html(_("answered in {ms:.0f} ms").format(ms=seconds * 1000))
+        self._content(True)
 
     def show_problem(self, problem: Problem) -> None:
         self.problem = problem
@@ -225,13 +246,17 @@ class Lane:
         if problem.link:
             extra = " " + link(problem.link, _("Open the page"))
         self.problem_view.value = (
-            f"<span class='hubw-problem hubw-{problem.kind}' style='color:#cf222e'>✗ "
+            f"<span class='hubw-problem hubw-{problem.kind}' style='color:#cf222e'>"
+            '<i class="fa fa-times-circle" aria-hidden="true"></i> '
             f"{html.escape(shorten(problem.message, 2_000))}</span>{extra}"
         )
         self.latency.value = ""
+        self._content(True)
 
     def show_chat(self, pending: str | None = None, note: str = "") -> None:
         self.output.value = render.chat_html(self.history, pending, note)
+        shown = any(m.get("role") != "system" for m in self.history) or pending is not None or bool(note)
+        self._content(shown or bool(self.problem_view.value))
 
     def show_stream_stats(self, stopped: bool) -> None:
         s = self.stats

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import keyword
 import mimetypes
 import os
@@ -33,7 +32,7 @@ from hub_widgets.playground.tasks import (
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import StatusLine
 from hub_widgets.ui.base import HubWidget
-from hub_widgets.ui.html import COPY_BUTTON_STYLE
+from hub_widgets.ui.html import MAX_SHOWN_CHARS, copy_button
 
 RETRYABLE = ("loading", "rate_limited")
 # What the playground reads about a model (the task, examples, who serves it, its mask token).
@@ -57,6 +56,12 @@ class TaskForm(W.VBox):
         self.task = task
         self.controls: dict[str, W.Widget] = {f.name: _control(f) for f in TASKS[task].fields}
         super().__init__(list(self.controls.values()))
+        self.add_class("hubw-form")
+
+    def on_edit(self, callback: Any) -> None:
+        """Call `callback()` whenever a control's value changes (the user's typing, or an example)."""
+        for control in self.controls.values():
+            control.observe(lambda _c: callback(), "value")
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -152,6 +157,9 @@ class InferencePlayground(HubWidget, W.VBox):
         self.raw_toggle = W.ToggleButton(value=False, description=_("Raw JSON"), icon="code")
         self.timeout = W.BoundedFloatText(value=timeout, min=0, max=3600, description=_("Timeout (s)"))
         self.examples = W.Dropdown(description=_("Example"), options=[])
+        # Opened without a model (the JupyterLab command): the recent models and the task's most used.
+        self.model_picker = W.Dropdown(options=[(_("Recent or suggested model…"), "")], value="")
+        self.model_picker.add_class("hubw-model-picker")
         self.form_box = W.VBox()
         self.run_button = W.Button(description=_("Run"), button_style="primary", icon="play")
         self.stop_button = W.Button(description=_("Stop"), icon="stop", disabled=True)
@@ -159,9 +167,10 @@ class InferencePlayground(HubWidget, W.VBox):
         self.retry_button.layout.display = "none"
         self.auto_retry = W.Checkbox(value=False, description=_("Wait and retry automatically"))
         self.new_chat_button = W.Button(description=_("New chat"), icon="eraser")
-        self.copy_button = W.Button(description=_("Copy as Python"), icon="clipboard")
-        self.snippet_view = W.HTML()
-        self.save_name = W.Text(placeholder=_("variable name"), layout=W.Layout(width="160px"))
+        # "Copy as Python" copies in the page (the kernel cannot reach the clipboard): an HTML button.
+        self.copy_view = W.HTML()
+        self.copy_view.add_class("hubw-copy-python")
+        self.save_name = W.Text(placeholder=_("variable name"), layout=W.Layout(width="auto"))
         self.save_button = W.Button(description=_("Save result to a variable"), icon="save")
         self.status = StatusLine()
         self.configs_box = W.HBox([lane.config for lane in self.lanes], layout=W.Layout(width="100%"))
@@ -188,13 +197,12 @@ class InferencePlayground(HubWidget, W.VBox):
         self.views_below = W.VBox([self.views_box])
         super().__init__(
             [
-                W.HBox([self.task, self.compare, self.raw_toggle, self.timeout]),
+                W.HBox([self.task, self.model_picker, self.compare, self.raw_toggle, self.timeout]),
                 self.configs_box,
                 self.views_above,
                 self.inputs_box,
                 self.views_below,
-                W.HBox([self.copy_button, self.save_name, self.save_button]),
-                self.snippet_view,
+                W.HBox([self.copy_view, self.save_name, self.save_button]),
             ],
             **kwargs,
         )
@@ -209,21 +217,31 @@ class InferencePlayground(HubWidget, W.VBox):
         self._retries = 0
         self._last_values: dict[str, Any] = {}
         self._task_given = task is not None
+        # Lane B follows lane A (a model of the same task) until the user sets it.
+        self._lane_b_chosen = False
+        self._suggested: dict[str, list[tuple[str, int]]] = {}
+        self._recent: list[dict[str, str]] = []
+        self._edited: set[str] = set()  # the tasks whose form the user changed since its last example
+        self._model_task: str | None = None  # lane A's model's task, once the Hub said it
 
         self.task.observe(lambda _c: self._show_task(), "value")
-        self.compare.observe(lambda _c: self._show_lanes(), "value")
+        self.compare.observe(lambda _c: self._on_compare(), "value")
         self.raw_toggle.observe(lambda c: [lane.show_raw(c["new"]) for lane in self.lanes], "value")
         self.examples.observe(self._apply_example, "value")
         self.lanes[0].model.observe(lambda _c: self.load_model_info(), "value")
+        self.lanes[1].model.observe(self._on_lane_b_model, "value")
+        self.model_picker.observe(self._on_pick, "value")
         self.run_button.on_click(lambda _b: self.run())
         self.stop_button.on_click(lambda _b: self.stop())
         self.retry_button.on_click(lambda _b: self.wait_and_retry())
         self.new_chat_button.on_click(lambda _b: self.new_chat())
-        self.copy_button.on_click(lambda _b: self.show_snippet())
         self.save_button.on_click(lambda _b: self.save_result())
         self._show_lanes()
         self._show_task()
+        self._show_copy()
         self.info_task: HubTask | None = self.load_model_info() if model else None
+        if not model:
+            self.status.info(_("Choose a model: type its id, or pick a recent or suggested one."))
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -235,13 +253,14 @@ class InferencePlayground(HubWidget, W.VBox):
         task = task or self.task.value
         with self._forms_lock:
             if task not in self._forms:
-                self._forms[task] = TaskForm(task)
+                form = TaskForm(task)
+                form.on_edit(lambda task=task: self._on_form_edit(task))
+                self._forms[task] = form
             return self._forms[task]
 
     def _show_lanes(self) -> None:
         compare = self.compare.value
-        self.lanes[1].config.layout.display = "" if compare else "none"
-        self.lanes[1].view.layout.display = "" if compare else "none"
+        self.lanes[1].show(compare)
         for lane in self.lanes:
             lane.title.layout.display = lane.title_copy.layout.display = "" if compare else "none"
 
@@ -249,6 +268,7 @@ class InferencePlayground(HubWidget, W.VBox):
         task = self.task.value
         chat = task == "chat"
         self.form_box.children = [self.form(task)]
+        self.load_models(task)
         self.run_button.description = _("Send") if chat else _("Run")
         self.new_chat_button.layout.display = "" if chat else "none"
         # Chat reads top-down like a conversation (answers above the message box); tasks input-first.
@@ -268,7 +288,8 @@ class InferencePlayground(HubWidget, W.VBox):
         self._examples = from_card or [(_("Default"), default_values(task))]
         self.examples.unobserve(self._apply_example, "value")
         self.examples.options = [(title, i) for i, (title, _values) in enumerate(self._examples)]
-        self.examples.value = 0  # the first example is in the form: the card's, or the default one
+        # The first example is in the form (the card's, or the default one) unless the user edited it.
+        self.examples.value = None if task in self._edited and not from_card else 0
         self.examples.observe(self._apply_example, "value")
         if from_card:
             self.use_example(from_card[0][1])
@@ -277,10 +298,24 @@ class InferencePlayground(HubWidget, W.VBox):
         if change["new"] is not None:
             self.use_example(self._examples[change["new"]][1])
 
+    def _on_form_edit(self, task: str) -> None:
+        # The user changed the input: the Example dropdown no longer claims it holds an example
+        # (picking the example again restores it).
+        if self.is_quiet:
+            return
+        self._edited.add(task)
+        if task != self.task.value or self.examples.value is None:
+            return
+        self.examples.unobserve(self._apply_example, "value")
+        self.examples.value = None
+        self.examples.observe(self._apply_example, "value")
+
     def use_example(self, values: dict[str, Any]) -> HubTask | None:
         """Fill the form with an example; an example file (image, audio) is fetched from the Hub."""
         form = self.form()
-        form.set_values(values)
+        self._edited.discard(form.task)
+        with self.quiet():
+            form.set_values(values)
         files = {k: v["src"] for k, v in values.items() if isinstance(v, dict) and v.get("src")}
         if not files:
             return None
@@ -311,16 +346,90 @@ class InferencePlayground(HubWidget, W.VBox):
     def _set_upload(self, form: TaskForm, name: str, path: str, content: bytes) -> None:
         filename = path.rsplit("/", 1)[-1]
         mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        form.controls[name].value = (
-            {
-                "name": filename,
-                "type": mime,
-                "size": len(content),
-                "content": memoryview(content),
-                "last_modified": datetime.now(timezone.utc),
-            },
-        )
+        with self.quiet():  # the example's own file: the example still holds
+            form.controls[name].value = (
+                {
+                    "name": filename,
+                    "type": mime,
+                    "size": len(content),
+                    "content": memoryview(content),
+                    "last_modified": datetime.now(timezone.utc),
+                },
+            )
         self.status.info(_("Example file {name} loaded.").format(name=filename))
+
+    # -- which models to offer -----------------------------------------------------------------------
+
+    def load_models(self, task: str | None = None) -> HubTask:
+        """Fill the model picker: the recent models, then the ones most downloaded for `task` (default: the current)."""
+        task = task or self.task.value
+        return self.submit(
+            self._fetch_models,
+            task,
+            on_result=lambda found: self._on_models(task, *found),
+            on_error=lambda _exc: (
+                None
+            ),  # no suggestions (offline, a Hub without search): the field still works
+            key=f"playground-models-{id(self)}",
+        )
+
+    def _fetch_models(self, task: str) -> tuple[list[dict[str, str]], list[tuple[str, int]]]:
+        recent = inference.recent_models(self.session.endpoint)
+        suggested = self._suggested.get(task)
+        if suggested is None:
+            # Chat models are text-generation models tagged conversational, as on the Hub.
+            tag, tags = ("text-generation", ["conversational"]) if task == "chat" else (task, [])
+            suggested = inference.suggested_models(self.session, tag, tags)
+        return recent, suggested
+
+    def _on_models(self, task: str, recent: list[dict[str, str]], suggested: list[tuple[str, int]]) -> None:
+        self._suggested[task], self._recent = suggested, recent
+        if task != self.task.value:
+            return
+        listed = [e["model"] for e in recent]
+        options = [(_("Recent or suggested model…"), "")]
+        options += [(_("{model} (recent)").format(model=model), model) for model in listed]
+        options += [(model, model) for model, _n in suggested if model not in listed]
+        with self.quiet():
+            self.model_picker.options = options
+            self.model_picker.value = ""
+        self.model_picker.layout.display = "" if len(options) > 1 else "none"
+        if not self._lane_b_chosen:
+            self._set_lane_b(self._default_lane_b())
+
+    def _on_pick(self, change: dict) -> None:
+        model = change["new"]
+        if self.is_quiet or not model:
+            return
+        with self.quiet():
+            self.model_picker.value = ""  # a menu of models to open, not a second model field
+        if self.lanes[0].model.value.strip() == model:
+            self.load_model_info()
+        else:
+            self.lanes[0].model.value = model  # loads it (its task, examples, providers)
+
+    def _default_lane_b(self) -> str:
+        """Lane B's model until the user sets one: another model of lane A's task, else lane A's own."""
+        model_a = self.lanes[0].model.value.strip()
+        task = self._model_task
+        for model, _n in self._suggested.get(task, []) if task else []:
+            if model != model_a:
+                return model
+        return model_a
+
+    def _set_lane_b(self, model: str) -> None:
+        with self.quiet():
+            self.lanes[1].model.value = model
+
+    def _on_lane_b_model(self, change: dict) -> None:
+        if not self.is_quiet:
+            self._lane_b_chosen = bool(change["new"].strip())  # cleared: it follows lane A again
+
+    def _on_compare(self) -> None:
+        self._show_lanes()
+        self._show_copy()
+        if self.compare.value and not self._lane_b_chosen:
+            self._set_lane_b(self._default_lane_b())
 
     # -- the model's task and examples ----------------------------------------------------------------
 
@@ -329,9 +438,9 @@ class InferencePlayground(HubWidget, W.VBox):
         model_id = self.lanes[0].model.value.strip()
         if not model_id or model_id.startswith(("http://", "https://")):
             return None
-        for lane in self.lanes[1:]:
-            if not lane.model.value.strip():
-                lane.model.value = model_id
+        self._model_task = None
+        if not self._lane_b_chosen:
+            self._set_lane_b(model_id)  # never the previous model, of another task; see _default_lane_b
         self.status.busy(_("Reading {model} from the Hub…").format(model=model_id))
         self.info_task = self.submit(
             self._fetch_info,
@@ -347,13 +456,18 @@ class InferencePlayground(HubWidget, W.VBox):
         return self.info_task
 
     def _fetch_info(self, model_id: str) -> Any:
-        return inference.model_info(self.session, model_id, expand=MODEL_INFO_FIELDS)
+        info = inference.model_info(self.session, model_id, expand=MODEL_INFO_FIELDS)
+        task = task_for_model(getattr(info, "pipeline_tag", None), list(getattr(info, "tags", None) or []))
+        inference.remember_model(self.session.endpoint, info.id, task)
+        return info
 
     def _on_info(self, info: Any) -> None:
         card = getattr(info, "card_data", None)
         widget_data = getattr(info, "widget_data", None) or (card.get("widget") if card is not None else None)
         self._widget_data = widget_data
         task = task_for_model(getattr(info, "pipeline_tag", None), list(getattr(info, "tags", None) or []))
+        if info.id == self.lanes[0].model.value.strip():
+            self._model_task = task
         if task and not self._task_given:
             if self.task.value != task:
                 self.task.value = task  # redraws the form and examples
@@ -371,7 +485,9 @@ class InferencePlayground(HubWidget, W.VBox):
         mask = getattr(info, "mask_token", None)
         if task == "fill-mask" and mask and mask != "[MASK]":
             text = self.form(task).controls["text"]
-            text.value = text.value.replace("[MASK]", mask)
+            with self.quiet():  # the example, in the model's own words: still the example
+                text.value = text.value.replace("[MASK]", mask)
+        self.load_models(self.task.value)  # the picker lists this model as recent now
         if self._running or self.status.kind != "busy":
             return  # a run started meanwhile: its status line matters more
         if task:
@@ -449,6 +565,7 @@ class InferencePlayground(HubWidget, W.VBox):
                 )
                 self._running[index] = hub_task
                 tasks.append(hub_task)
+        self._show_copy()
         return tasks
 
     def wait(self, timeout: float | None = 120) -> bool:
@@ -621,17 +738,21 @@ class InferencePlayground(HubWidget, W.VBox):
             return parts[0][1]
         return "\n".join(f"# {lane.last_backend.label()}\n{code}" for lane, code in parts)  # type: ignore[union-attr]
 
-    def show_snippet(self) -> None:
+    def _show_copy(self) -> None:
+        """Redraw "Copy as Python" for the last call(s): one click copies them (disabled before a run)."""
         code = self.snippet()
-        if code is None:
-            self.status.warning(_("Run something first: the snippet reproduces the last call."))
-            return
-        self.snippet_view.value = (
-            f"<div class='hubw-snippet'><button class='hubw-copy' style='{COPY_BUTTON_STYLE}' "
-            "onclick=\"navigator.clipboard.writeText(this.parentElement.querySelector('pre').innerText)\">"
-            f"{html.escape(_('Copy'))}</button><pre style='font-size:12px'>{html.escape(code)}</pre></div>"
+        if code is not None and len(code) > MAX_SHOWN_CHARS:
+            code, hint = (
+                None,
+                _("The call is too long to copy from here: print(playground.snippet()) instead."),
+            )
+        elif code is None:
+            hint = _("Run something first: the snippet reproduces the last call.")
+        else:
+            hint = _("Copies the InferenceClient call that reproduces the last run.")
+        self.copy_view.value = copy_button(
+            code, _("Copy as Python"), _("Copied"), _("Could not copy"), icon="clipboard", hint=hint
         )
-        self.status.info(_("Python for the last call: copy it into a cell."))
 
     def save_result(self, name: str | None = None) -> bool:
         """Set `name` in the notebook's namespace to the last result (a dict of both in compare mode)."""

@@ -1,0 +1,200 @@
+"""The playground as a new user meets it (issue 15): nothing stale, nothing empty, models on offer, one-click copy."""
+
+from __future__ import annotations
+
+import json
+import os
+from html.parser import HTMLParser
+
+from huggingface_hub import constants
+
+from hub_widgets.playground.panel import InferencePlayground
+from tests import test_playground
+from tests.conftest import wait_for
+from tests.test_playground import (
+    CHAT_MODEL,
+    TIMEOUT,
+    open_playground,
+    run_and_wait,
+    template,
+    widget_tree,
+)
+
+# The playground tests' fixtures: one model per task on the sandbox, and its inference switches.
+models = test_playground.models
+inference = test_playground.inference
+
+
+class Buttons(HTMLParser):
+    """The <button> elements of an HTML value, with their (entity-decoded) attributes and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict] = []
+        self._in = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "button":
+            self.found.append({**dict(attrs), "text": ""})
+            self._in = True
+
+    def handle_endtag(self, tag):
+        if tag == "button":
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.found[-1]["text"] += data
+
+
+def buttons(value: str) -> list[dict]:
+    parser = Buttons()
+    parser.feed(value)
+    return parser.found
+
+
+def html_values(playground: InferencePlayground) -> str:
+    return "".join(
+        str(getattr(w, "value", "")) for w in widget_tree(playground) if type(w).__name__ == "HTML"
+    )
+
+
+def copied_text(playground: InferencePlayground) -> str:
+    """What a click on "Copy as Python" puts on the clipboard: the text literal of its (constant) script."""
+    from hub_widgets.ui.html import _COPY_SCRIPT
+
+    (button,) = buttons(playground.copy_view.value)
+    assert "disabled" not in button
+    literal = button["onclick"].split("var t=", 1)[1].split(",l=b.querySelector", 1)[0]
+    text = json.loads(literal)
+    expected = {"text": text, "label": "Copy as Python", "done": "Copied", "failed": "Could not copy"}
+    # The whole script is the constant one: only the JSON literals vary.
+    assert button["onclick"] == _COPY_SCRIPT.format(**{k: json.dumps(v) for k, v in expected.items()})
+    return text
+
+
+def test_copy_as_python_is_one_button_that_copies_the_last_call(hub_session, models, inference):
+    playground = open_playground(hub_session, models["text-classification"])
+    (before,) = buttons(playground.copy_view.value)
+    assert (
+        "disabled" in before
+        and "Copy as Python" in before["text"]
+        and "Run something first" in before["title"]
+    )
+    playground.form().controls[
+        "text"
+    ].value = 'It said "</button><img src=x onerror=alert(1)>" \u2028 and left.'
+    run_and_wait(playground)
+    assert copied_text(playground) == playground.snippet()
+    assert "onerror=alert(1)" in playground.snippet()  # the text is in the snippet, as data only
+    # One copy button in the whole widget, and it is the styled one.
+    everything = buttons(html_values(playground))
+    assert len(everything) == 1 and "fa-clipboard" in playground.copy_view.value
+    assert "var(--jp-layout-color2" in everything[0]["style"]
+
+    playground.compare.value = True
+    playground.lanes[1].model.value = models["text-classification"]
+    run_and_wait(playground)
+    assert (
+        copied_text(playground) == playground.snippet()
+        and playground.snippet().count("InferenceClient(") == 2
+    )
+
+
+def test_no_empty_result_box_before_the_first_run(hub_session, models, inference):
+    playground = open_playground(hub_session, models["text-classification"])
+    lane = playground.lanes[0]
+    assert lane.view.layout.display == "none"
+    playground.compare.value = True
+    assert playground.lanes[1].view.layout.display == "none"  # lane B's settings show, no empty box
+    assert playground.lanes[1].config.layout.display == ""
+    run_and_wait(playground)
+    assert all(
+        lane.view.layout.display == "" and "hubw-bar" in lane.output.value for lane in playground.lanes
+    )
+    playground.compare.value = False
+    assert playground.lanes[1].view.layout.display == "none"
+
+    chat = open_playground(hub_session, CHAT_MODEL)
+    assert chat.lanes[0].view.layout.display == "none"
+    chat.form().controls["message"].value = "Hello"
+    run_and_wait(chat)
+    assert chat.lanes[0].view.layout.display == "" and chat.lanes[0].history
+    chat.new_chat_button.click()
+    assert chat.lanes[0].view.layout.display == "none"
+
+
+def test_the_example_dropdown_lets_go_of_an_edited_input(hub_session, sandbox, models, inference):
+    playground = open_playground(hub_session, models["text-classification"])
+    text = playground.form().controls["text"]
+    labels = dict((i, title) for title, i in playground.examples.options)
+    assert labels == {0: "Grumpy", 1: "Sunny"} and playground.examples.value == 0
+    assert text.value == "I hate rainy mondays."
+
+    text.value = "My own sentence."
+    assert playground.examples.value is None  # the dropdown no longer claims "Grumpy"
+    run_and_wait(playground)
+    assert playground.examples.value is None and playground.lanes[0].problem is None
+    assert playground.lanes[0].last_call.args == ("My own sentence.",)
+
+    playground.examples.value = 0  # choosing the example again restores it
+    assert text.value == "I hate rainy mondays."
+    text.value = "Edited again."
+    playground.examples.value = 1
+    assert text.value == "Sunny days make me happy." and playground.examples.value == 1
+
+
+def test_compare_lane_b_is_a_model_of_lane_a_task(hub_session, api, models, inference):
+    playground = open_playground(hub_session, models["text-classification"])
+    playground.lanes[0].model.value = models["token-classification"]  # another task for lane A
+    wait_for(lambda: playground.task.value == "token-classification", TIMEOUT, "the new task")
+    playground.compare.value = True
+    wait_for(lambda: playground.status.kind != "busy", TIMEOUT, "model info")
+    playground.wait()
+    lane_b = playground.lanes[1].model.value
+    assert api.model_info(lane_b).pipeline_tag == "token-classification", lane_b
+
+    # A model the user chooses for lane B stays, whatever lane A does next.
+    playground.lanes[1].model.value = models["text-classification"]
+    playground.lanes[0].model.value = models["fill-mask"]
+    wait_for(lambda: playground.task.value == "fill-mask", TIMEOUT, "the new task")
+    playground.wait()
+    assert playground.lanes[1].model.value == models["text-classification"]
+    playground.lanes[1].model.value = ""  # cleared: it follows lane A's task again
+    playground.compare.value = False
+    playground.compare.value = True
+    assert api.model_info(playground.lanes[1].model.value).pipeline_tag == "fill-mask"
+
+
+def test_opened_without_a_model_it_offers_recent_and_suggested_models(hub_session, api, models, inference):
+    playground = InferencePlayground(endpoint=template(hub_session.endpoint), session=hub_session)
+    assert "Choose a model" in playground.status.text
+    picker = playground.model_picker
+    wait_for(lambda: len(picker.options) > 1, TIMEOUT, "suggested chat models")
+    offered = [value for _label, value in picker.options if value]
+    assert CHAT_MODEL in offered
+    for model in offered:  # chat: conversational text-generation models only
+        info = api.model_info(model)
+        assert info.pipeline_tag == "text-generation" and "conversational" in info.tags, model
+
+    playground.task.value = "text-classification"
+    wait_for(lambda: models["text-classification"] in [v for _l, v in picker.options], TIMEOUT, "classifiers")
+    assert all(api.model_info(v).pipeline_tag == "text-classification" for _l, v in picker.options if v)
+    picker.value = models["text-classification"]  # choosing one loads it
+    assert playground.lanes[0].model.value == models["text-classification"] and picker.value == ""
+    wait_for(
+        lambda: playground.status.kind == "info" and "Text classification" in playground.status.text, TIMEOUT
+    )
+    run_and_wait(playground)
+    assert "hubw-bar" in playground.lanes[0].output.value
+
+    # The next playground offers it as a recent model, from a small file of ours in HF_HOME.
+    path = os.path.join(constants.HF_HOME, "hub_widgets", "recent_models.json")
+    with open(path, encoding="utf-8") as f:
+        assert models["text-classification"] in f.read()
+    again = InferencePlayground(endpoint=template(hub_session.endpoint), session=hub_session)
+    wait_for(lambda: len(again.model_picker.options) > 1, TIMEOUT, "the picker")
+    label, value = again.model_picker.options[1]
+    assert value == models["text-classification"] and "recent" in label
+    again.model_picker.value = value
+    wait_for(lambda: again.task.value == "text-classification", TIMEOUT, "the recent model's task")
