@@ -6,6 +6,7 @@ import json
 import os
 from html.parser import HTMLParser
 
+import ipywidgets as W
 from huggingface_hub import constants
 
 from hub_widgets.playground.panel import InferencePlayground
@@ -198,3 +199,36 @@ def test_opened_without_a_model_it_offers_recent_and_suggested_models(hub_sessio
     assert value == models["text-classification"] and "recent" in label
     again.model_picker.value = value
     wait_for(lambda: again.task.value == "text-classification", TIMEOUT, "the recent model's task")
+
+
+def test_layout_pieces_for_every_width_and_no_emoji_icons(hub_session, models, inference):
+    """What the Chromium layout spec (ui-tests/tests/layout.spec.ts) measures rests on these pieces."""
+    from hub_widgets.ui.style import STYLESHEET
+
+    playground = open_playground(hub_session, models["text-classification"])
+    first = playground.children[0]
+    assert "hubw" in playground._dom_classes and "hubw-style" in first._dom_classes
+    rows = [w for w in widget_tree(playground) if "hubw-row" in getattr(w, "_dom_classes", ())]
+    assert any(
+        playground.run_button in row.children and playground.stop_button in row.children for row in rows
+    )
+    # No fixed pixel widths: they overflow a 260 px sidebar or cut German labels.
+    fixed = [
+        (type(w).__name__, w.layout.width)
+        for w in widget_tree(playground)
+        if isinstance(getattr(w, "layout", None), W.Layout) and (w.layout.width or "").endswith("px")
+    ]
+    assert fixed == []
+    # Compare lanes stack below the narrow width (a container query on the widget's own width).
+    assert all("hubw-lanes" in box._dom_classes for box in (playground.configs_box, playground.views_box))
+    narrow = STYLESHEET.split("@container hubw", 1)[1]
+    assert (
+        ".hubw-playground .hubw-lanes {{ flex-direction: column; }}".replace("{{", "{").replace("}}", "}")
+        in narrow
+    )
+
+    inference.fail("server_error", model=models["text-classification"])
+    run_and_wait(playground)
+    shown = html_values(playground)
+    assert "fa-times-circle" in shown
+    assert not any(ch in shown for ch in "✗✓⚠⏳🔒📁📄")

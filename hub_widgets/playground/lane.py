@@ -85,7 +85,8 @@ class Lane:
         self.endpoint = W.Text(
             value=endpoint,
             description=_("URL"),
-            placeholder=_("https://… (TGI, vLLM, an Inference Endpoint); {model} = the model id"),
+            placeholder=_("https://host/…/{model}"),
+            tooltip=_("A TGI, vLLM or Inference Endpoint URL; {model} is replaced by the model id."),
             continuous_update=False,
             layout=W.Layout(width="100%"),
         )
@@ -97,7 +98,8 @@ class Lane:
         self.problem_view = W.HTML()
         self.output = W.HTML(layout=W.Layout(min_height="2em"))
         self.raw = W.HTML(layout=W.Layout(display="none"))
-        box = {"flex": "1 1 0", "min_width": "0", "padding": "4px"}
+        # Two lanes share a row while each gets 240 px, else they stack (ui/style.py).
+        box = {"flex": "1 1 240px", "min_width": "0", "padding": "4px"}
         self.config = W.VBox(
             [
                 self.title,

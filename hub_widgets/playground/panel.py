@@ -33,6 +33,7 @@ from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import StatusLine
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.html import MAX_SHOWN_CHARS, copy_button
+from hub_widgets.ui.style import style_root
 
 RETRYABLE = ("loading", "rate_limited")
 # What the playground reads about a model (the task, examples, who serves it, its mask token).
@@ -92,8 +93,15 @@ class TaskForm(W.VBox):
                 continue
 
 
+def _row(*children: W.Widget) -> W.HBox:
+    """A row of controls that wraps when it does not fit (ui/style.py's `.hubw-row`)."""
+    row = W.HBox(list(children))
+    row.add_class("hubw-row")
+    return row
+
+
 def _control(spec: Field) -> W.Widget:
-    wide = W.Layout(width="100%")
+    wide = W.Layout(width="auto")  # stretched by the form (100% plus the margins would stick out)
     if spec.kind == "text":
         return W.Textarea(value=spec.default, description=spec.label, rows=3, layout=wide)
     if spec.kind == "lines":
@@ -173,20 +181,21 @@ class InferencePlayground(HubWidget, W.VBox):
         self.save_name = W.Text(placeholder=_("variable name"), layout=W.Layout(width="auto"))
         self.save_button = W.Button(description=_("Save result to a variable"), icon="save")
         self.status = StatusLine()
+        # Side by side when there is room, stacked when narrow (ui/style.py, InferencePlayground).
         self.configs_box = W.HBox([lane.config for lane in self.lanes], layout=W.Layout(width="100%"))
         self.views_box = W.HBox([lane.view for lane in self.lanes], layout=W.Layout(width="100%"))
+        for box in (self.configs_box, self.views_box):
+            box.add_class("hubw-lanes")
         self.inputs_box = W.VBox(
             [
                 self.examples,
                 self.form_box,
-                W.HBox(
-                    [
-                        self.run_button,
-                        self.stop_button,
-                        self.retry_button,
-                        self.new_chat_button,
-                        self.auto_retry,
-                    ]
+                _row(
+                    self.run_button,
+                    self.stop_button,
+                    self.retry_button,
+                    self.new_chat_button,
+                    self.auto_retry,
                 ),
                 self.status,
             ]
@@ -197,16 +206,18 @@ class InferencePlayground(HubWidget, W.VBox):
         self.views_below = W.VBox([self.views_box])
         super().__init__(
             [
-                W.HBox([self.task, self.model_picker, self.compare, self.raw_toggle, self.timeout]),
+                _row(self.task, self.compare, self.raw_toggle, self.timeout),
+                self.model_picker,  # a row of its own: the whole width, whatever the model ids' length
                 self.configs_box,
                 self.views_above,
                 self.inputs_box,
                 self.views_below,
-                W.HBox([self.copy_view, self.save_name, self.save_button]),
+                _row(self.copy_view, self.save_name, self.save_button),
             ],
             **kwargs,
         )
         self.add_class("hubw-playground")
+        style_root(self)
         self._forms: dict[str, TaskForm] = {}
         # The info callback (a worker) and the caller may both ask for a form first: build it once.
         self._forms_lock = threading.Lock()

@@ -54,6 +54,11 @@ STYLESHEET = f"""
 .{ROOT_CLASS} .widget-html-content table {{ display: block; overflow-x: auto; max-width: 100%; }}
 .{ROOT_CLASS} .widget-html-content img {{ max-width: 100%; }}
 
+/* InferencePlayground: lanes side by side, stacked when narrow; the result box never wider than its lane. */
+.{ROOT_CLASS}.hubw-playground .hubw-lanes {{ flex-wrap: wrap; gap: 8px; }}
+.{ROOT_CLASS}.hubw-playground .hubw-lanes > .widget-box {{ min-width: 0; }}
+.{ROOT_CLASS}.hubw-playground .hubw-form > .widget-inline-hbox {{ align-self: stretch; width: auto; }}
+
 /* Narrow (sidebar, split notebook): labels above their fields, fields the full width. */
 @container hubw (max-width: {NARROW_PX}px) {{
   .{ROOT_CLASS} .widget-inline-hbox:not(.widget-checkbox):not(.widget-toggle-button):not(.widget-button) {{
@@ -64,6 +69,9 @@ STYLESHEET = f"""
   .{ROOT_CLASS} .widget-inline-hbox:not(.widget-checkbox) > select,
   .{ROOT_CLASS} .widget-inline-hbox:not(.widget-checkbox) > textarea {{ width: 100%; flex: 0 0 auto; }}
   .{ROOT_CLASS} .widget-inline-hbox > .widget-readout {{ text-align: left; }}
+  /* InferencePlayground: one lane under the other. */
+  .{ROOT_CLASS}.hubw-playground .hubw-lanes {{ flex-direction: column; }}
+  .{ROOT_CLASS}.hubw-playground .hubw-lanes > .widget-box {{ width: 100%; flex: 0 0 auto; }}
 }}
 """
 
