@@ -234,6 +234,8 @@ class InferencePlayground(HubWidget, W.VBox):
         self._recent: list[dict[str, str]] = []
         self._edited: set[str] = set()  # the tasks whose form the user changed since its last example
         self._model_task: str | None = None  # lane A's model's task, once the Hub said it
+        self._models_task: HubTask | None = None
+        self.info_task: HubTask | None = None
 
         self.task.observe(lambda _c: self._show_task(), "value")
         self.compare.observe(lambda _c: self._on_compare(), "value")
@@ -250,8 +252,9 @@ class InferencePlayground(HubWidget, W.VBox):
         self._show_lanes()
         self._show_task()
         self._show_copy()
-        self.info_task: HubTask | None = self.load_model_info() if model else None
-        if not model:
+        if model:
+            self.load_model_info()
+        else:
             self.status.info(_("Choose a model: type its id, or pick a recent or suggested one."))
 
     # -- layout -----------------------------------------------------------------------------------
@@ -374,7 +377,7 @@ class InferencePlayground(HubWidget, W.VBox):
     def load_models(self, task: str | None = None) -> HubTask:
         """Fill the model picker: the recent models, then the ones most downloaded for `task` (default: the current)."""
         task = task or self.task.value
-        return self.submit(
+        self._models_task = self.submit(
             self._fetch_models,
             task,
             on_result=lambda found: self._on_models(task, *found),
@@ -383,6 +386,7 @@ class InferencePlayground(HubWidget, W.VBox):
             ),  # no suggestions (offline, a Hub without search): the field still works
             key=f"playground-models-{id(self)}",
         )
+        return self._models_task
 
     def _fetch_models(self, task: str) -> tuple[list[dict[str, str]], list[tuple[str, int]]]:
         recent = inference.recent_models(self.session.endpoint)
@@ -580,7 +584,8 @@ class InferencePlayground(HubWidget, W.VBox):
         return tasks
 
     def wait(self, timeout: float | None = 120) -> bool:
-        """Block until the running calls and any retry countdown have finished (for scripts and demos).
+        """Block until the running calls, any retry countdown and the model's info and suggested models
+        have arrived (for scripts and demos).
 
         Errors are not raised: they are shown in the widget (and kept in `lane.problem`).
 
@@ -590,7 +595,7 @@ class InferencePlayground(HubWidget, W.VBox):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self._lock:
-                running = [*self._running.values(), self._countdown]
+                running = [*self._running.values(), self._countdown, self.info_task, self._models_task]
             pending = [t for t in running if t is not None and not t.done()]
             if not pending:
                 return True
