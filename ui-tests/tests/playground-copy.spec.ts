@@ -1,0 +1,93 @@
+import { expect, Page, test } from '@playwright/test';
+import * as fs from 'fs';
+
+import { INFO_FILE } from '../global-setup';
+
+/**
+ * The playground's "Copy as Python" in Chromium (issue 15 §2): one click puts the snippet of the last
+ * call on the clipboard and the button says "Copied"; there is no second copy button. The kernel cannot
+ * reach the clipboard, so only a real browser can show this.
+ */
+
+interface IServerInfo {
+  lab: string;
+  token: string;
+  endpoint: string;
+  alice: string;
+}
+
+const NOTEBOOK = 'playground-copy.ipynb';
+
+function server(): IServerInfo {
+  return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
+}
+
+async function kernelIdle(page: Page): Promise<void> {
+  await page.waitForFunction(
+    p => {
+      const app = (window as any).jupyterapp;
+      for (const widget of app.shell.widgets('main')) {
+        if (widget?.context?.path === p) {
+          return widget?.sessionContext?.session?.kernel?.status === 'idle';
+        }
+      }
+      return false;
+    },
+    NOTEBOOK,
+    { timeout: 120_000 }
+  );
+}
+
+test('Copy as Python copies the last call in one click and says so', async ({ page, request, context }) => {
+  const { lab, token, endpoint, alice } = server();
+  const cells = [
+    [
+      'import hub_widgets',
+      'from hub_widgets.session import HubSession',
+      `S = HubSession(endpoint=${JSON.stringify(endpoint)}, token=${JSON.stringify(alice)})`,
+      'w = hub_widgets.InferencePlayground(model="alice/e2e-sentiment", session=S)',
+      'w.info_task.wait(60)',
+      'w.form().controls["text"].value = \'A "quoted" </button> day\'',
+      'w.run()',
+      'w.wait(60)',
+      'w'
+    ].join('\n'),
+    'print(w.snippet(), end="")'
+  ];
+  const content = {
+    cells: cells.map(source => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5
+  };
+  const put = await request.put(`${lab}/api/contents/${NOTEBOOK}`, {
+    headers: { Authorization: `token ${token}` },
+    data: { type: 'notebook', format: 'json', content }
+  });
+  expect(put.ok()).toBeTruthy();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(lab).origin });
+  await page.goto(`${lab}/lab/tree/${NOTEBOOK}?token=${token}`);
+  await page.waitForFunction(() => {
+    const app = (window as any).jupyterapp;
+    return !!app && !!app.started && !!app.restored;
+  });
+  await kernelIdle(page);
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.commands.execute('notebook:run-all-cells');
+  });
+  const playground = page.locator('.hubw-playground').first();
+  await expect(playground).toContainText('Done.', { timeout: 120_000 });
+  await kernelIdle(page);
+  const snippet = await page.locator('.jp-CodeCell').nth(1).locator('.jp-OutputArea-output').innerText();
+  expect(snippet).toContain('InferenceClient(');
+
+  const copy = playground.locator('button.hubw-copy');
+  await expect(copy).toHaveCount(1); // no second, unstyled Copy button
+  await expect(playground.getByRole('button', { name: /^Copy$/ })).toHaveCount(0);
+  await expect(copy).toBeEnabled();
+  await copy.click();
+  await expect(copy).toHaveText(/Copied/);
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied.trim()).toBe(snippet.trim());
+  await expect(copy).toHaveText(/Copy as Python/, { timeout: 10_000 }); // the label comes back
+});
