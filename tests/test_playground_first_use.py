@@ -167,19 +167,31 @@ def test_compare_lane_b_is_a_model_of_lane_a_task(hub_session, api, models, infe
     assert api.model_info(playground.lanes[1].model.value).pipeline_tag == "fill-mask"
 
 
-def test_opened_without_a_model_it_offers_recent_and_suggested_models(hub_session, api, models, inference):
+def test_opened_without_a_model_it_offers_recent_and_suggested_models(
+    hub_session, sandbox, api, models, inference
+):
+    # A gated chat model, more downloaded still: not offered (most users could not run it).
+    gated = api.create_repo(f"alice/pg-gated-chat-{os.getpid()}", exist_ok=True).repo_id
+    card = "---\npipeline_tag: text-generation\ntags:\n- conversational\n---\n"
+    api.upload_file(path_or_fileobj=card.encode(), path_in_repo="README.md", repo_id=gated)
+    api.update_repo_settings(gated, gated="manual")
+    # The most downloaded of their task (other tests leave many models of every task behind).
+    for repo_id, downloads in ((CHAT_MODEL, 10**9), (models["text-classification"], 10**9), (gated, 10**10)):
+        repo = sandbox.store.get_repo("model", *repo_id.split("/"))
+        sandbox.store.set_counters(repo, downloads=downloads)
     playground = InferencePlayground(endpoint=template(hub_session.endpoint), session=hub_session)
     assert "Choose a model" in playground.status.text
     picker = playground.model_picker
     wait_for(lambda: len(picker.options) > 1, TIMEOUT, "suggested chat models")
     offered = [value for _label, value in picker.options if value]
-    assert CHAT_MODEL in offered
+    assert offered[0] == CHAT_MODEL and gated not in offered
     for model in offered:  # chat: conversational text-generation models only
         info = api.model_info(model)
         assert info.pipeline_tag == "text-generation" and "conversational" in info.tags, model
 
     playground.task.value = "text-classification"
     wait_for(lambda: models["text-classification"] in [v for _l, v in picker.options], TIMEOUT, "classifiers")
+    assert picker.options[1][1] == models["text-classification"]  # most downloaded first
     assert all(api.model_info(v).pipeline_tag == "text-classification" for _l, v in picker.options if v)
     picker.value = models["text-classification"]  # choosing one loads it
     assert playground.lanes[0].model.value == models["text-classification"] and picker.value == ""

@@ -110,18 +110,26 @@ def suggested_models(
         limit: At most this many models.
 
     Returns:
-        (model id, downloads) pairs, most downloaded first.
+        (model id, downloads) pairs, most downloaded first; gated models are left out (most users
+        would get "access restricted"), and on the Hub only models some Inference Provider serves.
     """
     found = repos.list_repos(
         session,
         "model",
         pipeline_tag=pipeline_tag,
         filter=list(tags or []) or None,
+        gated=False,
+        inference_provider="all",
         sort="downloads",
         limit=limit,
-        expand=["downloads"],
+        expand=["downloads", "gated"],
     )
-    return [(info.id, int(getattr(info, "downloads", None) or 0)) for info in found]
+    # Checked here too: a Hub-compatible server may not filter on `gated`.
+    return [
+        (info.id, int(getattr(info, "downloads", None) or 0))
+        for info in found
+        if not getattr(info, "gated", False)
+    ]
 
 
 def _recent_path() -> str:
