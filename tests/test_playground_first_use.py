@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from html.parser import HTMLParser
 
@@ -27,31 +26,45 @@ inference = test_playground.inference
 
 
 class Buttons(HTMLParser):
-    """The <button> elements of an HTML value, with their (entity-decoded) attributes and text."""
+    """The <button> elements of an HTML value (entity-decoded attributes and text), and the hidden text
+    a copy button copies."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.found: list[dict] = []
-        self._in = False
+        self.copy_texts: list[str] = []
+        self._in: str | None = None
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
         if tag == "button":
-            self.found.append({**dict(attrs), "text": ""})
-            self._in = True
+            self.found.append({**attrs, "text": ""})
+            self._in = "button"
+        elif "hubw-copy-text" in (attrs.get("class") or ""):
+            assert "hidden" in attrs
+            self.copy_texts.append("")
+            self._in = "copy"
 
     def handle_endtag(self, tag):
-        if tag == "button":
-            self._in = False
+        if tag in ("button", "span"):
+            self._in = None
 
     def handle_data(self, data):
-        if self._in:
+        if self._in == "button":
             self.found[-1]["text"] += data
+        elif self._in == "copy":
+            self.copy_texts[-1] += data
+
+
+def parse(value: str) -> Buttons:
+    parser = Buttons()
+    parser.feed(value)
+    parser.close()
+    return parser
 
 
 def buttons(value: str) -> list[dict]:
-    parser = Buttons()
-    parser.feed(value)
-    return parser.found
+    return parse(value).found
 
 
 def html_values(playground: InferencePlayground) -> str:
@@ -61,16 +74,15 @@ def html_values(playground: InferencePlayground) -> str:
 
 
 def copied_text(playground: InferencePlayground) -> str:
-    """What a click on "Copy as Python" puts on the clipboard: the text literal of its (constant) script."""
-    from hub_widgets.ui.html import _COPY_SCRIPT
+    """What a click on "Copy as Python" puts on the clipboard: the hidden text its constant script reads."""
+    from hub_widgets.ui.html import COPY_ONCLICK
 
-    (button,) = buttons(playground.copy_view.value)
+    parsed = parse(playground.copy_view.value)
+    (button,) = parsed.found
     assert "disabled" not in button
-    literal = button["onclick"].split("var t=", 1)[1].split(",l=b.querySelector", 1)[0]
-    text = json.loads(literal)
-    expected = {"text": text, "label": "Copy as Python", "done": "Copied", "failed": "Could not copy"}
-    # The whole script is the constant one: only the JSON literals vary.
-    assert button["onclick"] == _COPY_SCRIPT.format(**{k: json.dumps(v) for k, v in expected.items()})
+    assert button["onclick"] == COPY_ONCLICK  # the one constant script: no data in it
+    assert (button["data-label"], button["data-done"]) == ("Copy as Python", "Copied")
+    (text,) = parsed.copy_texts
     return text
 
 

@@ -15,7 +15,6 @@ Sizes are capped too: no view sends more than `MAX_SHOWN_CHARS` of one Hub value
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -68,14 +67,16 @@ COPY_BUTTON_STYLE = (
     "color:var(--jp-ui-font-color1,#111);background:var(--jp-layout-color2,#eee);"
     "border:1px solid var(--jp-border-color1,#bbb);border-radius:3px"
 )
-# The script of `copy_button`: constant code; only JSON string literals (escaped below) vary.
-_COPY_SCRIPT = (
-    "(function(b){{var t={text},l=b.querySelector('.hubw-copy-label'),"
-    "say=function(s){{l.textContent=s;setTimeout(function(){{l.textContent={label}}},2000)}},"
-    "no=function(){{var a=document.createElement('textarea');a.value=t;document.body.appendChild(a);"
-    "a.select();var r=false;try{{r=document.execCommand('copy')}}catch(e){{}}a.remove();say(r?{done}:{failed})}};"
-    "if(navigator.clipboard&&window.isSecureContext){{navigator.clipboard.writeText(t).then(function(){{say({done})}},no)}}"
-    "else{{no()}}}})(this)"
+# The click handler of `copy_button`: one constant script, no data in it. The text to copy is the text
+# content of the hidden element next to the button (HTML-escaped there), the labels are data attributes.
+COPY_ONCLICK = (
+    "(function(b){var d=b.dataset,t=b.parentNode.querySelector('.hubw-copy-text').textContent,"
+    "l=b.querySelector('.hubw-copy-label'),"
+    "say=function(s){l.textContent=s;setTimeout(function(){l.textContent=d.label},2000)},"
+    "no=function(){var a=document.createElement('textarea');a.value=t;document.body.appendChild(a);"
+    "a.select();var r=false;try{r=document.execCommand('copy')}catch(e){}a.remove();say(r?d.done:d.failed)};"
+    "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(t).then(function(){say(d.done)},no)}"
+    "else{no()}})(this)"
 )
 
 
@@ -84,10 +85,10 @@ def copy_button(
 ) -> str:
     """A button (HTML for an `HTML` widget) that copies `text` to the clipboard in one click and says so.
 
-    The kernel cannot reach the browser's clipboard: the click is handled in the page, by a constant
-    script whose only data is `text` as a JSON string literal, HTML-escaped inside the attribute, so no
-    text can end the literal or the attribute. Without a secure context (plain http on another host)
-    it falls back to `document.execCommand('copy')`.
+    The kernel cannot reach the browser's clipboard: the click is handled in the page by the constant
+    `COPY_ONCLICK`, which holds no data. `text` (model output may be in it) is only ever HTML text,
+    escaped, in a hidden element beside the button; it never enters a script. Without a secure context
+    (plain http to another host) the script falls back to `document.execCommand('copy')`.
 
     Args:
         text: What to copy; None draws the button disabled (nothing to copy yet).
@@ -97,20 +98,25 @@ def copy_button(
         icon: A Font Awesome 4 icon name.
         hint: The tooltip.
     """
-    icon_html = f'<i class="fa fa-{html.escape(icon)}" aria-hidden="true"></i> '
     style = (
         COPY_BUTTON_STYLE + ";margin-left:0;height:var(--jp-widgets-inline-height,28px);white-space:nowrap"
     )
-    title = f' title="{html.escape(hint)}"' if hint else ""
-    body = f'{icon_html}<span class="hubw-copy-label">{html.escape(label)}</span>'
+    attrs = f'class="hubw-copy" style="{style}"'
+    if hint:
+        attrs += f' title="{html.escape(hint)}"'
+    body = (
+        f'<i class="fa fa-{html.escape(icon)}" aria-hidden="true"></i> '
+        f'<span class="hubw-copy-label">{html.escape(label)}</span>'
+    )
     if text is None:
-        return f'<button class="hubw-copy" style="{style};opacity:.5;cursor:default" disabled{title}>{body}</button>'
-    literal = {
-        k: json.dumps(v, ensure_ascii=True)
-        for k, v in dict(text=text, label=label, done=done, failed=failed).items()
-    }
-    script = html.escape(_COPY_SCRIPT.format(**literal), quote=True)
-    return f'<button class="hubw-copy" style="{style}"{title} onclick="{script}">{body}</button>'
+        return f"<button {attrs} disabled>{body}</button>"
+    data = " ".join(
+        f'data-{k}="{html.escape(v)}"' for k, v in (("label", label), ("done", done), ("failed", failed))
+    )
+    return (
+        f'<span class="hubw-copy-box"><button {attrs} {data} onclick="{html.escape(COPY_ONCLICK)}">{body}</button>'
+        f'<span class="hubw-copy-text" hidden>{html.escape(text)}</span></span>'
+    )
 
 
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|jpg|gif|webp|avif|bmp);", re.IGNORECASE)
