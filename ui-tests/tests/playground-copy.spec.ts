@@ -17,6 +17,7 @@ interface IServerInfo {
 }
 
 const NOTEBOOK = 'playground-copy.ipynb';
+const MARKER = 'playground-copy-spec'; // finds this notebook's panel among the ones other specs left open
 
 function server(): IServerInfo {
   return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
@@ -42,6 +43,7 @@ test('Copy as Python copies the last call in one click and says so', async ({ pa
   const { lab, token, endpoint, alice } = server();
   const cells = [
     [
+      `# ${MARKER}`,
       'import hub_widgets',
       'from hub_widgets.session import HubSession',
       `S = HubSession(endpoint=${JSON.stringify(endpoint)}, token=${JSON.stringify(alice)})`,
@@ -75,10 +77,11 @@ test('Copy as Python copies the last call in one click and says so', async ({ pa
   await page.evaluate(async () => {
     await (window as any).jupyterapp.commands.execute('notebook:run-all-cells');
   });
-  const playground = page.locator('.hubw-playground').first();
+  const panel = page.locator('.jp-NotebookPanel').filter({ hasText: MARKER });
+  const playground = panel.locator('.hubw-playground').first();
   await expect(playground).toContainText('Done.', { timeout: 120_000 });
   await kernelIdle(page);
-  const snippet = await page.locator('.jp-CodeCell').nth(1).locator('.jp-OutputArea-output').innerText();
+  const snippet = await panel.locator('.jp-CodeCell').nth(1).locator('.jp-OutputArea-output').innerText();
   expect(snippet).toContain('InferenceClient(');
 
   const copy = playground.locator('button.hubw-copy');
