@@ -267,3 +267,67 @@ def test_crlf_card_stays_crlf_when_the_browser_sends_lf(tmp_path, offline_sessio
     assert (tmp_path / "README.md").read_bytes() == crlf.replace(
         "license: mit", "license: apache-2.0"
     ).encode()
+
+
+def _press_enter(text_widget) -> None:
+    """What the page sends when Enter is pressed in a Text: its "submit" event."""
+    text_widget._handle_custom_msg({"event": "submit"}, [])
+
+
+def test_tags_input_enter_and_comma_add_tags_and_later_typing_stays_apart(tmp_path, offline_session):
+    write_tree(tmp_path, {"README.md": CARD})
+    editor = _editor(tmp_path, offline_session)
+    tags = editor.fields["tags"].widget
+    assert tags.value == ["demo"]
+
+    tags.text.value = "nlp,"  # a comma ends a tag
+    assert tags.value == ["demo", "nlp"] and tags.text.value == ""
+    tags.text.value = "vision"
+    _press_enter(tags.text)  # so does Enter
+    assert tags.value == ["demo", "nlp", "vision"] and tags.text.value == ""
+    tags.text.value = "a, b"  # typed (or pasted) fast: "a" is done, "b" is still being typed
+    assert tags.value[-1] == "a" and tags.text.value == "b"
+    tags.text.value = "bert"  # later typing goes on with the field, never into a finished tag
+    assert tags.value == ["demo", "nlp", "vision", "a"] and tags.text.value == "bert"
+    tags.text.value = "nlp,"  # a tag that is there already is not added twice
+    assert tags.value.count("nlp") == 1
+    tags.text.value = "bert"
+    assert editor.metadata["tags"] == ["demo", "nlp", "vision", "a"]
+
+    # Each tag is a button that removes it.
+    labels = [b.description for b in tags.chips.children]
+    assert labels == ["demo", "nlp", "vision", "a"]
+    assert all(b.icon == "times" for b in tags.chips.children)
+    tags.chips.children[3].click()
+    assert tags.value == ["demo", "nlp", "vision"] and editor.metadata["tags"] == ["demo", "nlp", "vision"]
+
+    # What is still typed when saving is a tag too (the user saw it in the field).
+    _save(editor)
+    assert parse_card((tmp_path / "README.md").read_text()).metadata["tags"] == [
+        "demo",
+        "nlp",
+        "vision",
+        "bert",
+    ]
+
+
+def test_card_editor_layout_adapts_to_the_width(tmp_path, offline_session):
+    import ipywidgets as W
+
+    write_tree(tmp_path, {"README.md": CARD})
+    editor = _editor(tmp_path, offline_session)
+    # The package's stylesheet comes first and the root carries its class (labels above fields when narrow).
+    assert "hubw" in editor._dom_classes and "hubw-style" in editor.children[0]._dom_classes
+    columns = editor.tabs.children[0].children[0].layout.grid_template_columns
+    assert "auto-fill" in columns and "min(100%" in columns  # one column in a sidebar, two in a notebook
+
+    def widths(widget):
+        found = [widget.layout.width] if getattr(widget, "layout", None) else []
+        for child in getattr(widget, "children", ()):
+            found += widths(child)
+        return found
+
+    fixed = [w for w in widths(editor) if w and w.endswith("px")]
+    assert fixed == [], fixed  # no fixed width that overflows a 260 px sidebar
+    rows = [w for w in editor.children if isinstance(w, W.HBox)]
+    assert rows and all("hubw-row" in r._dom_classes for r in rows)  # button rows wrap

@@ -73,7 +73,7 @@ def _open(repo_id: str, session: HubSession, **kwargs) -> ModelCardEditor:
 
 def _push(editor: ModelCardEditor, target: str, message: str = "") -> None:
     editor.target.value = target
-    editor.commit_message.value = message
+    (editor.pr_title if target == "pr" else editor.commit_message).value = message
     assert editor.review(), editor.status.text
     task = editor.confirm()
     assert task is not None, editor.status.text
@@ -136,6 +136,33 @@ def test_push_as_pull_request(api, hub_session, repo_name):
     assert _read_readme(api, repo_id) == CARD  # main untouched
 
 
+def test_a_pull_request_has_its_own_title_and_description(api, hub_session, repo_name):
+    repo_id = _repo_with_card(api, repo_name)
+    editor = _open(repo_id, hub_session)
+    editor.fields["license"].widget.value = "apache-2.0"
+    _push(editor, "commit", "Switch to Apache 2.0")
+    assert editor.status.kind == "success", editor.status.text
+    assert api.list_repo_commits(repo_id)[0].title == "Switch to Apache 2.0"
+
+    # The pull request's fields replace the commit message on screen; the commit's text is not reused.
+    editor.target.value = "pr"
+    assert editor.commit_message.layout.display == "none"
+    assert editor.pr_title.layout.display == "" and editor.pr_description.layout.display == ""
+    editor.body.value += "\nMore details.\n"
+    editor.pr_description.value = "Adds a paragraph for reviewers."
+    assert editor.review(), editor.status.text
+    _finish(editor.confirm())
+    assert editor.status.kind == "success", editor.status.text
+    prs = [d for d in api.get_repo_discussions(repo_id) if d.is_pull_request]
+    assert len(prs) == 1
+    assert prs[0].title != "Switch to Apache 2.0" and prs[0].title == "Update the model card"
+    details = api.get_discussion_details(repo_id, prs[0].num)
+    assert "Adds a paragraph for reviewers." in details.events[0].content
+
+    # A second pull request starts from empty fields, not the first one's title.
+    assert editor.pr_title.value == "" and editor.pr_description.value == ""
+
+
 def test_missing_readme_starts_from_the_template(api, hub_session, repo_name):
     repo_id = _repo_with_card(api, repo_name, card=None)
     editor = _open(repo_id, hub_session)
@@ -174,7 +201,13 @@ def test_hub_check_reports_problems_next_to_fields(api, hub_session, repo_name):
     editor.validate().wait(TIMEOUT)
     assert editor.status.kind == "error", editor.status.text
     assert "definitely-not-a-license" in editor.fields["license"].problems.value
-    assert any(p.source == "hub" for p in editor.problems), editor.problems
+    assert any(p.source == "hub" for p in editor.hub_problems), editor.hub_problems
+    # One mistake is one problem, said once: the Hub's words for what the local check found are not
+    # added, and the Hub's message is never listed twice.
+    assert editor.status.text.startswith("1 problem to fix"), editor.status.text
+    shown = editor.fields["license"].problems.value
+    assert shown.count("hubw-card-problem") == 1, shown
+    assert len({p.message for p in editor.hub_problems}) == len(editor.hub_problems)
     assert editor.metadata["license"] == "definitely-not-a-license"
 
     editor.set_metadata("license", "apache-2.0")

@@ -79,12 +79,17 @@ def sent_html(root: W.Widget) -> list[str]:
     found = []
     for _widget, state in _walk(root):
         if state.get("_model_name") in ("HTMLModel", "HTMLMathModel"):
+            if state.get("value") == _OWN_STYLESHEET:
+                continue  # the package's constant <style> block (ui/style.py), never Hub content
             found.append(state.get("value") or "")
         if state.get("_model_name") == "OutputModel":
             found += _strings(state.get("outputs"))
         if state.get("description_allow_html"):
             found.append(state.get("description") or "")
     return found
+
+
+_OWN_STYLESHEET = f"<style>{STYLESHEET}</style>"
 
 
 def assert_inert(root: W.Widget) -> list[str]:

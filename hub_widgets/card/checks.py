@@ -202,6 +202,37 @@ def parse_hub_answer(status: int, text: str, metadata: dict[str, Any]) -> list[C
         errors = [line.strip() for line in text.splitlines() if line.strip()]
     if status >= 400 and not errors:
         errors = [_("The Hub rejected the front matter.")]
+    # The Hub can say the same thing in "errors" and in "error": each message counts once.
+    errors = list(dict.fromkeys(errors))
+    warnings = [m for m in dict.fromkeys(warnings) if m not in errors]
     problems = [CardIssue(_key_of(m, keys), m, ERROR, "hub") for m in errors]
     problems += [CardIssue(_key_of(m, keys), m, WARNING, "hub") for m in warnings]
     return problems
+
+
+def merge_issues(local: list[CardIssue], hub: list[CardIssue]) -> list[CardIssue]:
+    """The local problems, then the Hub's that add something: one mistake is one problem.
+
+    A Hub problem about a key the local check already flagged with the same severity says the same
+    thing in the Hub's words (e.g. the whole license list): it is left out. Identical messages count once.
+
+    Args:
+        local: What `check_metadata` found.
+        hub: What the Hub's check found (`parse_hub_answer`).
+    """
+    flagged = {(p.key, p.severity) for p in local if p.key}
+    merged: list[CardIssue] = []
+    seen: set[tuple[str, str, str]] = set()
+    for problem in [*local, *hub]:
+        if problem.source == "hub" and (problem.key, problem.severity) in flagged:
+            continue
+        ident = (problem.key, problem.severity, problem.message)
+        if ident not in seen:
+            seen.add(ident)
+            merged.append(problem)
+    return merged
+
+
+def count_mistakes(problems: list[CardIssue]) -> int:
+    """How many things the user has to fix: the errors, one per key (a key's several messages are one)."""
+    return len({p.key or p.message for p in problems if p.severity == ERROR})

@@ -24,11 +24,14 @@ from hub_widgets.card.checks import (
     ERROR,
     CardIssue,
     check_metadata,
+    count_mistakes,
     has_errors,
+    merge_issues,
     problems_for,
 )
 from hub_widgets.card.document import README, CardDocument, card_diff, parse_card, template_body
 from hub_widgets.card.hub_data import DATASET_SECTIONS, LICENSES, MODEL_SECTIONS
+from hub_widgets.card.tags import TagInput
 from hub_widgets.errors import ValidationError
 from hub_widgets.hub import cards
 from hub_widgets.problems import classify
@@ -38,6 +41,7 @@ from hub_widgets.ui import (
     StatusLine,
     clip,
     diff_html,
+    fa_icon,
     link,
     repo_file_base,
     shorten,
@@ -45,6 +49,7 @@ from hub_widgets.ui import (
     truncated_note,
 )
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import LIBRARIES, REPO_TYPES, TASKS
 
 DEBOUNCE_SECONDS = 0.3
@@ -83,9 +88,7 @@ class CardField:
                 options=list(options), ensure_option=False, placeholder=placeholder, layout=layout
             )
         elif control == "tags":
-            self.widget = W.TagsInput(
-                value=[], allow_duplicates=False, placeholder=placeholder, layout=layout
-            )
+            self.widget = TagInput(placeholder=placeholder, layout=layout)
         elif control == "dropdown":
             self.widget = W.Dropdown(options=self._base_options, value="", layout=layout)
         else:
@@ -144,7 +147,7 @@ def problems_html(problems: list[CardIssue]) -> str:
     lines = []
     for problem in problems:
         color = "#cf222e" if problem.severity == ERROR else "#9a6700"
-        icon = "✗" if problem.severity == ERROR else "⚠"
+        icon = fa_icon("times-circle" if problem.severity == ERROR else "exclamation-triangle")
         origin = _("Hub") if problem.source == "hub" else _("check")
         lines.append(
             f"<div class='hubw-card-problem hubw-{problem.severity}' style='color:{color};font-size:90%'>"
@@ -270,6 +273,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         )  # looked up when it fires
         self._reviewed: str | None = None
         self.problems: list[CardIssue] = []
+        self.hub_problems: list[CardIssue] = []  # the Hub's last answer, before merging with the local check
         self.hub_card_loaded = False  # pushing is allowed only over a card actually read from the Hub
 
         self.header = W.HTML()
@@ -281,8 +285,13 @@ class ModelCardEditor(HubWidget, W.VBox):
             card_field.widget.observe(self._field_changed(card_field), names="value")
         self.problems_view = W.HTML()
         items = [f.box for f in self.fields.values()]
+        # As many 220 px columns as fit: two in a notebook, one in a sidebar.
         form = W.GridBox(
-            items, layout=W.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="4px 16px")
+            items,
+            layout=W.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(min(100%, 220px), 1fr))",
+                grid_gap="4px 16px",
+            ),
         )
         self.other_keys = W.HTML()
 
@@ -299,18 +308,17 @@ class ModelCardEditor(HubWidget, W.VBox):
             )
         )
         sections = DATASET_SECTIONS if repo_type == "dataset" else MODEL_SECTIONS
-        self.section_select = W.Dropdown(options=list(sections), layout=W.Layout(width="auto"))
+        self.section_select = W.Dropdown(
+            options=list(sections), layout=W.Layout(width="auto", max_width="100%")
+        )
         self.insert_button = W.Button(description=_("Insert section"), icon="plus")
         self.insert_button.on_click(lambda _b: self.insert_section())
+        # Text and preview side by side when there is room for both, stacked when not.
+        half = W.Layout(flex="1 1 320px", min_width="0")
         text_tab = W.VBox(
             [
-                W.HBox([self.section_select, self.insert_button]),
-                W.HBox(
-                    [
-                        W.VBox([self.body], layout=W.Layout(width="50%")),
-                        W.VBox([self.preview], layout=W.Layout(width="50%")),
-                    ]
-                ),
+                _row([self.section_select, self.insert_button]),
+                _row([W.VBox([self.body], layout=half), W.VBox([self.preview], layout=half)]),
             ]
         )
 
@@ -340,7 +348,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         targets = [(_("Local README.md"), "local")]
         if repo_id:
             targets = [(_("Commit"), "commit"), (_("Pull request"), "pr")] + targets
-        self.target = W.ToggleButtons(options=targets, value=targets[0][1])
+        self.target = W.ToggleButtons(options=targets, value=targets[0][1], style={"button_width": "auto"})
         self.folder = W.Text(
             value=str(self.path.parent) if self.path else "",
             placeholder=_("folder to write README.md into"),
@@ -349,6 +357,17 @@ class ModelCardEditor(HubWidget, W.VBox):
         )
         self.commit_message = W.Text(
             placeholder=_("Update README.md"), description=_("Message"), layout=W.Layout(width="100%")
+        )
+        # A pull request has its own title and description: never the last commit's message.
+        self.pr_title = W.Text(
+            placeholder=_("Update the model card"),
+            description=_("PR title"),
+            layout=W.Layout(width="100%"),
+        )
+        self.pr_description = W.Textarea(
+            placeholder=_("What this pull request changes, for the reviewers (optional)"),
+            description=_("Description"),
+            layout=W.Layout(width="100%", height="80px"),
         )
         self.reload_button = W.Button(description=_("Load again"), icon="refresh")
         self.reload_button.on_click(lambda _b: self.load())
@@ -362,7 +381,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.cancel_button = W.Button(description=_("Cancel"))
         self.cancel_button.on_click(lambda _b: self.cancel_review())
         self.diff_view = W.HTML()
-        self.review_box = W.VBox([self.diff_view, W.HBox([self.confirm_button, self.cancel_button])])
+        self.review_box = W.VBox([self.diff_view, _row([self.confirm_button, self.cancel_button])])
         self.review_box.layout.display = "none"
         self.result = W.HTML()
         self.target.observe(lambda _c: self._show_target(), names="value")
@@ -371,9 +390,11 @@ class ModelCardEditor(HubWidget, W.VBox):
             [
                 self.header,
                 self.tabs,
-                W.HBox([self.validate_button, self.target, self.reload_button]),
+                _row([self.validate_button, self.target, self.reload_button]),
                 self.folder,
                 self.commit_message,
+                self.pr_title,
+                self.pr_description,
                 self.review_button,
                 self.review_box,
                 self.status,
@@ -381,6 +402,8 @@ class ModelCardEditor(HubWidget, W.VBox):
             ],
             **kwargs,
         )
+        style_root(self)
+        self.add_class("hubw-card")
         self._show_target()
         self.load()
 
@@ -637,7 +660,8 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.status.busy(_("Checking the card with the Hub…"))
 
         def on_result(hub: list[CardIssue]) -> None:
-            problems = local + hub
+            self.hub_problems = hub
+            problems = merge_issues(local, hub)
             self.show_problems(problems)
             self._report_check(problems)
 
@@ -661,7 +685,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         )
 
     def _report_check(self, problems: list[CardIssue]) -> None:
-        errors = sum(1 for p in problems if p.severity == ERROR)
+        errors = count_mistakes(problems)
         if errors:
             self.status.error(
                 ngettext(
@@ -678,9 +702,11 @@ class ModelCardEditor(HubWidget, W.VBox):
     # -- saving ---------------------------------------------------------------------------------
 
     def _show_target(self) -> None:
-        local = self.target.value == "local"
-        self.folder.layout.display = "" if local else "none"
-        self.commit_message.layout.display = "none" if local else ""
+        target = self.target.value
+        self.folder.layout.display = "" if target == "local" else "none"
+        self.commit_message.layout.display = "" if target == "commit" else "none"
+        for control in (self.pr_title, self.pr_description):
+            control.layout.display = "" if target == "pr" else "none"
         self._invalidate_review()
 
     def _invalidate_review(self) -> None:
@@ -695,6 +721,9 @@ class ModelCardEditor(HubWidget, W.VBox):
             The unified diff ("" when nothing changed or a local check failed).
         """
         self.result.value = ""
+        for card_field in self.fields.values():
+            if isinstance(card_field.widget, TagInput):
+                card_field.widget.commit()  # a tag typed but not yet entered is part of what is saved
         problems = self.check_locally()
         if has_errors(problems):
             self.status.error(_("Fix the problems marked next to the fields before saving."))
@@ -744,7 +773,11 @@ class ModelCardEditor(HubWidget, W.VBox):
             return None
         target = self.target.value
         folder = self.folder.value.strip()
-        message = self.commit_message.value.strip() or _("Update README.md")
+        if target == "pr":
+            message = self.pr_title.value.strip() or _("Update the model card")
+            description = self.pr_description.value.strip()
+        else:
+            message, description = self.commit_message.value.strip() or _("Update README.md"), ""
         metadata = copy.deepcopy(self.metadata)
         self._set_busy(True)
         self.status.busy(_("Checking and saving the card…"))
@@ -754,6 +787,7 @@ class ModelCardEditor(HubWidget, W.VBox):
             target,
             folder,
             message,
+            description,
             metadata,
             on_result=self._saved,
             on_error=self._save_failed,
@@ -762,7 +796,9 @@ class ModelCardEditor(HubWidget, W.VBox):
             lane="long",
         )
 
-    def _save(self, text: str, target: str, folder: str, message: str, metadata: dict) -> SaveOutcome:
+    def _save(
+        self, text: str, target: str, folder: str, message: str, description: str, metadata: dict
+    ) -> SaveOutcome:
         hub_check_failed = ""
         try:
             problems = cards.validate(self.session, text, self.repo_type, metadata)
@@ -770,7 +806,7 @@ class ModelCardEditor(HubWidget, W.VBox):
             if target != "local":
                 raise
             problems, hub_check_failed = [], self.session.describe_error(exc)
-        problems = check_metadata(metadata, self.repo_type) + problems
+        problems = merge_issues(check_metadata(metadata, self.repo_type), problems)
         if has_errors(problems):
             return SaveOutcome("invalid", problems, text=text)
         current_task().raise_if_cancelled()
@@ -792,6 +828,7 @@ class ModelCardEditor(HubWidget, W.VBox):
             repo_type=self.repo_type,
             revision=self.revision,
             commit_message=message,
+            commit_description=description,
             create_pr=target == "pr",
         )
         return self._pushed(info, target, problems, text)
@@ -835,10 +872,12 @@ class ModelCardEditor(HubWidget, W.VBox):
                 self.status.success(text)
             return
         if outcome.kind == "pr":
+            self.pr_title.value = self.pr_description.value = ""  # the next pull request is another one
             self.result.value = link(outcome.url, _("Open the pull request"))
             self.status.success(_("Pull request opened."))
             return
         self.parent_commit = outcome.commit_oid
+        self.commit_message.value = ""  # said once: the next commit gets its own message
         self._rebase(outcome.text)
         self.result.value = link(outcome.url, _("See the commit"))
         self.status.success(_("Card pushed."))
@@ -862,6 +901,13 @@ class ModelCardEditor(HubWidget, W.VBox):
     def _submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
         self.task = self.submit(fn, *args, **kwargs)
         return self.task
+
+
+def _row(children: list[W.Widget]) -> W.HBox:
+    """A row of controls that wraps when narrow."""
+    row = W.HBox(children)
+    row.add_class("hubw-row")
+    return row
 
 
 def _same_input(a: Any, b: Any) -> bool:

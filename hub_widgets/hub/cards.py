@@ -88,6 +88,7 @@ def push(
     repo_type: str = "model",
     revision: str | None = None,
     commit_message: str,
+    commit_description: str = "",
     create_pr: bool = False,
 ) -> Any:
     """Commit `text` as the README on `revision` (or open a pull request), on top of `parent_commit`.
@@ -104,7 +105,8 @@ def push(
         parent_commit: The commit it was loaded from (None: no check).
         repo_type: "model", "dataset" or "space".
         revision: The branch to commit to.
-        commit_message: The commit's title.
+        commit_message: The commit's (or the pull request's) title.
+        commit_description: The commit's (or the pull request's) description.
         create_pr: Open a pull request instead of committing to the branch.
 
     Returns:
@@ -119,6 +121,7 @@ def push(
             repo_type=repo_type,
             revision=revision,
             commit_message=commit_message,
+            commit_description=commit_description or None,
             create_pr=create_pr,
             parent_commit=parent,
         )
