@@ -1,4 +1,5 @@
-"""The History tab: the commits of a revision, a page at a time; pick two to see what changed."""
+"""The History tab: the commits of a revision, a page at a time. Click a commit to see what it changed,
+Ctrl/Cmd-click a second one to compare the two: the diff always belongs to the current selection."""
 
 from __future__ import annotations
 
@@ -102,30 +103,24 @@ class HistoryView(HubWidget, W.VBox):
         self.page_label = W.HTML(layout=plain)
         self.newer_button = W.Button(layout=plain, description=_("Newer"), icon="arrow-left", disabled=True)
         self.older_button = W.Button(layout=plain, description=_("Older"), icon="arrow-right", disabled=True)
-        self.compare_button = W.Button(
-            layout=plain,
-            description=_("Compare"),
-            tooltip=_("Pick one or two commits, then compare"),
-            disabled=True,
-        )
         self.hint = W.HTML(
             layout=plain,
             value=html.escape(
-                _("Pick one commit to see what it changed, or two (Ctrl/Cmd-click) to compare them.")
+                _("Click a commit to see what it changed; Ctrl/Cmd-click a second one to compare the two.")
             ),
         )
         self.diff_summary = W.HTML(layout=plain)
         self.diff_text = W.HTML(layout=plain)
         self.commits_task: HubTask | None = None
         self.diff_task: HubTask | None = None
+        self.last_diff = None
         self.last_diff_texts: dict[str, str] = {}  # path -> the whole unified diff last compared
+        pager = W.HBox(children=[self.newer_button, self.page_label, self.older_button])
+        pager.add_class("hubw-row")
         super().__init__(
             [
                 self.commit_list,
-                W.HBox(
-                    layout=plain,
-                    children=[self.newer_button, self.page_label, self.older_button, self.compare_button],
-                ),
+                pager,
                 self.hint,
                 self.diff_summary,
                 self.diff_text,
@@ -134,7 +129,6 @@ class HistoryView(HubWidget, W.VBox):
         )
         self.newer_button.on_click(lambda _b: self.show_page(self.page - 1))
         self.older_button.on_click(lambda _b: self.show_page(self.page + 1))
-        self.compare_button.on_click(lambda _b: self.compare_selected())
         self.commit_list.observe(self._on_pick, names="value")
 
     def load(self, repo_id: str, repo_type: str = "model", revision: str = "main") -> HubTask:
@@ -142,7 +136,7 @@ class HistoryView(HubWidget, W.VBox):
         self.repo_id, self.repo_type, self.revision = repo_id, repo_type, revision
         self.commits, self.page = [], 0
         self.commit_list.options = []
-        self.diff_summary.value = self.diff_text.value = ""
+        self._clear_diff()
         self.page_label.value = html.escape(_("Loading commits…"))
         self.commits_task = self.submit(
             history.list_commits,
@@ -185,8 +179,24 @@ class HistoryView(HubWidget, W.VBox):
         index = ids.index(commit_id) if commit_id in ids else -1
         return ids[index + 1] if 0 <= index < len(ids) - 1 else None
 
+    def _clear_diff(self) -> None:
+        """Drop the shown diff and any comparison under way: what is shown belongs to the selection."""
+        if self.diff_task is not None:
+            self.diff_task.cancel()
+        self.last_diff, self.last_diff_texts = None, {}
+        self.diff_summary.value = self.diff_text.value = ""
+
     def _on_pick(self, change: dict) -> None:
-        self.compare_button.disabled = not self._comparable(tuple(change["new"]))
+        picked = tuple(change["new"] or ())
+        self._clear_diff()
+        if self._comparable(picked):
+            self.compare_selected()
+        elif len(picked) == 1:
+            self.diff_summary.value = html.escape(
+                _("This is the first commit: everything in it was added by it.")
+            )
+        elif len(picked) > 2:
+            self.diff_summary.value = html.escape(_("Pick at most two commits to compare them."))
 
     def compare_selected(self) -> HubTask | None:
         """Compare the two picked commits, or the one picked commit with its parent."""
@@ -204,7 +214,6 @@ class HistoryView(HubWidget, W.VBox):
         old, new = sorted((commit_a, commit_b), key=lambda c: -order.get(c, -1))
         self.diff_summary.value = html.escape(_("Comparing {old} → {new}…").format(old=old[:7], new=new[:7]))
         self.diff_text.value = ""
-        self.compare_button.disabled = True
         repo_id, repo_type = self.repo_id, self.repo_type
         self.diff_task = self.submit(
             self._compute_diff,
@@ -214,9 +223,6 @@ class HistoryView(HubWidget, W.VBox):
             new,
             on_result=self._show_diff,
             on_error=self._diff_error,
-            on_done=lambda: setattr(
-                self.compare_button, "disabled", not self._comparable(tuple(self.commit_list.value))
-            ),
             key=f"browser-diff:{id(self)}",
             lane="long",  # reads every changed file of both commits
         )
