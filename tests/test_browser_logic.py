@@ -65,7 +65,7 @@ def test_row_label_and_counters():
         "acme/bert", "model", "fill-mask", 12345, 7, now - timedelta(days=2), private=True, gated=True
     )
     label = row.label(now)
-    assert label.startswith("acme/bert · fill-mask · ⬇ 12.3k · ♥ 7 · 2 days ago")
+    assert label.startswith("acme/bert · fill-mask · 12.3k downloads · 7 likes · 2 days ago")
     assert "private" in label and "gated" in label
     assert format_count(999) == "999" and format_count(2_000_000) == "2M"
     assert format_count(1000) == "1k" and format_count(123_456) == "123k" and format_count(999_999) == "1M"
@@ -79,8 +79,8 @@ def test_tree_labels_sorting_and_preview_kinds():
         [TreeEntry("b.txt", False, 10), TreeEntry("A", True), TreeEntry("a.bin", False, 2_000_000, lfs=True)]
     )
     assert [e.path for e in entries] == ["A", "a.bin", "b.txt"]
-    assert entry_label(TreeEntry("A", True)).endswith("▸ 📁 A/")
-    assert entry_label(TreeEntry("A", True), expanded=True).endswith("▾ 📁 A/")
+    assert entry_label(TreeEntry("A", True)).endswith("▸ A/")
+    assert entry_label(TreeEntry("A", True), expanded=True).endswith("▾ A/")
     assert entry_label(TreeEntry("d/a.bin", False, 2_000_000, lfs=True)).endswith("a.bin · 2.0 MB · LFS")
     assert preview_kind("x/README.md") == "markdown"
     assert preview_kind("config.json") == "json"
@@ -189,3 +189,28 @@ def test_unified_text_diff():
     assert D.unified_text_diff(b"\x00\x01", b"x", "bin") is None
     assert D.unified_text_diff(b"a" * (D.MAX_TEXT_DIFF_BYTES + 1), b"", "big") is None
     assert D.unified_text_diff(b"no newline", b"no newline!", "n").endswith("\n")
+
+
+def icon_glyphs(text: str) -> list[str]:
+    """Characters that need an emoji or symbol font (they render as boxes without one)."""
+    ranges = ((0x1F000, 0x1FFFF), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF))
+    return [c for c in text if any(lo <= ord(c) <= hi for lo, hi in ranges)]
+
+
+def test_labels_and_header_use_no_emoji_icons():
+    from hub_widgets.browser.repo import RepoSummary, header_html
+
+    now = datetime(2026, 1, 10, tzinfo=timezone.utc)
+    row = ResultRow("acme/bert", "model", "fill-mask", 1, 1, now, private=True, gated=True)
+    assert icon_glyphs(row.label(now)) == []
+    assert "1 download · 1 like" in row.label(now)  # singular, as people say it
+    for entry in (
+        TreeEntry("A", True),
+        TreeEntry("A/b.txt", False, 3),
+        TreeEntry("w.bin", False, 9, lfs=True),
+    ):
+        assert icon_glyphs(entry_label(entry)) == []
+    summary = RepoSummary("acme/bert", "model", private=True, downloads=5, likes=2, license="mit")
+    header = header_html(summary, "http://127.0.0.1:1/acme/bert")
+    assert icon_glyphs(header) == []
+    assert 'class="fa fa-lock"' in header and 'class="fa fa-download"' in header

@@ -99,14 +99,16 @@ def sort_entries(entries: list[TreeEntry]) -> list[TreeEntry]:
 
 
 def entry_label(entry: TreeEntry, expanded: bool = False, loading: bool = False) -> str:
-    """The tree row of an entry: indentation, icon, name, size and an LFS marker."""
+    """The tree row of an entry: indentation, a folder's open/closed marker, name, size and an LFS marker.
+
+    Option labels are plain text, so no icon: a folder is its marker and a trailing "/"."""
     indent = _INDENT * entry.depth
     if entry.is_dir:
         marker = "▾" if expanded else "▸"
         suffix = " " + _("(loading…)") if loading else ""
-        return f"{indent}{marker} 📁 {entry.name}/{suffix}"
+        return f"{indent}{marker} {entry.name}/{suffix}"
     size = f" · {format_bytes(entry.size)}" if entry.size is not None else ""
-    return f"{indent}\u00a0\u00a0📄 {entry.name}{size}{' · LFS' if entry.lfs else ''}"
+    return f"{indent}\u00a0\u00a0\u00a0{entry.name}{size}{' · LFS' if entry.lfs else ''}"
 
 
 def preview_kind(path: str) -> str:

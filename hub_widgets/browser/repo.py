@@ -12,7 +12,7 @@ from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
 from hub_widgets._i18n import _
 from hub_widgets.browser.search import format_age, format_count
-from hub_widgets.ui import badge, html_table, link, shorten, truncated_note
+from hub_widgets.ui import badge, fa_icon, html_table, link, shorten, truncated_note
 
 # Asked from repo info: everything the header and card table show, never the file list (a big
 # repo's siblings would cost megabytes and seconds).
@@ -77,7 +77,7 @@ def header_html(summary: RepoSummary, url: str, max_tags: int = 12) -> str:
     title = f"<b style='font-size:120%'>{link(url, summary.repo_id)}</b>"
     badges = [badge(_(_TYPE_LABELS.get(summary.repo_type, summary.repo_type)), "#0969da")]
     if summary.private:
-        badges.append(badge("🔒 " + _("private"), "#cf222e"))
+        badges.append(badge(_("private"), "#cf222e", icon="lock"))
     if summary.gated:
         badges.append(badge(_("gated"), "#9a6700"))
     if summary.license:
@@ -88,9 +88,9 @@ def header_html(summary: RepoSummary, url: str, max_tags: int = 12) -> str:
     if summary.library:
         stats.append(html.escape(shorten(summary.library, 80)))
     if summary.downloads is not None:
-        stats.append(f"⬇ {format_count(summary.downloads)}")
+        stats.append(f"{fa_icon('download')} {format_count(summary.downloads)}")
     if summary.likes is not None:
-        stats.append(f"♥ {format_count(summary.likes)}")
+        stats.append(f"{fa_icon('heart')} {format_count(summary.likes)}")
     if summary.updated is not None:
         stats.append(html.escape(_("updated {age}").format(age=format_age(summary.updated))))
     tags = summary.tags[:max_tags]

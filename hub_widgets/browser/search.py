@@ -130,14 +130,21 @@ class ResultRow:
         parts = [self.repo_id]
         if self.task:
             parts.append(self.task)
+        # Option labels are plain text: words, not icon glyphs a font may lack.
         if self.downloads is not None:
-            parts.append(f"⬇ {format_count(self.downloads)}")
+            parts.append(
+                ngettext("{count} download", "{count} downloads", self.downloads).format(
+                    count=format_count(self.downloads)
+                )
+            )
         if self.likes is not None:
-            parts.append(f"♥ {format_count(self.likes)}")
+            parts.append(
+                ngettext("{count} like", "{count} likes", self.likes).format(count=format_count(self.likes))
+            )
         if self.updated is not None:
             parts.append(format_age(self.updated, now))
         if self.private:
-            parts.append("🔒 " + _("private"))
+            parts.append(_("private"))
         if self.gated:
             parts.append(_("gated"))
         return " · ".join(parts)
