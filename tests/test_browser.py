@@ -332,7 +332,7 @@ def test_download_file_and_snapshot_with_progress(api, browser_factory, repo_nam
     wait_for(lambda: files.download_snapshot_button.disabled is False, what="buttons back")
     assert Path(path).read_bytes() == b"\x00" * 2048
     assert files.progress.bar.value == 1.0 and files.progress.bar.bar_style == "success"
-    assert browser.status.kind == "success" and "weights.bin" in browser.status.text
+    assert files.download_message == ("success", f"Saved to {target / 'weights.bin'}")
 
     # A snapshot of the JSON files only, into the cache this time.
     files.target.value = ""
@@ -342,14 +342,63 @@ def test_download_file_and_snapshot_with_progress(api, browser_factory, repo_nam
     assert count == 2
     assert sorted(p.name for p in Path(snapshot).rglob("*") if p.is_file()) == ["a.json", "b.json"]
     assert files.progress.done_files == 2 and files.progress.bar.bar_style == "success"
-    assert "2 files" in browser.status.text
+    assert files.download_message[1].startswith("2 files saved in the Hugging Face cache")
+    assert snapshot in files.snapshot_result.value and files.file_result.value == ""
 
     files.patterns.value = "*.nothing"
     files.download_snapshot()
     with pytest.raises(ValueError):
         files.download_task.wait(TIMEOUT)
-    wait_for(lambda: browser.status.kind == "error", what="no match error")
-    assert "No file matches" in browser.status.text
+    wait_for(lambda: files.download_message[0] == "error", what="no match error")
+    assert "No file matches" in files.snapshot_result.value
+
+
+def test_a_single_file_goes_to_the_notebook_folder_and_says_so_next_to_its_button(
+    api, browser_factory, repo_name, tmp_path, monkeypatch
+):
+    repo_id = make_repo(api, f"alice/{repo_name}", {"config.json": '{"a": 1}', "weights.bin": b"\x01" * 300})
+    notebook_dir = tmp_path / "notebooks"
+    notebook_dir.mkdir()
+    monkeypatch.chdir(notebook_dir)  # the kernel's working directory: the notebook's folder
+    browser = browser_factory(repo_id=repo_id)
+    files = browser.files
+    files.tree_tasks[""].wait(TIMEOUT)
+    assert files.destination.value == "folder" and files.target.value == str(notebook_dir)
+
+    files.tree.value = "f:weights.bin"
+    files.download_file_button.click()
+    path = files.download_task.wait(TIMEOUT)
+    wait_for(lambda: files.download_message[0] == "success", what="download said")
+    assert Path(path) == notebook_dir / "weights.bin" and Path(path).read_bytes() == b"\x01" * 300
+    # Said in the button's own row, with the path, not (only) in the status line at the top.
+    row = next(
+        r for r in files.children[-1].children if files.download_file_button in getattr(r, "children", ())
+    )
+    assert files.file_result in row.children
+    assert (
+        str(notebook_dir / "weights.bin") in files.file_result.value and "Saved to" in files.file_result.value
+    )
+    assert files.snapshot_result.value == ""
+
+    # The cache is a choice, and the message says that is where the file is.
+    files.destination.value = "cache"
+    assert files.target.layout.display == "none"
+    files.tree.value = "f:config.json"
+    files.download_file_button.click()
+    cached = files.download_task.wait(TIMEOUT)
+    wait_for(lambda: files.download_message[0] == "success", what="download said")
+    assert not Path(cached).is_relative_to(notebook_dir) and "models--alice--" in cached
+    assert "Hugging Face cache" in files.file_result.value and cached in files.file_result.value
+
+    # A relative folder is the notebook folder's sub-folder, shown as the absolute path it became.
+    files.destination.value = "folder"
+    files.target.value = "models/here"
+    files.download_file_button.click()
+    path = files.download_task.wait(TIMEOUT)
+    assert Path(path) == notebook_dir / "models" / "here" / "config.json"
+    wait_for(
+        lambda: str(notebook_dir / "models" / "here") in files.file_result.value, what="absolute path shown"
+    )
 
 
 # -- history -----------------------------------------------------------------------------------
@@ -507,7 +556,10 @@ def test_snapshot_download_can_be_cancelled(api, sandbox, browser_factory, repo_
     finally:
         sandbox.faults.clear()
     wait_for(lambda: not files.download_snapshot_button.disabled, what="buttons back")
-    assert browser.status.kind == "warning" and browser.status.text.startswith("Download cancelled")
+    assert files.download_message[0] == "warning" and files.download_message[1].startswith(
+        "Download cancelled"
+    )
+    assert "Download cancelled" in files.snapshot_result.value
     assert files.progress.done_files < 12 and files.progress.bar.bar_style == "danger"
 
 

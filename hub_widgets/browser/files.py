@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from hub_widgets.ui import (
     ProgressView,
     StatusLine,
     escaped_pre,
+    fa_icon,
     format_bytes,
     html_table,
     repo_file_base,
@@ -179,7 +181,7 @@ class FilesView(HubWidget, W.VBox):
             description=_("Revision"),
             options=[("main", "main")],
             value="main",
-            layout=W.Layout(width="360px"),
+            layout=W.Layout(width="auto", max_width="100%"),
         )
         self.tree = W.Select(options=[], rows=16, layout=W.Layout(width="100%"))
         self.preview_title = W.HTML(layout=plain)
@@ -190,17 +192,30 @@ class FilesView(HubWidget, W.VBox):
             layout=plain, description=_("Download file"), icon="download", disabled=True
         )
         self.patterns = W.Text(
-            layout=plain,
+            layout=W.Layout(width="100%"),
             description=_("Patterns"),
             placeholder=_("e.g. *.json, *.safetensors (empty: all files)"),
         )
+        # Where downloads go: a folder the user sees (the notebook's own by default), or the cache that
+        # huggingface_hub's loaders read from. Both the file and the snapshot button use it.
+        self.destination = W.ToggleButtons(
+            options=[(_("To a folder"), "folder"), (_("To the Hugging Face cache"), "cache")],
+            value="folder",
+            style={"button_width": "auto"},
+        )
         self.target = W.Text(
-            layout=plain, description=_("To folder"), placeholder=_("empty: the Hugging Face cache")
+            value=os.getcwd(),
+            layout=W.Layout(width="100%"),
+            description=_("Folder"),
+            placeholder=_("a folder (relative to the notebook's folder); empty: the cache"),
         )
         self.download_snapshot_button = W.Button(
             layout=plain, description=_("Download snapshot"), icon="download"
         )
-        self.cancel_button = W.Button(layout=plain, description=_("Cancel"), disabled=True)
+        self.cancel_button = W.Button(layout=plain, description=_("Cancel"), icon="stop", disabled=True)
+        # What a download did, shown next to the button that started it.
+        self.file_result = W.HTML(layout=W.Layout(min_width="0"))
+        self.snapshot_result = W.HTML(layout=W.Layout(min_width="0"))
         self.progress = ProgressView()
         self.preview_box = W.VBox(
             [self.preview_title, self.preview_html, self.preview_markdown, self.preview_image], layout=plain
@@ -208,12 +223,16 @@ class FilesView(HubWidget, W.VBox):
         downloads = W.VBox(
             layout=plain,
             children=[
-                W.HBox(layout=plain, children=[self.download_file_button]),
-                W.HBox(layout=plain, children=[self.patterns, self.target]),
-                W.HBox(layout=plain, children=[self.download_snapshot_button, self.cancel_button]),
+                _row([self.destination]),
+                self.target,
+                _row([self.download_file_button, self.file_result]),
+                self.patterns,
+                _row([self.download_snapshot_button, self.cancel_button]),
+                self.snapshot_result,
                 self.progress,
             ],
         )
+        downloads.add_class("hubw-downloads")
         super().__init__([self.revision_select, self.tree, self.preview_box, downloads], **kwargs)
 
         # Tree state: loaded folders, their unfinished listings, opened folders.
@@ -229,6 +248,8 @@ class FilesView(HubWidget, W.VBox):
         # at most TEXT_PREVIEW_CHARS of them.
         self.preview_data: bytes | None = None
         self._cancel_requested = False
+        self._download_result = self.file_result
+        self.download_message: tuple[str, str] = ("", "")  # (kind, text) of what a download last said
         self.refs_task: HubTask | None = None
         self.tree_tasks: dict[str, HubTask] = {}
         self.preview_task: HubTask | None = None
@@ -236,6 +257,7 @@ class FilesView(HubWidget, W.VBox):
 
         self.revision_select.observe(self._on_revision, names="value")
         self.tree.observe(self._on_tree_click, names="value")
+        self.destination.observe(lambda _c: self._show_destination(), names="value")
         self.download_file_button.on_click(lambda _b: self.download_file())
         self.download_snapshot_button.on_click(lambda _b: self.download_snapshot())
         self.cancel_button.on_click(lambda _b: self.cancel())
@@ -558,7 +580,43 @@ class FilesView(HubWidget, W.VBox):
 
     # -- downloads -------------------------------------------------------------------------------
 
-    def _start_download(self) -> None:
+    def _show_destination(self) -> None:
+        self.target.layout.display = "" if self.destination.value == "folder" else "none"
+
+    def download_folder(self) -> str | None:
+        """The absolute folder downloads go to (None: the Hugging Face cache)."""
+        folder = self.target.value.strip()
+        if self.destination.value != "folder" or not folder:
+            return None
+        return os.path.abspath(os.path.expanduser(folder))
+
+    def _say(self, kind: str, text: str, path: str = "") -> None:
+        """Show what the running download does next to its button: busy, success, warning or error.
+
+        Args:
+            kind: "busy", "success", "warning" or "error".
+            text: A translated sentence; a `{path}` placeholder in it is shown as code.
+            path: The local path for `{path}`.
+        """
+        colors = {"success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
+        icons = {
+            "busy": "spinner fa-spin",
+            "success": "check",
+            "warning": "exclamation-triangle",
+            "error": "times",
+        }
+        shown = html.escape(text)
+        if path:
+            shown = shown.replace("{path}", f"<code>{html.escape(path)}</code>")
+        self._download_result.value = (
+            f"<span class='hubw-download-{kind}' style='color:{colors.get(kind, '#555')}'>"
+            f"{fa_icon(icons[kind])} {shown}</span>"
+        )
+        self.download_message = (kind, text.replace("{path}", path) if path else text)
+
+    def _start_download(self, result: W.HTML) -> None:
+        self.file_result.value = self.snapshot_result.value = ""
+        self._download_result = result
         self._cancel_requested = False
         self.download_file_button.disabled = True
         self.download_snapshot_button.disabled = True
@@ -568,7 +626,7 @@ class FilesView(HubWidget, W.VBox):
         if self._cancel_requested:
             # A cancelled task gets no result or error callback: say it here.
             self.progress.finish(False)
-            self.status.warning(_("Download cancelled: files already downloaded are kept."))
+            self._say("warning", _("Download cancelled: files already downloaded are kept."))
         self.download_file_button.disabled = self._selected_file is None
         self.download_snapshot_button.disabled = False
         self.cancel_button.disabled = True
@@ -585,10 +643,10 @@ class FilesView(HubWidget, W.VBox):
         if entry is None or self.repo_id is None:
             self.status.warning(_("Select a file first."))
             return None
-        target = self.target.value.strip() or None
-        self._start_download()
+        target = self.download_folder()
+        self._start_download(self.file_result)
         self.progress.start(entry.size or 0, 1)
-        self.status.busy(_("Downloading {path}…").format(path=entry.path))
+        self._say("busy", _("Downloading {path}…").format(path=entry.path))
         repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
 
         def run() -> str:
@@ -606,7 +664,10 @@ class FilesView(HubWidget, W.VBox):
 
         def done(path: str) -> None:
             self.progress.finish(True)
-            self.status.success(_("Downloaded {name} to {path}").format(name=entry.name, path=path))
+            if target is None:
+                self._say("success", _("Saved in the Hugging Face cache: {path}"), path)
+            else:
+                self._say("success", _("Saved to {path}"), path)
 
         return self._submit_download(run, done)
 
@@ -626,10 +687,10 @@ class FilesView(HubWidget, W.VBox):
         if self.repo_id is None:
             return None
         patterns = parse_patterns(self.patterns.value)
-        target = self.target.value.strip() or None
-        self._start_download()
+        target = self.download_folder()
+        self._start_download(self.snapshot_result)
         self.progress.start(0, 0)
-        self.status.busy(_("Listing the files to download…"))
+        self._say("busy", _("Listing the files to download…"))
         repo_id, repo_type, revision = self.repo_id, self.repo_type, self.revision
 
         def run() -> tuple[str, int]:
@@ -638,11 +699,15 @@ class FilesView(HubWidget, W.VBox):
         def done(result: tuple[str, int]) -> None:
             path, count = result
             self.progress.finish(True)
-            self.status.success(
-                ngettext("Downloaded {n} file to {path}", "Downloaded {n} files to {path}", count).format(
-                    n=count, path=path
+            if target is None:
+                text = ngettext(
+                    "{n} file saved in the Hugging Face cache: {path}",
+                    "{n} files saved in the Hugging Face cache: {path}",
+                    count,
                 )
-            )
+            else:
+                text = ngettext("{n} file saved to {path}", "{n} files saved to {path}", count)
+            self._say("success", text.format(n=count, path="{path}"), path)  # _say shows {path} as code
 
         return self._submit_download(run, done)
 
@@ -651,8 +716,8 @@ class FilesView(HubWidget, W.VBox):
     ) -> tuple[str, int]:
         def started(total_bytes: int, count: int) -> None:
             self.progress.start(total_bytes, count)
-            self.status.busy(
-                ngettext("Downloading {n} file…", "Downloading {n} files…", count).format(n=count)
+            self._say(
+                "busy", ngettext("Downloading {n} file…", "Downloading {n} files…", count).format(n=count)
             )
 
         return repos.download_snapshot(
@@ -669,10 +734,17 @@ class FilesView(HubWidget, W.VBox):
 
     def _download_error(self, exc: BaseException) -> None:
         self.progress.finish(False)
-        self.status.error(self.session.describe_error(exc))
+        self._say("error", self.session.describe_error(exc))
 
     def _error(self, exc: BaseException) -> None:
         self.status.error(self.session.describe_error(exc))
+
+
+def _row(children: list[W.Widget]) -> W.HBox:
+    """A row of controls that wraps when narrow (the stylesheet's hubw-row)."""
+    row = W.HBox(children)
+    row.add_class("hubw-row")
+    return row
 
 
 def _chain_first(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
