@@ -197,7 +197,10 @@ def test_clicking_a_result_opens_the_repo(api, browser_factory, repo_name):
     repo_id = make_repo(api, f"alice/{repo_name}", {"README.md": card("fill-mask", "transformers")})
     browser = browser_factory(query=repo_name)
     browser.search().wait(TIMEOUT)
-    browser.results.value = 0  # the user clicks the row
+    # Each result is a row button whose label wraps (a <select> option is cut in a sidebar).
+    (row,) = browser.results.children
+    assert row.description == browser.results.options[0][0] and "hubw-row-button" in row._dom_classes
+    row.click()  # the user clicks the row
     assert browser.repo_id == repo_id
     assert browser.repo_view.layout.display == "" and browser.search_view.layout.display == "none"
     browser.info_task.wait(TIMEOUT)
@@ -454,6 +457,19 @@ def test_history_diff_on_known_commits(api, sandbox, browser_factory, repo_name)
     assert browser.history.last_diff.paths() == {"added": set(), "removed": set(), "changed": {"edit.txt"}}
     assert "edit.txt" in browser.history.diff_summary.value
     assert "click a commit" in browser.history.hint.value.lower()
+
+    # As a user does it: a click on a row, then the + beside another one to compare the two.
+    history = browser.history
+    history.commit_list.click(1)  # "modify"
+    assert history.commit_list.value == (modify,)
+    history.commit_list.toggle(0)  # + beside "delete"
+    assert history.commit_list.value == (modify, delete)
+    history.diff_task.wait(TIMEOUT)
+    assert history.last_diff.paths() == {
+        "added": {"new/fresh.txt"},
+        "removed": {"gone/old.txt"},
+        "changed": set(),
+    }
 
     # A selection that compares nothing shows no diff at all.
     browser.history.commit_list.value = (delete, modify, add)

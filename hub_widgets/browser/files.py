@@ -25,6 +25,7 @@ import ipywidgets as W
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.diff import is_folder, looks_like_text
 from hub_widgets.browser.repo import split_card
+from hub_widgets.browser.rows import RowList
 from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
@@ -43,7 +44,7 @@ from hub_widgets.ui import (
 )
 from hub_widgets.ui.base import HubWidget
 
-PAGE_SIZE = 500  # entries of one folder shown before "more…"
+PAGE_SIZE = 200  # entries of one folder shown before "more…" (each is a row widget)
 PREVIEW_MAX_BYTES = 1_000_000  # text, JSON, CSV, markdown
 IMAGE_PREVIEW_MAX_BYTES = 5_000_000
 TEXT_PREVIEW_CHARS = 20_000
@@ -183,7 +184,7 @@ class FilesView(HubWidget, W.VBox):
             value="main",
             layout=W.Layout(width="auto", max_width="100%"),
         )
-        self.tree = W.Select(options=[], rows=16, layout=W.Layout(width="100%"))
+        self.tree = RowList(max_height="30em")
         self.preview_title = W.HTML(layout=plain)
         self.preview_html = W.HTML(layout=plain)
         self.preview_markdown = W.Output(layout=plain)
@@ -192,7 +193,7 @@ class FilesView(HubWidget, W.VBox):
             layout=plain, description=_("Download file"), icon="download", disabled=True
         )
         self.patterns = W.Text(
-            layout=W.Layout(width="100%"),
+            layout=plain,
             description=_("Patterns"),
             placeholder=_("e.g. *.json, *.safetensors (empty: all files)"),
         )
@@ -205,7 +206,7 @@ class FilesView(HubWidget, W.VBox):
         )
         self.target = W.Text(
             value=os.getcwd(),
-            layout=W.Layout(width="100%"),
+            layout=plain,
             description=_("Folder"),
             placeholder=_("a folder (relative to the notebook's folder); empty: the cache"),
         )

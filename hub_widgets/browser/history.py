@@ -1,5 +1,5 @@
 """The History tab: the commits of a revision, a page at a time. Click a commit to see what it changed,
-Ctrl/Cmd-click a second one to compare the two: the diff always belongs to the current selection."""
+the + beside a second one compares the two: the diff always belongs to the current selection."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from hub_widgets.browser.diff import (
     RevisionDiff,
 )
 from hub_widgets.browser.files import preview_kind
+from hub_widgets.browser.rows import RowList
 from hub_widgets.hub import history
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import (
@@ -99,14 +100,16 @@ class HistoryView(HubWidget, W.VBox):
         self.commits: list[Any] = []
         self.page = 0
         self.page_size = PAGE_SIZE
-        self.commit_list = W.SelectMultiple(options=[], rows=12, layout=W.Layout(width="100%"))
+        self.commit_list = RowList(multiple=True, toggle_tooltip=_("Compare with the selected commit"))
         self.page_label = W.HTML(layout=plain)
         self.newer_button = W.Button(layout=plain, description=_("Newer"), icon="arrow-left", disabled=True)
         self.older_button = W.Button(layout=plain, description=_("Older"), icon="arrow-right", disabled=True)
         self.hint = W.HTML(
             layout=plain,
             value=html.escape(
-                _("Click a commit to see what it changed; Ctrl/Cmd-click a second one to compare the two.")
+                _(
+                    "Click a commit to see what it changed; click the + beside a second one to compare the two."
+                )
             ),
         )
         self.diff_summary = W.HTML(layout=plain)

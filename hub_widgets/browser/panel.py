@@ -15,6 +15,7 @@ from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.files import FilesView
 from hub_widgets.browser.history import HistoryView
 from hub_widgets.browser.repo import INFO_EXPAND, header_html, metadata_table, split_card, summarize
+from hub_widgets.browser.rows import RowList
 from hub_widgets.browser.search import (
     ResultRow,
     SearchQuery,
@@ -25,6 +26,7 @@ from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import COMMON_TASKS, REPO_TYPES, SEARCH_LIBRARIES
 
 RESULTS_PAGE = 20
@@ -54,7 +56,9 @@ class RepoBrowser(HubWidget, W.VBox):
         self.session = scoped(session)
         # Static widgets share one layout model: the frontend gets one state instead of dozens.
         plain = W.Layout()
-        wide = W.Layout(width="100%")
+        # No width="100%" on inputs: with their 2 px margin they would stick out; the stylesheet
+        # stretches them to the box instead.
+        wide = W.Layout()
         self.status = StatusLine(layout=plain)
         self.debounce = DEBOUNCE_SECONDS
         self.page_size = RESULTS_PAGE
@@ -100,7 +104,7 @@ class RepoBrowser(HubWidget, W.VBox):
             layout=plain,
         )
         self.quick_filter = W.ToggleButtons(options=[(_("Everyone"), "")], value="", layout=plain)
-        self.results = W.Select(options=[], rows=12, layout=wide)
+        self.results = RowList(max_height="28em")
         self.result_info = W.HTML(layout=plain)
         self.more_button = W.Button(layout=plain, description=_("More"), disabled=True)
         self.open_id = W.Text(
@@ -147,6 +151,8 @@ class RepoBrowser(HubWidget, W.VBox):
         self.repo_view = W.VBox([W.HBox(layout=plain, children=[self.back_button]), self.header, self.tabs])
 
         super().__init__([self.status, self.search_view, self.repo_view], **kwargs)
+        style_root(self)
+        self.add_class("hubw-browser")
 
         self.repo_id: str | None = None
         self.repo_type = repo_type

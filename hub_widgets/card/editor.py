@@ -82,7 +82,7 @@ class CardField:
     ) -> None:
         self.key, self.control, self.scalar = key, control, scalar
         self._base_options = list(options)
-        layout = W.Layout(width="100%")
+        layout = W.Layout()  # stretched by the stylesheet (100% plus the margin would stick out)
         if control == "combobox":
             self.widget = W.Combobox(
                 options=list(options), ensure_option=False, placeholder=placeholder, layout=layout
@@ -165,7 +165,8 @@ def card_diff_html(diff: str) -> str:
 
 
 def _task_options() -> list[tuple[str, str]]:
-    return [("—", "")] + [(f"{name} ({task})", task) for task, name in TASKS.items()]
+    # The name only: the id is what the YAML tab shows, and "Name (id)" does not fit a sidebar.
+    return [("—", "")] + [(name, task) for task, name in TASKS.items()]
 
 
 def build_fields(repo_type: str) -> dict[str, CardField]:
@@ -289,7 +290,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         form = W.GridBox(
             items,
             layout=W.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(min(100%, 220px), 1fr))",
+                grid_template_columns="repeat(auto-fill, minmax(min(100%, 260px), 1fr))",
                 grid_gap="4px 16px",
             ),
         )
@@ -299,7 +300,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.body = W.Textarea(
             placeholder=_("Write the card in Markdown…"),
             continuous_update=True,
-            layout=W.Layout(width="100%", height="420px"),
+            layout=W.Layout(height="420px"),
         )
         self.body.observe(self._body_changed, names="value")
         self.preview = W.Output(
@@ -323,7 +324,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         )
 
         # -- raw front matter
-        self.yaml_editor = W.Textarea(layout=W.Layout(width="100%", height="260px"))
+        self.yaml_editor = W.Textarea(layout=W.Layout(height="260px"))
         self.apply_yaml_button = W.Button(description=_("Apply YAML"), icon="check")
         self.apply_yaml_button.on_click(lambda _b: self.apply_yaml())
         yaml_tab = W.VBox(
@@ -353,21 +354,17 @@ class ModelCardEditor(HubWidget, W.VBox):
             value=str(self.path.parent) if self.path else "",
             placeholder=_("folder to write README.md into"),
             description=_("Folder"),
-            layout=W.Layout(width="100%"),
         )
-        self.commit_message = W.Text(
-            placeholder=_("Update README.md"), description=_("Message"), layout=W.Layout(width="100%")
-        )
+        self.commit_message = W.Text(placeholder=_("Update README.md"), description=_("Message"))
         # A pull request has its own title and description: never the last commit's message.
         self.pr_title = W.Text(
             placeholder=_("Update the model card"),
             description=_("PR title"),
-            layout=W.Layout(width="100%"),
         )
         self.pr_description = W.Textarea(
             placeholder=_("What this pull request changes, for the reviewers (optional)"),
             description=_("Description"),
-            layout=W.Layout(width="100%", height="80px"),
+            layout=W.Layout(height="80px"),
         )
         self.reload_button = W.Button(description=_("Load again"), icon="refresh")
         self.reload_button.on_click(lambda _b: self.load())

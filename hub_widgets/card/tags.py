@@ -34,7 +34,7 @@ class TagInput(W.VBox):
     value = traitlets.List(traitlets.Unicode())
 
     def __init__(self, placeholder: str = "", value: list[str] | None = None, **kwargs: Any) -> None:
-        self.text = W.Text(placeholder=placeholder, continuous_update=True, layout=W.Layout(width="100%"))
+        self.text = W.Text(placeholder=placeholder, continuous_update=True)
         self.chips = W.Box(layout=W.Layout(flex_flow="row wrap"))
         self.chips.add_class("hubw-row")
         self.chips.add_class("hubw-tag-chips")

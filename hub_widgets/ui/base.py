@@ -150,17 +150,24 @@ class HubWidget:
 
     @property
     def is_quiet(self) -> bool:
-        """True while the view fills its own controls (`with self.quiet():`)."""
-        return self.__dict__.get("_quiet_depth", 0) > 0
+        """True while the view fills its own controls (`with self.quiet():`) on this thread."""
+        return getattr(self._quiet_state(), "depth", 0) > 0
 
     @contextlib.contextmanager
     def quiet(self) -> Iterator[None]:
-        """Changes made inside are the view's own: observers check `self.is_quiet` and ignore them."""
-        self.__dict__["_quiet_depth"] = self.__dict__.get("_quiet_depth", 0) + 1
+        """Changes made inside are the view's own: observers check `self.is_quiet` and ignore them.
+
+        Per thread: a worker redrawing a list must not swallow the user's click arriving meanwhile.
+        """
+        state = self._quiet_state()
+        state.depth = getattr(state, "depth", 0) + 1
         try:
             yield
         finally:
-            self.__dict__["_quiet_depth"] -= 1
+            state.depth -= 1
+
+    def _quiet_state(self) -> threading.local:
+        return self.__dict__.setdefault("_quiet_local", threading.local())
 
     def debounced(self, fn: Callable[[], Any], delay: float) -> Debounce:
         """A `Debounce` of `fn` that is cancelled when the view is closed."""
