@@ -527,6 +527,39 @@ def test_edit_card_opens_the_editor_inside_the_browser(api, browser_factory, rep
         assert len(browser.card_editor.children) == 1
 
 
+def test_edit_card_in_the_sidebar_edits_the_card_where_it_is_read(api, hub_session, repo_name):
+    from hub_widgets.card import ModelCardEditor
+    from hub_widgets.sidebar import HubSidebar
+
+    repo_id = make_repo(api, f"alice/{repo_name}", {"README.md": card("fill-mask", "transformers")})
+    sidebar = HubSidebar(session=hub_session)
+    browser = sidebar.open_repo(repo_id)  # the repo page, hosted in the sidebar
+    browser.info_task.wait(TIMEOUT)
+    assert sidebar.detail_widget is browser and "mit" in browser.card_metadata.value
+
+    browser.edit_card_button.click()
+    (editor,) = browser.card_editor.children
+    assert isinstance(editor, ModelCardEditor) and editor.repo_id == repo_id
+    editor.task.wait(TIMEOUT)
+    # The editor takes the card's place (its preview shows the text), in the Card tab of the same page.
+    assert browser.card_markdown.layout.display == "none" and browser.card_metadata.layout.display == "none"
+    assert browser.edit_card_button.description == "Close the editor"
+    assert editor.fields["license"].widget.value == "mit"
+
+    editor.fields["license"].widget.value = "apache-2.0"
+    editor.debounce = 0
+    assert editor.review(), editor.status.text
+    editor.confirm().wait(TIMEOUT)
+    assert editor.status.kind == "success", editor.status.text
+    assert api.model_info(repo_id, expand=["cardData"]).card_data.license == "apache-2.0"
+    # The page shows the card as committed, once the editor is closed.
+    wait_for(lambda: "apache-2.0" in browser.card_metadata.value, what="the new card shown")
+    browser.edit_card_button.click()
+    assert browser.card_editor.children == () and browser.card_markdown.layout.display == ""
+    assert browser.edit_card_button.description == "Edit card"
+    sidebar.close()
+
+
 def test_try_it_opens_the_playground_on_the_model(api, sandbox, browser_factory, repo_name, monkeypatch):
     monkeypatch.setenv("HUB_WIDGETS_INFERENCE_ENDPOINT", sandbox.endpoint + "/inference/models/{model}")
     repo_id = make_repo(api, f"alice/{repo_name}", {"README.md": card("fill-mask", "transformers")})

@@ -41,6 +41,7 @@ from hub_widgets.ui import (
     show_markdown,
     show_notebook,
     truncated_note,
+    wrap_row,
 )
 from hub_widgets.ui.base import HubWidget
 
@@ -224,11 +225,11 @@ class FilesView(HubWidget, W.VBox):
         downloads = W.VBox(
             layout=plain,
             children=[
-                _row([self.destination]),
+                wrap_row([self.destination]),
                 self.target,
-                _row([self.download_file_button, self.file_result]),
+                wrap_row([self.download_file_button, self.file_result]),
                 self.patterns,
-                _row([self.download_snapshot_button, self.cancel_button]),
+                wrap_row([self.download_snapshot_button, self.cancel_button]),
                 self.snapshot_result,
                 self.progress,
             ],
@@ -739,13 +740,6 @@ class FilesView(HubWidget, W.VBox):
 
     def _error(self, exc: BaseException) -> None:
         self.status.error(self.session.describe_error(exc))
-
-
-def _row(children: list[W.Widget]) -> W.HBox:
-    """A row of controls that wraps when narrow (the stylesheet's hubw-row)."""
-    row = W.HBox(children)
-    row.add_class("hubw-row")
-    return row
 
 
 def _chain_first(first: Any, rest: Iterator[Any]) -> Iterator[Any]:

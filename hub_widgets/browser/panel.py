@@ -24,7 +24,7 @@ from hub_widgets.browser.search import (
 )
 from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, scoped
-from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown
+from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown, wrap_row
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import COMMON_TASKS, REPO_TYPES, SEARCH_LIBRARIES
@@ -75,18 +75,20 @@ class RepoBrowser(HubWidget, W.VBox):
             value=repo_type,
             layout=plain,
         )
+        # Filters share the row: each at least 220 px wide (label + field), wrapping below that.
+        field = W.Layout(flex="1 1 220px", min_width="0")
         self.author = W.Text(
-            layout=plain, description=_("Author"), placeholder=_("user or org"), continuous_update=False
+            layout=field, description=_("Author"), placeholder=_("user or org"), continuous_update=False
         )
         self.task = W.Combobox(
-            layout=plain,
+            layout=field,
             description=_("Task"),
             options=COMMON_TASKS,
             ensure_option=False,
             continuous_update=False,
         )
         self.library = W.Combobox(
-            layout=plain,
+            layout=field,
             description=_("Library"),
             options=SEARCH_LIBRARIES,
             ensure_option=False,
@@ -101,7 +103,7 @@ class RepoBrowser(HubWidget, W.VBox):
                 (_("Recently updated"), "updated"),
             ],
             value="downloads",
-            layout=plain,
+            layout=field,
         )
         self.quick_filter = W.ToggleButtons(options=[(_("Everyone"), "")], value="", layout=plain)
         self.results = RowList(max_height="28em")
@@ -114,11 +116,11 @@ class RepoBrowser(HubWidget, W.VBox):
         self.search_view = W.VBox(
             [
                 self.search_text,
-                W.HBox(layout=plain, children=[self.repo_type_select, self.quick_filter]),
-                W.HBox(layout=plain, children=[self.author, self.task, self.library, self.sort]),
+                wrap_row([self.repo_type_select, self.quick_filter]),
+                wrap_row([self.author, self.task, self.library, self.sort]),
                 self.results,
-                W.HBox(layout=plain, children=[self.more_button, self.result_info]),
-                W.HBox(layout=plain, children=[self.open_id, self.open_button]),
+                wrap_row([self.more_button, self.result_info]),
+                wrap_row([self.open_id, self.open_button]),
             ]
         )
 
@@ -134,7 +136,7 @@ class RepoBrowser(HubWidget, W.VBox):
         card_tab = W.VBox(
             [
                 self.card_metadata,
-                W.HBox([self.edit_card_button, self.try_button], layout=plain),
+                wrap_row([self.edit_card_button, self.try_button]),
                 self.playground_box,
                 self.card_editor,
                 self.card_markdown,
@@ -358,7 +360,7 @@ class RepoBrowser(HubWidget, W.VBox):
         self.header.value = f"<b>{html.escape(repo_id)}</b>"
         self.card_metadata.value = ""
         self.card_markdown.outputs = ()
-        self.card_editor.children = ()
+        self._close_card_editor()
         self.playground_box.children = ()
         self.edit_card_button.disabled = True
         self.try_button.disabled = True
@@ -412,15 +414,50 @@ class RepoBrowser(HubWidget, W.VBox):
         self.status.error(self.session.describe_error(exc))
 
     def edit_card(self) -> Any:
-        """Show the model card editor for this repo inside the browser (if hub_widgets.card exists)."""
+        """Edit this repo's card where it is read: the editor takes the card's place in the Card tab
+        (in a notebook as in the sidebar); a second click closes it. Returns the editor (None when
+        closed, or when hub_widgets.card is not installed)."""
+        if self.card_editor.children:
+            self._close_card_editor()
+            return None
         try:
             from hub_widgets.card import ModelCardEditor
         except ImportError:
             self.status.warning(_("The model card editor is not available in this version."))
             return None
-        editor = ModelCardEditor(repo_id=self.repo_id, repo_type=self.repo_type, session=self.session)
+        revision = self.revision if self.revision != "main" else None
+        editor = ModelCardEditor(
+            repo_id=self.repo_id, repo_type=self.repo_type, session=self.session, revision=revision
+        )
+        editor.on_saved(self._card_saved)
         self.card_editor.children = (editor,)
+        # The editor has its own preview: the rendered card and its table would show the old text twice.
+        self.card_markdown.layout.display = self.card_metadata.layout.display = "none"
+        self.edit_card_button.description = _("Close the editor")
+        self.edit_card_button.icon = "times"
         return editor
+
+    def _close_card_editor(self) -> None:
+        for editor in self.card_editor.children:
+            editor.close()
+        self.card_editor.children = ()
+        self.card_markdown.layout.display = self.card_metadata.layout.display = ""
+        self.edit_card_button.description = _("Edit card")
+        self.edit_card_button.icon = "edit"
+
+    def _card_saved(self, outcome: Any) -> None:
+        # A commit changed the card being read: show the new one (a pull request leaves it as it is).
+        if outcome.kind != "commit" or self.repo_id is None:
+            return
+        self.info_task = self.submit(
+            self._fetch_info,
+            self.repo_id,
+            self.repo_type,
+            self.revision,
+            on_result=self._show_info,
+            on_error=self._info_error,
+            key=f"browser-info:{id(self)}",
+        )
 
     def try_model(self) -> Any:
         """Open the inference playground on this model, above its card (as the Hub's model page does)."""

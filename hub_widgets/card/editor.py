@@ -47,6 +47,7 @@ from hub_widgets.ui import (
     shorten,
     show_markdown,
     truncated_note,
+    wrap_row,
 )
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.style import style_root
@@ -275,6 +276,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         self._reviewed: str | None = None
         self.problems: list[CardIssue] = []
         self.hub_problems: list[CardIssue] = []  # the Hub's last answer, before merging with the local check
+        self._saved_callbacks: list[Callable[[SaveOutcome], None]] = []
         self.hub_card_loaded = False  # pushing is allowed only over a card actually read from the Hub
 
         self.header = W.HTML()
@@ -318,8 +320,8 @@ class ModelCardEditor(HubWidget, W.VBox):
         half = W.Layout(flex="1 1 320px", min_width="0")
         text_tab = W.VBox(
             [
-                _row([self.section_select, self.insert_button]),
-                _row([W.VBox([self.body], layout=half), W.VBox([self.preview], layout=half)]),
+                wrap_row([self.section_select, self.insert_button]),
+                wrap_row([W.VBox([self.body], layout=half), W.VBox([self.preview], layout=half)]),
             ]
         )
 
@@ -378,7 +380,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.cancel_button = W.Button(description=_("Cancel"))
         self.cancel_button.on_click(lambda _b: self.cancel_review())
         self.diff_view = W.HTML()
-        self.review_box = W.VBox([self.diff_view, _row([self.confirm_button, self.cancel_button])])
+        self.review_box = W.VBox([self.diff_view, wrap_row([self.confirm_button, self.cancel_button])])
         self.review_box.layout.display = "none"
         self.result = W.HTML()
         self.target.observe(lambda _c: self._show_target(), names="value")
@@ -387,12 +389,12 @@ class ModelCardEditor(HubWidget, W.VBox):
             [
                 self.header,
                 self.tabs,
-                _row([self.validate_button, self.target, self.reload_button]),
+                wrap_row([self.validate_button, self.target, self.reload_button]),
                 self.folder,
                 self.commit_message,
                 self.pr_title,
                 self.pr_description,
-                self.review_button,
+                wrap_row([self.review_button]),
                 self.review_box,
                 self.status,
                 self.result,
@@ -850,12 +852,27 @@ class ModelCardEditor(HubWidget, W.VBox):
             return
         self.status.error(self.session.describe_error(exc))
 
+    def on_saved(self, callback: Callable[[SaveOutcome], None]) -> None:
+        """Call `callback(outcome)` after each save, commit or pull request (e.g. to show the new card).
+
+        Args:
+            callback: Takes the `SaveOutcome`; it runs after the editor shows the result.
+        """
+        self._saved_callbacks.append(callback)
+
     def _saved(self, outcome: SaveOutcome) -> None:
         self.show_problems(outcome.problems)
         if outcome.kind == "invalid":
             self.status.error(_("The card was not saved: fix the problems marked next to the fields."))
             return
         self._invalidate_review()
+        try:
+            self._show_saved(outcome)
+        finally:
+            for callback in list(self._saved_callbacks):
+                callback(outcome)
+
+    def _show_saved(self, outcome: SaveOutcome) -> None:
         if outcome.kind == "saved":
             path = Path(outcome.path)
             self.result.value = html.escape(_("Written: {path}").format(path=path))
@@ -898,13 +915,6 @@ class ModelCardEditor(HubWidget, W.VBox):
     def _submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> HubTask:
         self.task = self.submit(fn, *args, **kwargs)
         return self.task
-
-
-def _row(children: list[W.Widget]) -> W.HBox:
-    """A row of controls that wraps when narrow."""
-    row = W.HBox(children)
-    row.add_class("hubw-row")
-    return row
 
 
 def _same_input(a: Any, b: Any) -> bool:

@@ -63,7 +63,16 @@ __all__ = [
     "show_notebook",
     "shown_html",
     "truncated_note",
+    "wrap_row",
 ]
+
+
+def wrap_row(children: list[W.Widget]) -> W.HBox:
+    """A row of controls that wraps onto more lines when narrow (the stylesheet's `hubw-row`)."""
+    row = W.HBox(children)
+    row.add_class("hubw-row")
+    return row
+
 
 _COLORS = {"info": "#555", "busy": "#555", "success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
 _ICONS = {"info": "", "busy": "⏳ ", "success": "✓ ", "warning": "⚠ ", "error": "✗ "}
