@@ -92,6 +92,14 @@ def test_card_editor_push_prints_nothing(bars_on, capsys, api, hub_session, repo
     assert editor.review(), editor.status.text
     editor.confirm().wait(TIMEOUT)
     assert editor.status.kind == "success", editor.status.text
+    # The pull request path and the Hub's check too.
+    editor.validate().wait(TIMEOUT)
+    editor.target.value = "pr"
+    editor.pr_title.value = "Add a section"
+    editor.body.value += "\n## More\n"
+    assert editor.review(), editor.status.text
+    editor.confirm().wait(TIMEOUT)
+    assert editor.status.kind == "success", editor.status.text
     out = capsys.readouterr()
     assert (out.out, out.err) == ("", "")
     editor.close()

@@ -196,7 +196,8 @@ class FilesView(HubWidget, W.VBox):
         self.patterns = W.Text(
             layout=plain,
             description=_("Patterns"),
-            placeholder=_("e.g. *.json, *.safetensors (empty: all files)"),
+            placeholder=_("e.g. *.json"),
+            tooltip=_("Comma-separated file patterns, e.g. *.json, *.safetensors; empty: all files"),
         )
         # Where downloads go: a folder the user sees (the notebook's own by default), or the cache that
         # huggingface_hub's loaders read from. Both the file and the snapshot button use it.
@@ -209,7 +210,8 @@ class FilesView(HubWidget, W.VBox):
             value=os.getcwd(),
             layout=plain,
             description=_("Folder"),
-            placeholder=_("a folder (relative to the notebook's folder); empty: the cache"),
+            placeholder=_("a folder"),
+            tooltip=_("A folder, relative to the notebook's folder; empty: the Hugging Face cache"),
         )
         self.download_snapshot_button = W.Button(
             layout=plain, description=_("Download snapshot"), icon="download"

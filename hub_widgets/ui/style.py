@@ -73,6 +73,20 @@ STYLESHEET = f"""
   .{ROOT_CLASS}.hubw-playground .hubw-lanes {{ flex-direction: column; }}
   .{ROOT_CLASS}.hubw-playground .hubw-lanes > .widget-box {{ width: 100%; flex: 0 0 auto; }}
 }}
+
+/* RepoBrowser (.hubw-browser) and ModelCardEditor (.hubw-card). Row lists (browser/rows.py): each row
+   a button whose label wraps, so a long repo id, file name or commit title is never cut. */
+.{ROOT_CLASS} .hubw-rows {{ flex-wrap: nowrap; gap: 1px; padding: 2px; box-sizing: border-box;
+  border: var(--jp-border-width, 1px) solid var(--jp-border-color1, #bdbdbd); }}
+.{ROOT_CLASS} .hubw-rows .jupyter-button.hubw-row-button {{ min-width: 0; width: 100%; height: auto;
+  min-height: var(--jp-widgets-inline-height, 28px); white-space: normal; overflow-wrap: anywhere;
+  text-align: left; line-height: 1.35; padding: 3px 8px; margin: 0; flex: 0 0 auto; }}
+.{ROOT_CLASS} .hubw-rows .hubw-row-pair {{ flex-wrap: nowrap; gap: 2px; flex: 0 0 auto; }}
+.{ROOT_CLASS} .hubw-rows .hubw-row-pair > .jupyter-button.hubw-row-button {{ flex: 1 1 auto; width: auto; }}
+.{ROOT_CLASS} .hubw-rows .hubw-row-pair > .jupyter-button.hubw-icon-only {{ flex: 0 0 32px; }}
+.hubw-browser .widget-text, .hubw-browser .widget-textarea, .hubw-card .widget-text,
+.hubw-card .widget-textarea, .hubw-card .widget-combobox {{ align-self: stretch; }}
+.hubw-card .hubw-tag-chips .jupyter-button.hubw-tag {{ height: auto; min-height: 24px; }}
 """
 
 
