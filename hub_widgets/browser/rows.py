@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
+from ipywidgets.widgets.widget_bool import ToggleButtonStyle
 
 from hub_widgets._i18n import _
 
@@ -50,7 +51,12 @@ class RowList(W.VBox):
         self._pool: list[W.Widget] = []
         self._buttons: list[W.Button] = []
         self._toggles: list[W.ToggleButton] = []
+        # One layout and one style model for every row: a row then costs one model, not three.
         self._row_layout = W.Layout(width="100%")
+        self._row_style = W.ButtonStyle()
+        self._toggle_layout = W.Layout(width="32px", flex="0 0 auto")
+        self._toggle_style = ToggleButtonStyle()
+        self._pair_layout = W.Layout(width="100%", flex_flow="row nowrap")
         self._drawing = False
         self._lock = threading.RLock()  # workers set options while the user clicks
         if multiple:
@@ -88,22 +94,29 @@ class RowList(W.VBox):
             self.value = None
         self._draw()
 
-    def _grow(self, count: int) -> None:
-        while len(self._buttons) < count:
+    def _grow(self, labels: list[str]) -> None:
+        while len(self._buttons) < len(labels):
             index = len(self._buttons)
-            button = W.Button(layout=self._row_layout)
-            button.add_class("hubw-row-button")
+            # Classes given at creation: add_class afterwards would send one more message per row.
+            button = W.Button(
+                description=labels[index],
+                layout=self._row_layout,
+                style=self._row_style,
+                _dom_classes=("hubw-row-button",),
+            )
             button.on_click(lambda _b, i=index: self.click(i))
             self._buttons.append(button)
             if self.multiple:
                 toggle = W.ToggleButton(
-                    icon="plus", tooltip=self.toggle_tooltip, layout=W.Layout(width="32px", flex="0 0 auto")
+                    icon="plus",
+                    tooltip=self.toggle_tooltip,
+                    layout=self._toggle_layout,
+                    style=self._toggle_style,
+                    _dom_classes=("hubw-icon-only",),
                 )
-                toggle.add_class("hubw-icon-only")
                 toggle.observe(lambda change, i=index: self._on_toggle(i, change), names="value")
                 self._toggles.append(toggle)
-                row = W.HBox([toggle, button], layout=W.Layout(width="100%", flex_flow="row nowrap"))
-                row.add_class("hubw-row-pair")
+                row = W.HBox([toggle, button], layout=self._pair_layout, _dom_classes=("hubw-row-pair",))
                 self._pool.append(row)
             else:
                 self._pool.append(button)
@@ -121,7 +134,7 @@ class RowList(W.VBox):
     def _draw(self) -> None:
         with self._lock:
             options = list(self.options)
-            self._grow(len(options))
+            self._grow([label for label, _value in options])
             for button, (label, _value) in zip(self._buttons, options, strict=False):
                 if button.description != label:
                     button.description = label
@@ -155,5 +168,12 @@ class RowList(W.VBox):
                 for child in widget.children:
                     child.close()
             widget.close()
-        self._row_layout.close()
+        for shared in (
+            self._row_layout,
+            self._row_style,
+            self._toggle_layout,
+            self._toggle_style,
+            self._pair_layout,
+        ):
+            shared.close()
         super().close()
