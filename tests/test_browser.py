@@ -471,6 +471,17 @@ def test_history_diff_on_known_commits(api, sandbox, browser_factory, repo_name)
         "changed": set(),
     }
 
+    # The first commit: what it added (compared with nothing).
+    first = history.commits[-1].commit_id
+    history.commit_list.click(len(history.commit_list.options) - 1)
+    assert history.commit_list.value == (first,)
+    history.diff_task.wait(TIMEOUT)
+    assert history.last_diff.paths() == {
+        "added": set(api.list_repo_files(repo_id, revision=first)),
+        "removed": set(),
+        "changed": set(),
+    }
+
     # A selection that compares nothing shows no diff at all.
     browser.history.commit_list.value = (delete, modify, add)
     assert browser.history.last_diff is None and "edit.txt" not in browser.history.diff_summary.value

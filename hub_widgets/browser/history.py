@@ -172,10 +172,8 @@ class HistoryView(HubWidget, W.VBox):
         self.older_button.disabled = end >= len(self.commits)
 
     def _comparable(self, picked: tuple[str, ...]) -> bool:
-        # Two commits, or one that has a parent in the list (it is compared with its parent).
-        if len(picked) == 2:
-            return True
-        return len(picked) == 1 and self._parent_of(picked[0]) is not None
+        # Two commits, or one (compared with its parent; the first commit with nothing).
+        return len(picked) in (1, 2)
 
     def _parent_of(self, commit_id: str) -> str | None:
         ids = [c.commit_id for c in self.commits]
@@ -194,10 +192,6 @@ class HistoryView(HubWidget, W.VBox):
         self._clear_diff()
         if self._comparable(picked):
             self.compare_selected()
-        elif len(picked) == 1:
-            self.diff_summary.value = html.escape(
-                _("This is the first commit: everything in it was added by it.")
-            )
         elif len(picked) > 2:
             self.diff_summary.value = html.escape(_("Pick at most two commits to compare them."))
 
@@ -211,11 +205,17 @@ class HistoryView(HubWidget, W.VBox):
             return self.compare(self._parent_of(picked[0]), picked[0])
         return self.compare(*picked)
 
-    def compare(self, commit_a: str, commit_b: str) -> HubTask:
-        """Diff two commits (in either order: the older one is the base)."""
+    def compare(self, commit_a: str | None, commit_b: str) -> HubTask:
+        """Diff two commits (in either order: the older one is the base; None: before the first commit)."""
         order = {c.commit_id: i for i, c in enumerate(self.commits)}  # 0 = newest
-        old, new = sorted((commit_a, commit_b), key=lambda c: -order.get(c, -1))
-        self.diff_summary.value = html.escape(_("Comparing {old} → {new}…").format(old=old[:7], new=new[:7]))
+        if commit_a is None:
+            old, new = None, commit_b
+            self.diff_summary.value = html.escape(_("Reading what {new} added…").format(new=new[:7]))
+        else:
+            old, new = sorted((commit_a, commit_b), key=lambda c: -order.get(c, -1))
+            self.diff_summary.value = html.escape(
+                _("Comparing {old} → {new}…").format(old=old[:7], new=new[:7])
+            )
         self.diff_text.value = ""
         repo_id, repo_type = self.repo_id, self.repo_type
         self.diff_task = self.submit(
@@ -232,7 +232,7 @@ class HistoryView(HubWidget, W.VBox):
         return self.diff_task
 
     def _compute_diff(
-        self, repo_id: str, repo_type: str, old: str, new: str
+        self, repo_id: str, repo_type: str, old: str | None, new: str
     ) -> tuple[RevisionDiff, list[tuple[str, str]]]:
         return history.compare(
             self.session,

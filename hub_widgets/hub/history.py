@@ -34,7 +34,7 @@ def list_commits(
 def compare(
     session: Any,
     repo_id: str,
-    old: str,
+    old: str | None,
     new: str,
     *,
     repo_type: str = "model",
@@ -48,7 +48,7 @@ def compare(
     Args:
         session: The `HubSession` (or a widget's scope of it).
         repo_id: `namespace/name`.
-        old: The older revision (a commit id).
+        old: The older revision (a commit id); None: nothing (what the first commit added).
         new: The newer one.
         repo_type: "model", "dataset" or "space".
         diff_text_of: Whether a file version (None: absent on that side) is worth a text diff.
@@ -58,7 +58,9 @@ def compare(
         `(diff, [(path, unified diff), ...])`.
     """
 
-    def list_folder(revision: str, path: str, recursive: bool) -> list[Any]:
+    def list_folder(revision: str | None, path: str, recursive: bool) -> list[Any]:
+        if revision is None:
+            return []  # before the first commit: no files
         try:
             return list(
                 repos.list_tree(
@@ -84,7 +86,9 @@ def compare(
         if not (diff_text_of(before) and diff_text_of(after)):
             continue
         path = (after or before).path
-        text = unified_text_diff(read(old, before), read(new, after), path, old[:7], new[:7])
+        text = unified_text_diff(
+            read(old, before) if old else b"", read(new, after), path, old[:7] if old else "-", new[:7]
+        )
         if text:
             texts.append((path, text))
     return diff, texts
