@@ -36,12 +36,12 @@ from hub_widgets.ui import (
     format_bytes,
     html_table,
     repo_file_base,
+    row,
     shorten,
     show_html,
     show_markdown,
     show_notebook,
     truncated_note,
-    wrap_row,
 )
 from hub_widgets.ui.base import HubWidget
 
@@ -227,11 +227,11 @@ class FilesView(HubWidget, W.VBox):
         downloads = W.VBox(
             layout=plain,
             children=[
-                wrap_row([self.destination]),
+                row([self.destination]),
                 self.target,
-                wrap_row([self.download_file_button, self.file_result]),
+                row([self.download_file_button, self.file_result]),
                 self.patterns,
-                wrap_row([self.download_snapshot_button, self.cancel_button]),
+                row([self.download_snapshot_button, self.cancel_button]),
                 self.snapshot_result,
                 self.progress,
             ],

@@ -24,7 +24,7 @@ from hub_widgets.browser.search import (
 )
 from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, scoped
-from hub_widgets.ui import StatusLine, repo_file_base, show_html, show_markdown, wrap_row
+from hub_widgets.ui import StatusLine, repo_file_base, row, show_html, show_markdown
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import COMMON_TASKS, REPO_TYPES, SEARCH_LIBRARIES
@@ -116,11 +116,11 @@ class RepoBrowser(HubWidget, W.VBox):
         self.search_view = W.VBox(
             [
                 self.search_text,
-                wrap_row([self.repo_type_select, self.quick_filter]),
-                wrap_row([self.author, self.task, self.library, self.sort]),
+                row([self.repo_type_select, self.quick_filter]),
+                row([self.author, self.task, self.library, self.sort]),
                 self.results,
-                wrap_row([self.more_button, self.result_info]),
-                wrap_row([self.open_id, self.open_button]),
+                row([self.more_button, self.result_info]),
+                row([self.open_id, self.open_button]),
             ]
         )
 
@@ -136,7 +136,7 @@ class RepoBrowser(HubWidget, W.VBox):
         card_tab = W.VBox(
             [
                 self.card_metadata,
-                wrap_row([self.edit_card_button, self.try_button]),
+                row([self.edit_card_button, self.try_button]),
                 self.playground_box,
                 self.card_editor,
                 self.card_markdown,
@@ -288,13 +288,13 @@ class RepoBrowser(HubWidget, W.VBox):
     @property
     def result_ids(self) -> list[str]:
         """The repo ids shown in the results, in order."""
-        return [row.repo_id for row in self._rows]
+        return [result.repo_id for result in self._rows]
 
     def _on_result_click(self, change: dict) -> None:
         if self.is_quiet or change["new"] is None:
             return
-        row = self._rows[change["new"]]
-        self.open_repo(row.repo_id, row.repo_type)
+        picked = self._rows[change["new"]]
+        self.open_repo(picked.repo_id, picked.repo_type)
 
     def _on_login_change(self) -> None:
         # Another account sees other private repos and has other namespaces: refresh both.

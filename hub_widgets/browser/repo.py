@@ -77,7 +77,9 @@ def header_html(summary: RepoSummary, url: str, max_tags: int = 12) -> str:
     title = f"<b style='font-size:120%'>{link(url, summary.repo_id)}</b>"
     badges = [badge(_(_TYPE_LABELS.get(summary.repo_type, summary.repo_type)), "#0969da")]
     if summary.private:
-        badges.append(badge(_("private"), "#cf222e", icon="lock"))
+        badges.append(
+            f"<span style='color:#cf222e'>{fa_icon('lock')}</span> " + badge(_("private"), "#cf222e")
+        )
     if summary.gated:
         badges.append(badge(_("gated"), "#9a6700"))
     if summary.license:

@@ -44,10 +44,10 @@ from hub_widgets.ui import (
     fa_icon,
     link,
     repo_file_base,
+    row,
     shorten,
     show_markdown,
     truncated_note,
-    wrap_row,
 )
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.style import style_root
@@ -320,8 +320,8 @@ class ModelCardEditor(HubWidget, W.VBox):
         half = W.Layout(flex="1 1 320px", min_width="0")
         text_tab = W.VBox(
             [
-                wrap_row([self.section_select, self.insert_button]),
-                wrap_row([W.VBox([self.body], layout=half), W.VBox([self.preview], layout=half)]),
+                row([self.section_select, self.insert_button]),
+                row([W.VBox([self.body], layout=half), W.VBox([self.preview], layout=half)]),
             ]
         )
 
@@ -380,7 +380,7 @@ class ModelCardEditor(HubWidget, W.VBox):
         self.cancel_button = W.Button(description=_("Cancel"))
         self.cancel_button.on_click(lambda _b: self.cancel_review())
         self.diff_view = W.HTML()
-        self.review_box = W.VBox([self.diff_view, wrap_row([self.confirm_button, self.cancel_button])])
+        self.review_box = W.VBox([self.diff_view, row([self.confirm_button, self.cancel_button])])
         self.review_box.layout.display = "none"
         self.result = W.HTML()
         self.target.observe(lambda _c: self._show_target(), names="value")
@@ -389,12 +389,12 @@ class ModelCardEditor(HubWidget, W.VBox):
             [
                 self.header,
                 self.tabs,
-                wrap_row([self.validate_button, self.target, self.reload_button]),
+                row([self.validate_button, self.target, self.reload_button]),
                 self.folder,
                 self.commit_message,
                 self.pr_title,
                 self.pr_description,
-                wrap_row([self.review_button]),
+                row([self.review_button]),
                 self.review_box,
                 self.status,
                 self.result,

@@ -21,7 +21,6 @@ from hub_widgets.ui.html import (
     clip,
     diff_html,
     escaped_pre,
-    fa_icon,
     html_table,
     link,
     markdown_html,
@@ -54,6 +53,7 @@ __all__ = [
     "markdown_html",
     "notebook_html",
     "repo_file_base",
+    "row",
     "safe_url",
     "sanitize_html",
     "set_markdown",
@@ -63,19 +63,31 @@ __all__ = [
     "show_notebook",
     "shown_html",
     "truncated_note",
-    "wrap_row",
 ]
-
-
-def wrap_row(children: list[W.Widget]) -> W.HBox:
-    """A row of controls that wraps onto more lines when narrow (the stylesheet's `hubw-row`)."""
-    row = W.HBox(children)
-    row.add_class("hubw-row")
-    return row
-
 
 _COLORS = {"info": "#555", "busy": "#555", "success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
 _ICONS = {"info": "", "busy": "⏳ ", "success": "✓ ", "warning": "⚠ ", "error": "✗ "}
+
+
+def fa_icon(name: str) -> str:
+    """The HTML of a Font Awesome icon (`name` without the `fa-` prefix, e.g. "lock"), for HTML values.
+
+    Args:
+        name: The icon's name (a constant of the package, never text from the Hub).
+    """
+    return f'<i class="fa fa-{escape(name)}" aria-hidden="true"></i>'
+
+
+def row(children: list, **layout: str) -> W.HBox:
+    """A row of controls that wraps onto more lines when its container is narrow (a sidebar).
+
+    Args:
+        children: The controls, in reading order.
+        **layout: Extra `ipywidgets.Layout` traits (e.g. `align_items="center"`).
+    """
+    box = W.HBox(children, layout=W.Layout(flex_flow="row wrap", max_width="100%", **layout))
+    box.add_class("hubw-row")
+    return box
 
 
 STATUS_MAX_CHARS = 2_000  # a server's one-line error can be megabytes: the line shows its start

@@ -408,17 +408,11 @@ def html_table(
     return f"<table class='hubw-table'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def fa_icon(name: str) -> str:
-    """A Font Awesome icon (the set ipywidgets ships for `icon=`), as HTML: emoji need an emoji font."""
-    return f'<i class="fa fa-{html.escape(name, quote=True)}" aria-hidden="true"></i>'
-
-
-def badge(text: str, color: str = "#6e7781", icon: str = "") -> str:
-    """A small coloured label (private, gated, LFS, ...), as HTML, with a Font Awesome `icon` before it."""
-    prefix = fa_icon(icon) + " " if icon else ""
+def badge(text: str, color: str = "#6e7781") -> str:
+    """A small coloured label (private, gated, LFS, ...), as HTML."""
     return (
         f"<span style='border:1px solid {color};color:{color};border-radius:4px;"
-        f"padding:0 4px;font-size:85%'>{prefix}{html.escape(text)}</span>"
+        f"padding:0 4px;font-size:85%'>{html.escape(text)}</span>"
     )
 
 
