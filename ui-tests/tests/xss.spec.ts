@@ -161,7 +161,14 @@ test('no payload runs in any view, and the card still renders', async ({ page, c
       Array.from(node.querySelectorAll('*'))
         .filter(
           el =>
-            ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'BASE', 'META', 'STYLE'].includes(el.tagName) ||
+            // The package's own stylesheet (ui/style.py): a <style> directly in the content of the HTML
+            // widget that carries the hubw-style class, first child of a view's root. Nothing else.
+            !(
+              el.tagName === 'STYLE' &&
+              el.parentElement?.classList.contains('widget-html-content') &&
+              el.parentElement?.parentElement?.classList.contains('hubw-style')
+            ) &&
+            (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'BASE', 'META', 'STYLE'].includes(el.tagName) ||
             // MathML is what the page's own typesetter makes of `$…$`; SVG can only come from a payload.
             el.namespaceURI === 'http://www.w3.org/2000/svg' ||
             (el.namespaceURI === 'http://www.w3.org/1998/Math/MathML' && el.hasAttribute('href')) ||
@@ -169,7 +176,7 @@ test('no payload runs in any view, and the card still renders', async ({ page, c
               a =>
                 a.name.startsWith('on') ||
                 (['href', 'src', 'action', 'data'].includes(a.name) && /^\s*(javascript|vbscript|data:text)/i.test(a.value))
-            )
+            ))
         )
         .map(el => el.outerHTML.slice(0, 120))
     )
