@@ -41,7 +41,7 @@ from hub_widgets.errors import HubWidgetsError, ValidationError
 from hub_widgets.hub import auth
 from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub_secrets
-from hub_widgets.ui import StatusLine, link
+from hub_widgets.ui import StatusLine, fa_icon, fit_button, link, row
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.html import COPY_BUTTON_STYLE
 
@@ -79,13 +79,13 @@ class LoginWidget(HubWidget, W.VBox):
         self.status = _QuietStatusLine() if compact else StatusLine()
 
         # -- logged out: browser login
-        self.browser_button = W.Button(
-            description=_("Log in with browser"), icon="globe", button_style="primary"
+        self.browser_button = fit_button(
+            W.Button(description=_("Log in with browser"), icon="globe", button_style="primary")
         )
         self.device_link = W.HTML()
         self.device_code_view = W.HTML()
         self.countdown = W.HTML()
-        self.cancel_button = W.Button(description=_("Cancel"), icon="times")
+        self.cancel_button = fit_button(W.Button(description=_("Cancel"), icon="times"))
         self.device_box = W.VBox(
             [self.device_link, self.device_code_view, self.countdown, self.cancel_button]
         )
@@ -96,45 +96,55 @@ class LoginWidget(HubWidget, W.VBox):
             placeholder="hf_…",
             description=_("Token"),
             continuous_update=False,
-            layout=W.Layout(width="22em"),
+            # Grows to the row, wraps under its label when narrow: no fixed width to overflow a sidebar.
+            layout=W.Layout(width="auto", flex="1 1 14em", min_width="10em", max_width="32em"),
+            style={"description_width": "initial"},
         )
         self._token_submitted = False
         self.git_checkbox = W.Checkbox(
             value=False, description=_("also save as git credential"), indent=False
         )
-        self.login_button = W.Button(description=_("Log in"), icon="sign-in")
+        self.login_button = fit_button(W.Button(description=_("Log in"), icon="sign-in"))
         self.paste_box = W.VBox(
             [
                 W.HTML(html.escape(_("Or paste an access token from your Hub settings:"))),
-                W.HBox([self.token_input, self.login_button]),
+                row([self.token_input, self.login_button]),
                 self.git_checkbox,
             ]
         )
-        self.logged_out_box = W.VBox([W.HBox([self.browser_button]), self.device_box, self.paste_box])
+        self.logged_out_box = W.VBox([row([self.browser_button]), self.device_box, self.paste_box])
 
         # -- logged in
         self.info_view = W.HTML()
         self.override_warning = W.HTML()
-        self.switch_dropdown = W.Dropdown(description=_("Switch to"), options=[])
-        self.switch_button = W.Button(description=_("Switch"), icon="exchange")
-        self.switch_box = W.HBox([self.switch_dropdown, self.switch_button])
-        self.logout_button = W.Button(description=_("Log out"), icon="sign-out")
-        self.logout_all_button = W.Button(description=_("Log out of all"), icon="sign-out")
-        self.add_account_button = W.Button(description=_("Add another account"), icon="user-plus")
-        self.refresh_button = W.Button(description=_("Refresh"), icon="refresh")
+        self.switch_dropdown = W.Dropdown(
+            description=_("Switch to"),
+            options=[],
+            layout=W.Layout(width="auto", flex="1 1 14em", min_width="10em", max_width="32em"),
+            style={"description_width": "initial"},
+        )
+        self.switch_button = fit_button(W.Button(description=_("Switch"), icon="exchange"))
+        self.switch_box = row([self.switch_dropdown, self.switch_button])
+        self.logout_button = fit_button(W.Button(description=_("Log out"), icon="sign-out"))
+        self.logout_all_button = fit_button(W.Button(description=_("Log out of all"), icon="sign-out"))
+        self.add_account_button = fit_button(W.Button(description=_("Add another account"), icon="user-plus"))
+        self.refresh_button = fit_button(W.Button(description=_("Refresh"), icon="refresh"))
         self.logged_in_box = W.VBox(
             [
                 self.info_view,
                 self.override_warning,
                 self.switch_box,
-                W.HBox([self.logout_button, self.logout_all_button, self.add_account_button]),
+                row([self.logout_button, self.logout_all_button, self.add_account_button]),
             ]
         )
-        self.retry_box = W.HBox([self.refresh_button])
+        self.retry_box = row([self.refresh_button])
 
         # -- compact: one line
         self.compact_label = W.HTML()
-        self.menu = W.Dropdown(options=[(_("Actions…"), _MENU_PLACEHOLDER)], layout=W.Layout(width="11em"))
+        self.menu = W.Dropdown(
+            options=[(_("Actions…"), _MENU_PLACEHOLDER)],
+            layout=W.Layout(width="auto", flex="0 1 auto", max_width="100%"),
+        )
 
         self.browser_button.on_click(lambda _b: self.start_device_login())
         self.cancel_button.on_click(lambda _b: self.cancel_device_login())
@@ -150,11 +160,16 @@ class LoginWidget(HubWidget, W.VBox):
 
         if compact:
             self.details = W.VBox([self.logged_out_box, self.logged_in_box, self.retry_box])
-            children = [W.HBox([self.compact_label, self.menu]), self.status, self.details]
+            children = [
+                row([self.compact_label, self.menu], align_items="center"),
+                self.status,
+                self.details,
+            ]
         else:
             title = W.HTML("<b>" + html.escape(_("Hugging Face Hub login")) + "</b>")
             children = [title, self.status, self.logged_out_box, self.logged_in_box, self.retry_box]
         super().__init__(children, **kwargs)
+        self.add_class("hubw")
         self.add_class("hubw-login")
         self._show_only()
         self.session.on_change(_weak_listener(self))
@@ -230,7 +245,8 @@ class LoginWidget(HubWidget, W.VBox):
         )
         warning = self._override_text(origin)
         self.override_warning.value = (
-            f'<div class="hubw-warning" style="color:#9a6700">⚠ {html.escape(warning)}</div>'
+            f'<div class="hubw-warning" style="color:#9a6700">{fa_icon("exclamation-triangle")} '
+            f"{html.escape(warning)}</div>"
             if warning
             else ""
         )
@@ -275,6 +291,7 @@ class LoginWidget(HubWidget, W.VBox):
 
     def _show_check_error(self, exc: BaseException) -> None:
         if classify(exc).kind == "invalid_token":
+            self._whoami = None
             self._show_logged_out()
             self.status.error(
                 _("The active token is invalid or revoked: log in again ({source}).").format(
@@ -303,8 +320,10 @@ class LoginWidget(HubWidget, W.VBox):
         if box is not self.retry_box:
             self.refresh_button.description = _("Refresh")
         if self.compact:
-            # One line until the user asks for a form from the menu.
-            self.details.layout.display = "" if self._details_open else "none"
+            # Logged out, the forms are the way in (a sidebar must show it, not hide it in a menu);
+            # logged in, one line until the user asks for a form from the menu.
+            logged_out = box is self.logged_out_box
+            self.details.layout.display = "" if self._details_open or logged_out else "none"
 
     _details_open = False
 
@@ -331,6 +350,8 @@ class LoginWidget(HubWidget, W.VBox):
             options += [(_("Log in with browser"), "browser"), (_("Paste a token"), "paste")]
         else:
             options += [(_("Retry"), "refresh")]
+        # Logged out with nobody to go back to, the forms shown are all there is: no menu besides.
+        self.menu.layout.display = "none" if self.state == "logged_out" and self._whoami is None else ""
         self.menu.unobserve(self._on_menu, names="value")
         self.menu.options = options
         self.menu.value = _MENU_PLACEHOLDER

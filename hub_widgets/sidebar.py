@@ -18,7 +18,7 @@ from hub_widgets._i18n import _, ngettext
 from hub_widgets.formats import suggest_repo_name
 from hub_widgets.hub import auth, repos
 from hub_widgets.session import HubSession, HubTask, scoped
-from hub_widgets.ui import StatusLine
+from hub_widgets.ui import StatusLine, fit_button, row
 from hub_widgets.ui.base import HubWidget
 
 TIMEOUT_NAMESPACES = 60.0
@@ -27,10 +27,6 @@ TIMEOUT_NAMESPACES = 60.0
 def _full_width() -> W.Layout:
     # A new Layout each time: a shared one would hide every widget when one is hidden.
     return W.Layout(width="100%")
-
-
-def _auto_width() -> W.Layout:
-    return W.Layout(width="auto")
 
 
 def _module_exists(name: str) -> bool:
@@ -43,15 +39,19 @@ def _module_exists(name: str) -> bool:
 def repo_label(repo: dict) -> str:
     """The text of one repo in the list: `alice/model · dataset` (models have no suffix)."""
     suffix = "" if repo["repo_type"] == "model" else f" · {_(repo['repo_type'])}"
-    lock = " 🔒" if repo.get("private") else ""
-    return f"{repo['repo_id']}{suffix}{lock}"
+    # Plain text: a select's options show no icons, and emoji are boxes without an emoji font.
+    private = f" · {_('private')}" if repo.get("private") else ""
+    return f"{repo['repo_id']}{suffix}{private}"
 
 
 class HubSidebar(HubWidget, W.VBox):
     """A compact column for a narrow sidebar: login, my repos and my orgs' repos, quick push.
 
-    Clicking a repo opens it in a `RepoBrowser` below the list; quick push opens a `PushPanel` for
-    the current notebook (or its folder) with the target filled in and pushes at once.
+    Logged out, the login form is at the top; logged in, the login line says who you are (once).
+    Clicking a repo opens it in a `RepoBrowser` below the list; quick push opens a compact
+    `PushPanel` for the current notebook (or its folder) with the target filled in and its plan
+    shown: nothing is uploaded before the user clicks its Push button, and a new repo is private.
+    `show_widget(widget, title)` hosts any other widget in the same place.
 
     Args:
         session: The `HubSession` to use (default: the shared one).
@@ -82,35 +82,51 @@ class HubSidebar(HubWidget, W.VBox):
             layout=W.Layout(width="auto", flex="1 1 auto"),
         )
         self.refresh_button = W.Button(
-            icon="refresh", tooltip=_("Reload my repos"), layout=W.Layout(width="36px")
+            icon="refresh", tooltip=_("Reload my repos"), layout=W.Layout(width="36px", flex="0 0 36px")
         )
         self.repo_list = W.Select(options=[], rows=8, layout=_full_width())
         self.repo_count = W.HTML()
 
         # -- quick push
         self.current_view = W.HTML()
-        self.push_namespace = W.Dropdown(options=[], layout=W.Layout(width="auto", flex="1 1 auto"))
-        self.push_name = W.Text(placeholder=_("repo name"), layout=W.Layout(width="auto", flex="1 1 auto"))
-        self.push_notebook_button = W.Button(
-            description=_("Push notebook"), icon="upload", button_style="primary", layout=_auto_width()
+        self.push_namespace = W.Dropdown(
+            options=[], layout=W.Layout(width="auto", flex="1 1 7em", min_width="6em")
         )
-        self.push_folder_button = W.Button(description=_("Push folder"), icon="folder", layout=_auto_width())
+        self.push_name = W.Text(
+            placeholder=_("repo name"), layout=W.Layout(width="auto", flex="1 1 9em", min_width="7em")
+        )
+        self.push_notebook_button = fit_button(
+            W.Button(description=_("Push notebook"), icon="upload", button_style="primary")
+        )
+        self.push_folder_button = fit_button(W.Button(description=_("Push folder"), icon="folder"))
 
         # -- more
-        self.playground_button = W.Button(
-            description=_("Inference playground"), icon="play", layout=_auto_width()
+        self.playground_button = fit_button(W.Button(description=_("Inference playground"), icon="play"))
+        self.search_button = fit_button(W.Button(description=_("Search the Hub"), icon="search"))
+        self.close_button = W.Button(
+            icon="times", tooltip=_("Close"), layout=W.Layout(width="36px", flex="0 0 36px")
         )
-        self.search_button = W.Button(description=_("Search the Hub"), icon="search", layout=_auto_width())
-        self.close_button = W.Button(icon="times", tooltip=_("Close"), layout=W.Layout(width="36px"))
-        self.detail_title = W.HTML()
+        self.detail_title = W.HTML(layout=W.Layout(flex="1 1 auto", min_width="0"))
         self.detail = W.VBox(layout=_full_width())
         self.detail_box = W.VBox(
-            [W.HBox([self.detail_title, self.close_button]), self.detail], layout=_full_width()
+            [
+                W.HBox(
+                    [self.detail_title, self.close_button],
+                    layout=W.Layout(width="100%", align_items="center", justify_content="space-between"),
+                ),
+                self.detail,
+            ],
+            layout=_full_width(),
         )
         self.detail_box.layout.display = "none"
 
         def heading(text: str) -> W.HTML:
             return W.HTML(f"<b>{html.escape(text)}</b>")
+
+        # The login line already says who is logged in: the sidebar's own line is only the
+        # fallback when the login widget is missing (the status is shown once).
+        if isinstance(self.login_widget, HubWidget):
+            self.user_view.layout.display = "none"
 
         super().__init__(
             [
@@ -122,16 +138,17 @@ class HubSidebar(HubWidget, W.VBox):
                 self.repo_count,
                 heading(_("Quick push")),
                 self.current_view,
-                W.HBox([self.push_namespace, W.HTML("/"), self.push_name], layout=_full_width()),
-                W.HBox([self.push_notebook_button, self.push_folder_button], layout=_full_width()),
+                row([self.push_namespace, self.push_name], width="100%"),
+                row([self.push_notebook_button, self.push_folder_button]),
                 heading(_("More")),
-                W.HBox([self.search_button, self.playground_button], layout=W.Layout(flex_flow="row wrap")),
+                row([self.search_button, self.playground_button]),
                 self.status,
                 self.detail_box,
             ],
             layout=W.Layout(width="100%", max_width="420px"),
             **kwargs,
         )
+        self.add_class("hubw")
         self.add_class("hub-sidebar")
 
         self.last_selected: tuple[str, str] | None = None  # the playground opens on the selected model
@@ -224,11 +241,23 @@ class HubSidebar(HubWidget, W.VBox):
 
     # -- the area below -----------------------------------------------------------------------------
 
-    def _show_detail(self, title: str, widget: W.Widget) -> None:
-        self.detail_title.value = f"<b>{html.escape(title)}</b>"
+    def show_widget(self, widget: W.Widget, title: str = "") -> W.Widget:
+        """Host `widget` below the list, with `title` and a close button (replaces what was there).
+
+        The sidebar does not close a widget given here when it is replaced: whoever built it does.
+
+        Args:
+            widget: Any ipywidgets widget (a hub widget is best built with `session=sidebar.session`).
+            title: Plain text shown above it.
+
+        Returns:
+            `widget`.
+        """
+        self.detail_title.value = f"<b>{html.escape(title)}</b>" if title else ""
         self.detail.children = (widget,)
         self.detail_widget = widget
         self.detail_box.layout.display = None
+        return widget
 
     def show_widget(self, widget: W.Widget, title: str = "") -> W.Widget:
         """Host any widget below the list (a card editor opened from a repo, a panel of your own).
@@ -268,7 +297,7 @@ class HubSidebar(HubWidget, W.VBox):
             browser.open_repo(repo_id, repo_type)
         else:
             browser.show_search()
-        self._show_detail(repo_id or _("Search the Hub"), browser)
+        self.show_widget(browser, repo_id or _("Search the Hub"))
         return browser
 
     def open_playground(self, model: str | None = None) -> Any:
@@ -291,7 +320,7 @@ class HubSidebar(HubWidget, W.VBox):
             self.panels["playground"] = playground
         elif model and playground.lanes[0].model.value.strip() != model:
             playground.lanes[0].model.value = model  # reads the new model's task and examples
-        self._show_detail(_("Inference playground"), playground)
+        self.show_widget(playground, _("Inference playground"))
         return playground
 
     # -- quick push ---------------------------------------------------------------------------------
@@ -317,51 +346,56 @@ class HubSidebar(HubWidget, W.VBox):
         self.push_folder_button.disabled = self.current_path is None
 
     def quick_push(self, folder: bool = False) -> Any:
-        """Push the current document (or its folder) to `namespace/name` through a `PushPanel` below.
+        """Open a compact `PushPanel` below the list for the current document (or its folder).
+
+        The target is `namespace/name` from the quick-push fields (a name suggested from the
+        document when empty); a repo it creates is private unless the user unticks it. The panel
+        computes its plan at once and uploads nothing: its Push button, showing what the plan will
+        do, is the confirmation. Without a current document the panel opens empty, to type a path.
 
         Args:
             folder: Push the document's folder instead of the document.
 
         Returns:
-            The `PushPanel`, or None with a message. The push starts on a worker: `sidebar.task.wait()`
-            blocks until it is over (and the repo list reloaded).
+            The `PushPanel`, or None with a message when it is not installed; `panel.wait()` blocks
+            until its plan is shown. After a push from it the sidebar reloads its repo list.
         """
-        if self.current_path is None:
-            self.status.warning(_("Open a notebook first: there is nothing to push."))
-            return None
-        name = self.push_name.value.strip()
-        if not name:
-            self.status.warning(_("Type a repo name to push to."))
-            return None
         if not _module_exists("hub_widgets.push.panel"):
             self.status.warning(_("The push panel is not available in this installation."))
             return None
         from hub_widgets.push.panel import PushPanel
 
-        source = os.path.abspath(os.path.expanduser(self.current_path))
-        if folder:
-            source = os.path.dirname(source)
-        repo_id = (
-            name if "/" in name or not self.push_namespace.value else f"{self.push_namespace.value}/{name}"
-        )
+        source = None
+        if self.current_path is not None:
+            source = os.path.abspath(os.path.expanduser(self.current_path))
+            if folder:
+                source = os.path.dirname(source)
+        name = self.push_name.value.strip()
+        namespace = self.push_namespace.value
+        repo_id = name if "/" in name or not namespace or not name else f"{namespace}/{name}"
         panel = self._reuse("push")
+        fresh = panel is None
         if panel is None:
-            panel = PushPanel(source=source, repo_id=repo_id, session=self.session)
+            panel = PushPanel(
+                source=source, repo_id=repo_id or None, session=self.session, compact=True, quick=True
+            )
+            panel.on_pushed(self._after_push)
             self.panels["push"] = panel
         else:
-            panel.source, panel.repo_id = source, repo_id
-        self._show_detail(_("Push to {repo}").format(repo=repo_id), panel)
+            panel.source = source
+            if repo_id:
+                panel.repo_id = repo_id
+            panel.private.value = True  # a quick path again: a new repo starts private
+        self.show_widget(
+            panel, _("Push to {repo}").format(repo=panel.repo_id) if panel.repo_id else _("Push")
+        )
         self.status.clear()
-        # The panel loads its namespace menu on a worker; reloading it resets the menu for a moment,
-        # so push once that is over (a newer refresh supersedes the one its constructor started).
-        # Then reload the repo list: a new repo shows up in it.
-        refreshing = panel.refresh_namespaces()
-
-        def run() -> None:
-            if refreshing is not None:
-                refreshing.wait(TIMEOUT_NAMESPACES)
-            if panel.push() is not None:
-                panel.wait()
-
-        self.task = self.submit(run, on_done=self.refresh, lane="long")
+        if source is None:
+            panel.status.info(_("Open a notebook, or type the path of a file or folder to push."))
+        elif not fresh:
+            panel.plan()  # a new panel plans by itself once its namespace menu is filled
         return panel
+
+    def _after_push(self) -> None:
+        """A push from the panel below: a repo it created shows up in the list."""
+        self.refresh()

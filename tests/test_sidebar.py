@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 
+import ipywidgets as W
 import pytest
 from huggingface_hub import HfApi
 
 from hub_widgets.session import HubSession
-from hub_widgets.sidebar import HubSidebar, suggest_repo_name
-from tests.conftest import BOB, ORG, write_tree
+from hub_widgets.sidebar import HubSidebar, repo_label, suggest_repo_name
+from tests.conftest import BOB, ORG, wait_for, write_tree
 
 TIMEOUT = 120
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def listed(sidebar: HubSidebar) -> set[str]:
@@ -35,11 +27,11 @@ def test_logged_in_shows_user_and_repos_of_user_and_orgs(hub_session, api, repo_
     sidebar = HubSidebar(session=hub_session)
     sidebar.task.wait(TIMEOUT)
 
-    assert "alice" in sidebar.user_view.value
+    sidebar.login_widget.wait(TIMEOUT)
+    assert "alice" in sidebar.login_widget.compact_label.value
     # The hidden area below must not hide the rest (the layouts are not shared).
     assert sidebar.detail_box.layout.display == "none"
     assert sidebar.repo_list.layout.display is None and sidebar.push_name.layout.display is None
-    assert ORG in sidebar.user_view.value
     assert {mine, ours} <= listed(sidebar)
     assert theirs not in listed(sidebar)
     assert list(sidebar.push_namespace.options) == ["alice", ORG]
@@ -53,7 +45,8 @@ def test_logged_out_says_so_and_lists_nothing(endpoint):
     try:
         sidebar = HubSidebar(session=session)
         sidebar.task.wait(TIMEOUT)
-        assert "Not logged in" in sidebar.user_view.value
+        sidebar.login_widget.wait(TIMEOUT)
+        assert "Not logged in" in sidebar.login_widget.compact_label.value
         assert sidebar.repo_list.options == ()
         assert sidebar.push_notebook_button.disabled
     finally:
@@ -102,7 +95,7 @@ def test_the_playground_opens_on_the_selected_model(hub_session, api, repo_name,
     assert "hubw-bar" in playground.lanes[0].output.value
 
 
-def test_quick_push_pushes_the_current_notebook(hub_session, api, repo_name, tmp_path):
+def test_quick_push_shows_the_plan_and_uploads_only_on_confirm(hub_session, api, repo_name, tmp_path):
     folder = write_tree(tmp_path / "work", {"My Analysis.ipynb": '{"cells": []}', "data.csv": "a,b\n1,2\n"})
     sidebar = HubSidebar(session=hub_session)
     sidebar.task.wait(TIMEOUT)
@@ -112,14 +105,23 @@ def test_quick_push_pushes_the_current_notebook(hub_session, api, repo_name, tmp
     assert sidebar.push_name.value == "my-analysis"
     sidebar.push_name.value = repo_name
     sidebar.push_notebook_button.click()
-    sidebar.task.wait(TIMEOUT)
-    sidebar.detail_widget.wait(TIMEOUT)
-    assert "Pushed" in sidebar.detail_widget.status.text
+    panel = sidebar.detail_widget
+    panel.wait(TIMEOUT)
 
+    # The plan, and nothing on the Hub yet: the panel's Push button is the confirmation.
+    assert "Plan ready" in panel.status.text, panel.status.text
+    assert "My Analysis.ipynb" in panel.plan_view.value and "data.csv" not in panel.plan_view.value
+    assert "private repo" in panel.plan_view.value
+    assert panel.private.value
+    assert panel.push_button.description.startswith("Push 1 file") and not panel.push_button.disabled
+    assert not api.repo_exists(f"alice/{repo_name}")
+
+    panel.push_button.click()
+    panel.wait(TIMEOUT)
+    assert "Pushed" in panel.status.text, panel.status.text
     assert set(api.list_repo_files(f"alice/{repo_name}")) - {".gitattributes"} == {"My Analysis.ipynb"}
-    assert api.list_repo_commits(f"alice/{repo_name}")
-    sidebar.task.wait(TIMEOUT)  # the list reloads after the push
-    assert f"alice/{repo_name}" in listed(sidebar)
+    assert api.model_info(f"alice/{repo_name}").private  # quick paths create private repos
+    wait_for(lambda: f"alice/{repo_name}" in listed(sidebar), TIMEOUT)  # the list reloads after the push
 
 
 def test_quick_push_folder_to_an_org(hub_session, api, repo_name, tmp_path):
@@ -130,23 +132,111 @@ def test_quick_push_folder_to_an_org(hub_session, api, repo_name, tmp_path):
     sidebar.push_namespace.value = ORG
     sidebar.push_name.value = repo_name
     sidebar.push_folder_button.click()
-    sidebar.task.wait(TIMEOUT)
-    sidebar.detail_widget.wait(TIMEOUT)
+    panel = sidebar.detail_widget
+    panel.wait(TIMEOUT)
+    assert panel.repo_id == f"{ORG}/{repo_name}"
+    assert not api.repo_exists(f"{ORG}/{repo_name}")
+    panel.private.value = False  # the user unticks it: a public repo
+    panel.plan_button.click()
+    panel.wait(TIMEOUT)
+    assert "public repo" in panel.plan_view.value
+    panel.push_button.click()
+    panel.wait(TIMEOUT)
 
     assert set(api.list_repo_files(f"{ORG}/{repo_name}")) - {".gitattributes"} == {"nb.ipynb", "sub/x.txt"}
-    sidebar.refresh().wait(TIMEOUT)
-    assert f"{ORG}/{repo_name}" in listed(sidebar)
+    assert not api.model_info(f"{ORG}/{repo_name}").private
+    wait_for(lambda: f"{ORG}/{repo_name}" in listed(sidebar), TIMEOUT)
 
 
-def test_quick_push_without_a_document_or_name_explains(hub_session):
+def test_quick_push_again_plans_the_new_document_in_the_same_panel(hub_session, api, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "w", {"a.ipynb": '{"cells": []}', "b.ipynb": '{"cells": [1]}'})
     sidebar = HubSidebar(session=hub_session)
     sidebar.task.wait(TIMEOUT)
-    assert sidebar.quick_push() is None
-    assert sidebar.status.kind == "warning"
-    sidebar.set_current_path("x.ipynb")
-    sidebar.push_name.value = ""
-    assert sidebar.quick_push() is None
-    assert "repo name" in sidebar.status.text
+    sidebar.set_current_path(str(folder / "a.ipynb"))
+    sidebar.push_name.value = repo_name
+    first = sidebar.quick_push()
+    first.wait(TIMEOUT)
+    first.private.value = False
+    sidebar.set_current_path(str(folder / "b.ipynb"))
+    second = sidebar.quick_push()
+    second.wait(TIMEOUT)
+    assert second is first
+    assert "b.ipynb" in second.plan_view.value and "a.ipynb" not in second.plan_view.value
+    assert second.private.value  # each quick path starts private again
+    assert not api.repo_exists(f"alice/{repo_name}")
+
+
+def test_quick_push_without_a_document_opens_an_empty_panel_that_says_what_to_do(hub_session):
+    sidebar = HubSidebar(session=hub_session)
+    sidebar.task.wait(TIMEOUT)
+    panel = sidebar.quick_push()
+    panel.wait(TIMEOUT)
+    assert sidebar.detail_widget is panel
+    assert panel.status.kind == "info" and "type the path" in panel.status.text
+    assert panel.plan_view.value == "" and panel.history == []
+
+
+def test_show_widget_hosts_any_widget_below_the_list(hub_session):
+    import ipywidgets as W
+
+    sidebar = HubSidebar(session=hub_session)
+    sidebar.task.wait(TIMEOUT)
+    hosted = W.Button(description="hello")
+    assert sidebar.show_widget(hosted, "A <title>") is hosted
+    assert sidebar.detail_widget is hosted and sidebar.detail.children == (hosted,)
+    assert sidebar.detail_box.layout.display is None
+    assert "A &lt;title&gt;" in sidebar.detail_title.value
+    sidebar.close_button.click()
+    assert sidebar.detail_widget is None and sidebar.detail_box.layout.display == "none"
+
+
+def test_private_repos_are_marked_in_plain_text():
+    label = repo_label({"repo_id": "alice/secret", "repo_type": "dataset", "private": True})
+    assert label == "alice/secret · dataset · private"
+    assert repo_label({"repo_id": "alice/m", "repo_type": "model"}) == "alice/m"
+    assert not any(ord(ch) > 0x2FFF for ch in label)  # no emoji
+
+
+def visible_texts(root) -> list[str]:
+    """The HTML and labels a user sees: widgets hidden by `display: none` (or below one) are skipped."""
+    texts, stack = [], [root]
+    while stack:
+        widget = stack.pop()
+        if getattr(getattr(widget, "layout", None), "display", None) == "none":
+            continue
+        value = getattr(widget, "value", None)
+        if isinstance(widget, W.HTML) and isinstance(value, str) and value:
+            texts.append(value)
+        stack.extend(getattr(widget, "children", ()) or ())
+    return texts
+
+
+def test_logged_in_the_user_is_named_once(hub_session):
+    sidebar = HubSidebar(session=hub_session)
+    sidebar.task.wait(TIMEOUT)
+    sidebar.login_widget.wait(TIMEOUT)
+    shown = " ".join(visible_texts(sidebar))
+    assert shown.count("Logged in as") == 1, shown
+    assert "alice" in shown
+
+
+def test_logged_out_the_login_form_is_at_the_top(endpoint):
+    session = HubSession(endpoint=endpoint)
+    try:
+        sidebar = HubSidebar(session=session)
+        sidebar.task.wait(TIMEOUT)
+        login = sidebar.login_widget
+        login.wait(TIMEOUT)
+        assert sidebar.children[0] is login and login.state == "logged_out"
+        # A visible way in: the token field, its Log in button and the browser login, not a menu only.
+        assert login.details.layout.display != "none" and login.logged_out_box.layout.display != "none"
+        for control in (login.token_input, login.login_button, login.browser_button):
+            assert control.layout.display != "none"
+        assert login.menu.layout.display == "none"
+        shown = " ".join(visible_texts(sidebar))
+        assert shown.count("Not logged in") == 1, shown
+    finally:
+        session.close()
 
 
 def test_suggest_repo_name():

@@ -36,14 +36,38 @@ from hub_widgets.push.objects import (
 from hub_widgets.push.plan import DEFAULT_EXCLUDES, Plan, ReadError, split_patterns
 from hub_widgets.push.secrets import Finding, summarize
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
-from hub_widgets.ui import ProgressView, StatusLine, badge, format_bytes, html_table, link
+from hub_widgets.ui import (
+    ProgressView,
+    StatusLine,
+    badge,
+    fa_icon,
+    fit_button,
+    format_bytes,
+    html_table,
+    link,
+    row,
+)
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.vocab import REPO_TYPES
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
 PLAN_ROWS = 200
-_WIDE = W.Layout(width="100%")
 _DESC = {"description_width": "120px"}
+
+
+def _wide() -> W.Layout:
+    # A new Layout each time: a shared one would hide or resize every field at once.
+    return W.Layout(width="100%", max_width="100%")
+
+
+def _checkbox() -> W.Layout:
+    # Sized to its label (the default fixed width cuts "Open as pull request" and translations).
+    return W.Layout(width="auto", flex="0 0 auto", max_width="100%")
+
+
+def _field(basis: str = "16em") -> W.Layout:
+    """A field that shares its row and wraps below its neighbour when the panel is narrow."""
+    return W.Layout(width="auto", flex=f"1 1 {basis}", min_width="9em", max_width="100%")
 
 
 def _module_exists(name: str) -> bool:
@@ -65,6 +89,10 @@ class PushPanel(HubWidget, W.VBox):
         repo_id: Target repo, `namespace/name` (or just `name`: the namespace menu picks the owner).
         repo_type: "model", "dataset" or "space".
         session: The `HubSession` to use (default: the shared one).
+        compact: A narrower panel for the sidebar (no title, no description field).
+        quick: Opened by a one-click path (the sidebar's quick push, the file browser's commands):
+            a new repo is private unless unticked, and the plan is computed at once (once the
+            namespace is known) so that Push, the one action left, confirms what it shows.
     """
 
     def __init__(
@@ -73,10 +101,16 @@ class PushPanel(HubWidget, W.VBox):
         repo_id: str | None = None,
         repo_type: str = "model",
         session: HubSession | None = None,
+        compact: bool = False,
+        quick: bool = False,
         **kwargs: Any,
     ) -> None:
         self.session = scoped(session)
+        self.compact = compact
         self.status = StatusLine()
+        self._namespaces_task: HubTask | None = None
+        self._plan_after_namespaces = False
+        self._pushed_listeners: list[Any] = []
         self._object: Any = None
         self._plan: Plan | None = None
         self._planned: PlanResult | None = None  # the plan shown, pushed as is (files verified unchanged)
@@ -99,23 +133,34 @@ class PushPanel(HubWidget, W.VBox):
             description=_("Source"),
             placeholder=_("a file or folder path"),
             continuous_update=False,
-            layout=_WIDE,
+            layout=_wide(),
             style=_DESC,
         )
         self.source_info = W.HTML()
 
         # -- target
-        self.namespace = W.Dropdown(description=_("Namespace"), options=[], style=_DESC)
+        self.namespace = W.Dropdown(
+            description=_("Namespace"), options=[], style=_DESC, layout=_field("14em")
+        )
         self.repo_name = W.Text(
-            description=_("Repo name"), placeholder=_("my-model"), continuous_update=False
+            description=_("Repo name"),
+            placeholder=_("my-model"),
+            continuous_update=False,
+            style=_DESC,
+            layout=_field("14em"),
         )
         self.repo_type = W.Dropdown(
             description=_("Type"),
             options=[(_("Model"), "model"), (_("Dataset"), "dataset"), (_("Space"), "space")],
             value=repo_type if repo_type in REPO_TYPES else "model",
+            style=_DESC,
+            layout=_field("12em"),
         )
-        self.create_missing = W.Checkbox(value=True, description=_("Create if missing"), indent=False)
-        self.private = W.Checkbox(value=False, description=_("Private"), indent=False)
+        self.create_missing = W.Checkbox(
+            value=True, description=_("Create if missing"), indent=False, layout=_checkbox()
+        )
+        # The quick paths publish in one click: a repo they create stays private until the user says.
+        self.private = W.Checkbox(value=quick, description=_("Private"), indent=False, layout=_checkbox())
         self.branch = W.Combobox(
             description=_("Branch"),
             placeholder="main",
@@ -123,23 +168,27 @@ class PushPanel(HubWidget, W.VBox):
             ensure_option=False,
             continuous_update=False,
             style=_DESC,
+            layout=_field("14em"),
         )
-        self.open_pr = W.Checkbox(value=False, description=_("Open as pull request"), indent=False)
+        self.open_pr = W.Checkbox(
+            value=False, description=_("Open as pull request"), indent=False, layout=_checkbox()
+        )
         self.path_in_repo = W.Text(
             description=_("Folder in repo"),
             placeholder=_("(repo root)"),
             continuous_update=False,
             style=_DESC,
+            layout=_field("14em"),
         )
         self.commit_message = W.Text(
             description=_("Message"),
             placeholder=_("Upload with hub-widgets"),
             continuous_update=False,
-            layout=_WIDE,
+            layout=_wide(),
             style=_DESC,
         )
         self.commit_description = W.Textarea(
-            description=_("Description"), placeholder=_("optional"), layout=_WIDE, style=_DESC
+            description=_("Description"), placeholder=_("optional"), layout=_wide(), style=_DESC
         )
 
         # -- files
@@ -147,56 +196,61 @@ class PushPanel(HubWidget, W.VBox):
             description=_("Include"),
             placeholder=_("all files (or e.g. *.safetensors, *.json)"),
             continuous_update=False,
-            layout=_WIDE,
+            layout=_wide(),
             style=_DESC,
         )
         self.exclude = W.Text(
             description=_("Exclude"),
             value=", ".join(DEFAULT_EXCLUDES),
             continuous_update=False,
-            layout=_WIDE,
+            layout=_wide(),
             style=_DESC,
         )
         self.delete = W.Text(
             description=_("Delete remote"),
             placeholder=_("remote files to delete, e.g. *.bin, logs/"),
             continuous_update=False,
-            layout=_WIDE,
+            layout=_wide(),
             style=_DESC,
         )
 
         # -- plan, safety, push
-        self.plan_button = W.Button(
-            description=_("Plan"), icon="list", tooltip=_("Compare with the Hub; uploads nothing")
+        self.plan_button = fit_button(
+            W.Button(description=_("Plan"), icon="list", tooltip=_("Compare with the Hub; uploads nothing"))
         )
         self.plan_view = W.HTML()
         self.secrets_view = W.HTML()
         self.allow_secrets = W.Checkbox(
-            value=False, description=_("Push anyway: I checked these are not secrets"), indent=False
+            value=False,
+            description=_("Push anyway: I checked these are not secrets"),
+            indent=False,
+            layout=_checkbox(),
         )
         self.allow_secrets.layout.display = "none"
         self.allow_secrets.observe(lambda _c: self._update_push_button(), names="value")
-        self.push_button = W.Button(description=_("Push"), icon="upload", button_style="primary")
-        self.push_button.layout.width = "auto"
-        self.cancel_button = W.Button(description=_("Cancel"), icon="stop", disabled=True)
+        self.push_button = fit_button(W.Button(description=_("Push"), icon="upload", button_style="primary"))
+        # Its label is the plan's summary (long in a sidebar, longer translated): it may wrap.
+        self.push_button.add_class("hubw-push-button")
+        self.cancel_button = fit_button(W.Button(description=_("Cancel"), icon="stop", disabled=True))
         self.progress = ProgressView()
 
         # -- result and history
         self.result_view = W.HTML()
-        self.browse_button = W.Button(description=_("Open in repo browser"), icon="folder-open")
-        self.browse_button.layout.width = "auto"
-        self.card_button = W.Button(description=_("Edit card"), icon="edit")
+        self.browse_button = fit_button(W.Button(description=_("Open in repo browser"), icon="folder-open"))
+        self.card_button = fit_button(W.Button(description=_("Edit card"), icon="edit"))
         self.card_hint = W.HTML()
         self.extra = W.VBox()
         self.history_view = W.HTML()
         for hidden in (self.browse_button, self.card_button):
             hidden.layout.display = "none"
 
+        if compact:
+            self.commit_description.layout.display = "none"
         target = W.VBox(
             [
-                W.HBox([self.namespace, W.HTML("<b>/</b>"), self.repo_name, self.repo_type]),
-                W.HBox([self.create_missing, self.private, self.open_pr]),
-                W.HBox([self.branch, self.path_in_repo]),
+                row([self.namespace, self.repo_name, self.repo_type]),
+                row([self.create_missing, self.private, self.open_pr]),
+                row([self.branch, self.path_in_repo]),
                 self.commit_message,
                 self.commit_description,
             ]
@@ -205,26 +259,33 @@ class PushPanel(HubWidget, W.VBox):
         self.sections = W.Accordion(
             children=[target, files], titles=(_("Target"), _("Files")), selected_index=0
         )
+        title = W.HTML(f"<b>{html.escape(_('Push to the Hugging Face Hub'))}</b>")
+        if compact:  # the sidebar's own heading says it
+            title.layout.display = "none"
         super().__init__(
             [
-                W.HTML(f"<b>{html.escape(_('Push to the Hugging Face Hub'))}</b>"),
+                title,
                 self.source_path,
                 self.source_info,
-                W.HBox([self.card_hint, self.card_button]),
+                row([self.card_hint, self.card_button], align_items="center"),
                 self.sections,
-                W.HBox([self.plan_button, self.push_button, self.cancel_button]),
+                row([self.plan_button, self.push_button, self.cancel_button]),
                 self.status,
                 self.progress,
                 self.secrets_view,
                 self.allow_secrets,
                 self.plan_view,
                 self.result_view,
-                W.HBox([self.browse_button]),
+                row([self.browse_button]),
                 self.extra,
                 self.history_view,
             ],
             **kwargs,
         )
+        self.add_class("hubw")
+        self.add_class("hubw-push")
+        if compact:
+            self.add_class("hubw-compact")
 
         self.plan_button.on_click(lambda _b: self.plan())
         self.push_button.on_click(lambda _b: self.push())
@@ -242,6 +303,7 @@ class PushPanel(HubWidget, W.VBox):
             self.exclude,
             self.delete,
             self.create_missing,
+            self.private,  # the plan says whether a new repo will be private
         ):
             control.observe(lambda _c: self._invalidate(), names="value")
         self.session.on_change(self.refresh_namespaces)
@@ -249,6 +311,9 @@ class PushPanel(HubWidget, W.VBox):
         if repo_id:
             self.repo_id = repo_id
         self.source = source
+        # The quick paths plan at once, once the namespace menu is filled (the repo id needs it).
+        # (Logged out, the panel says to log in instead.)
+        self._plan_after_namespaces = quick and self.source is not None
         self.refresh_namespaces()
 
     # -- public state -------------------------------------------------------------------------------
@@ -454,13 +519,23 @@ class PushPanel(HubWidget, W.VBox):
             if self.status.kind == "warning" and self.status.text.startswith(_("You are not logged in")):
                 self.status.clear()
 
-        return self.submit(
+        def done() -> None:
+            running = current_task()
+            if self._plan_after_namespaces and not (
+                running is not None and (running.cancelled or running.stale)
+            ):
+                self._plan_after_namespaces = False
+                self.plan()
+
+        self._namespaces_task = self.submit(
             auth.namespaces,
             self.session,
             on_result=show,
             on_error=lambda e: None,
+            on_done=done,
             key=f"push-namespaces-{id(self)}",
         )
+        return self._namespaces_task
 
     def refresh_branches(self) -> HubTask | None:
         """List the target repo's branches in the branch menu (a new name is still accepted)."""
@@ -568,8 +643,14 @@ class PushPanel(HubWidget, W.VBox):
 
     def _show_plan(self, plan: Plan, request: PushRequest, repo_exists: bool, branch_exists: bool) -> None:
         counts = plan.counts()
-        if not repo_exists:
-            where = _("{repo} does not exist yet: it will be created.").format(repo=request.repo_id)
+        if not repo_exists and request.private:
+            where = _("{repo} does not exist yet: it will be created as a private repo.").format(
+                repo=request.repo_id
+            )
+        elif not repo_exists:
+            where = _("{repo} does not exist yet: it will be created as a public repo.").format(
+                repo=request.repo_id
+            )
         elif not branch_exists:
             where = _("Branch {branch} is new: compared with main ({sha}).").format(
                 branch=request.revision, sha=(plan.head or "")[:7]
@@ -621,7 +702,10 @@ class PushPanel(HubWidget, W.VBox):
             else _("Possible secrets in the files (the push will be blocked):")
         )
         items = "".join(f"<li>{html.escape(line)}</li>" for line in summarize(findings))
-        self.secrets_view.value = f"<div class='hubw-secrets' style='color:#cf222e'><b>⚠ {html.escape(title)}</b><ul>{items}</ul></div>"
+        self.secrets_view.value = (
+            f"<div class='hubw-secrets' style='color:#cf222e'><b>{fa_icon('exclamation-triangle')} "
+            f"{html.escape(title)}</b><ul>{items}</ul></div>"
+        )
         self.allow_secrets.layout.display = ""
         self._update_push_button()
 
@@ -768,6 +852,16 @@ class PushPanel(HubWidget, W.VBox):
         self._render_history()
         # What was planned is now on the Hub: the next push starts from a fresh plan.
         self._clear_plan()
+        for listener in list(self._pushed_listeners):
+            listener()
+
+    def on_pushed(self, callback: Any) -> None:
+        """Call `callback()` (on the worker) after each push that committed something.
+
+        Args:
+            callback: A function of no arguments (e.g. the sidebar reloading its repo list).
+        """
+        self._pushed_listeners.append(callback)
 
     def _render_history(self) -> None:
         items = []
@@ -800,13 +894,30 @@ class PushPanel(HubWidget, W.VBox):
             self.status.busy(_("Cancelling…"))
 
     def wait(self, timeout: float | None = None) -> Any:
-        """Block until the current task is over; return its result or None if it failed (for scripts, tests)."""
-        if self.task is None:
-            return None
-        try:
-            return self.task.wait(timeout)
-        except Exception:
-            return None
+        """Block until the namespace lookup and the current plan or push are over (for scripts, tests).
+
+        Args:
+            timeout: Seconds to wait for each of them (None: as long as it takes).
+
+        Returns:
+            The plan's or push's result, or None if it failed (the panel shows why).
+        """
+        lookup = self._namespaces_task
+        if lookup is not None:
+            try:
+                lookup.wait(timeout)  # the quick paths start their plan when it ends
+            except Exception:  # noqa: BLE001 - a failed lookup leaves the menu as it was
+                pass
+        while True:
+            task = self.task
+            if task is None:
+                return None
+            try:
+                result = task.wait(timeout)
+            except Exception:  # noqa: BLE001 - shown in the panel
+                result = None
+            if self.task is task:
+                return result
 
     def _set_running(self, running: bool, planning: bool = False) -> None:
         with self._lock:

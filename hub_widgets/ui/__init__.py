@@ -46,6 +46,7 @@ __all__ = [
     "diff_html",
     "escaped_pre",
     "fa_icon",
+    "fit_button",
     "format_bytes",
     "format_duration",
     "html_table",
@@ -66,7 +67,14 @@ __all__ = [
 ]
 
 _COLORS = {"info": "#555", "busy": "#555", "success": "#1a7f37", "warning": "#9a6700", "error": "#cf222e"}
-_ICONS = {"info": "", "busy": "⏳ ", "success": "✓ ", "warning": "⚠ ", "error": "✗ "}
+# Font Awesome 4.7 (shipped by JupyterLab and ipywidgets): emoji render as boxes without an emoji font.
+_ICONS = {
+    "info": "",
+    "busy": "spinner fa-spin",
+    "success": "check",
+    "warning": "exclamation-triangle",
+    "error": "times-circle",
+}
 
 
 def fa_icon(name: str) -> str:
@@ -90,6 +98,13 @@ def row(children: list, **layout: str) -> W.HBox:
     return box
 
 
+def fit_button(button: W.Button) -> W.Button:
+    """Size `button` to its label (ipywidgets' fixed default width cuts longer and translated labels)."""
+    button.layout.width = "auto"
+    button.layout.flex = "0 0 auto"
+    return button
+
+
 STATUS_MAX_CHARS = 2_000  # a server's one-line error can be megabytes: the line shows its start
 
 
@@ -107,9 +122,11 @@ class StatusLine(W.HTML):
         if not text:
             self.value = ""
             return
+        icon = _ICONS.get(kind, "")
+        icon_html = fa_icon(icon) + " " if icon else ""
         self.value = (
             f'<span class="hubw-status hubw-{kind}" style="color:{_COLORS.get(kind, "#555")}">'
-            f"{_ICONS.get(kind, '')}{escape(shorten(text, STATUS_MAX_CHARS))}</span>"
+            f"{icon_html}{escape(shorten(text, STATUS_MAX_CHARS))}</span>"
         )
 
     def info(self, text: str) -> None:
