@@ -14,11 +14,21 @@ from tests.conftest import ALICE
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
-def run_notebook(path: Path, sandbox, hf_home: Path, extra_env: dict[str, str] | None = None):
-    """Execute `path` in a fresh kernel whose environment points at the sandbox; return the notebook."""
+def run_notebook(
+    path: Path,
+    sandbox,
+    hf_home: Path,
+    extra_env: dict[str, str] | None = None,
+    token: str | None = ALICE,
+):
+    """Execute `path` in a fresh kernel whose environment points at the sandbox; return the notebook.
+
+    `token`: the stored login the kernel starts with (None: logged out, as on a fresh `make demo`).
+    """
     nb = nbformat.read(path, as_version=4)
     # As if the user had logged in before (the demo user logs in with 01_login instead).
-    (hf_home / "token").write_text(ALICE)
+    if token is not None:
+        (hf_home / "token").write_text(token)
     env = {
         **os.environ,
         "HF_ENDPOINT": sandbox.endpoint,

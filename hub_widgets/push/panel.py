@@ -572,6 +572,10 @@ class PushPanel(HubWidget, W.VBox):
         return os.path.expanduser(path), None
 
     def _check_request(self) -> PushRequest | None:
+        if not self.session.has_token:
+            # One line that says what to do, not the Hub's refusal of an anonymous upload.
+            self.status.warning(_("You are not logged in: log in to push."))
+            return None
         request = self.request()
         if not self.repo_name.value.strip():
             self._open_target()

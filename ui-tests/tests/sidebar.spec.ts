@@ -144,11 +144,8 @@ test.describe.serial('Hugging Face sidebar', () => {
     const sidebar = page.locator(SIDEBAR);
     const login = sidebar.locator('.hubw-login');
     if (await login.count()) {
-      // LoginWidget compact: the actions menu opens the paste-a-token form.
-      const menu = login.locator('select').first();
-      if (await menu.count()) {
-        await menu.selectOption({ label: 'Paste a token' });
-      }
+      // LoginWidget compact, logged out: the login form is shown at the top (no menu to open first).
+      await expect(login.locator('input[type="password"]').first()).toBeVisible({ timeout: 60_000 });
       await login.locator('input[type="password"]').first().fill(server().alice);
       await login.locator('button', { hasText: /^\s*Log in\s*$/ }).first().click();
     } else {
@@ -177,6 +174,11 @@ test.describe.serial('Hugging Face sidebar', () => {
     await name.fill(REPO_NAME);
     await name.press('Enter');
     await sidebar.getByRole('button', { name: 'Push notebook' }).click();
+    // Quick push shows the plan first; the panel's Push button (labelled with the plan) confirms.
+    const confirm = sidebar.locator('.hubw-push-button');
+    await expect(confirm).toContainText('Push 1 file', { timeout: 90_000 });
+    await screenshot(page, 'sidebar-push-plan.png');
+    await confirm.click();
     await expect(sidebar).toContainText('Pushed', { timeout: 90_000 });
     await screenshot(page, 'sidebar-pushed.png');
     const { endpoint, alice } = server();
