@@ -102,7 +102,10 @@ class LoginWidget(HubWidget, W.VBox):
         )
         self._token_submitted = False
         self.git_checkbox = W.Checkbox(
-            value=False, description=_("also save as git credential"), indent=False
+            value=False,
+            description=_("also save as git credential"),
+            indent=False,
+            layout=W.Layout(width="auto", max_width="100%"),
         )
         self.login_button = fit_button(W.Button(description=_("Log in"), icon="sign-in"))
         self.paste_box = W.VBox(

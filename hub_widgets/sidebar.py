@@ -79,7 +79,7 @@ class HubSidebar(HubWidget, W.VBox):
                 (_("Spaces"), "space"),
             ],
             value="",
-            layout=W.Layout(width="auto", flex="1 1 auto"),
+            layout=W.Layout(width="auto", flex="1 1 8em", min_width="6em"),
         )
         self.refresh_button = W.Button(
             icon="refresh", tooltip=_("Reload my repos"), layout=W.Layout(width="36px", flex="0 0 36px")
@@ -110,9 +110,11 @@ class HubSidebar(HubWidget, W.VBox):
         self.detail = W.VBox(layout=_full_width())
         self.detail_box = W.VBox(
             [
-                W.HBox(
+                row(
                     [self.detail_title, self.close_button],
-                    layout=W.Layout(width="100%", align_items="center", justify_content="space-between"),
+                    width="100%",
+                    align_items="center",
+                    justify_content="space-between",
                 ),
                 self.detail,
             ],
@@ -133,7 +135,7 @@ class HubSidebar(HubWidget, W.VBox):
                 self.login_widget,
                 self.user_view,
                 heading(_("My repos")),
-                W.HBox([self.repo_filter, self.refresh_button], layout=_full_width()),
+                row([self.repo_filter, self.refresh_button], width="100%"),
                 self.repo_list,
                 self.repo_count,
                 heading(_("Quick push")),

@@ -347,6 +347,19 @@ def test_compact_mode_is_one_line_with_a_menu(session):
     assert widget.details.layout.display == ""
 
 
+def test_compact_logged_out_shows_the_login_form_not_only_a_menu(session):
+    widget = make(session, compact=True)
+    assert widget.state == "logged_out"
+    # The way in is visible at once: the browser login, the token field and its button.
+    assert widget.details.layout.display == "" and widget.logged_out_box.layout.display == ""
+    assert widget.menu.layout.display == "none"
+    widget.token_input.value = ALICE  # Enter in the field submits
+    settle(widget)
+    assert widget.state == "logged_in"
+    assert widget.details.layout.display == "none"  # logged in: one line and the menu
+    assert widget.menu.layout.display == ""
+
+
 # -- errors ----------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ Driven like a user against the sandbox: construct as the README does, set values
 from __future__ import annotations
 
 from hub_widgets.push.panel import PushPanel
+from hub_widgets.session import HubSession
 from tests.conftest import BOB, wait_for, write_tree
 from tests.test_push_panel import TIMEOUT, TinyModel, click, remote_files
 
@@ -174,3 +175,55 @@ def test_one_file_is_one_file_in_the_progress_and_the_history(hub_session, repo_
     assert "Pushed 1 file," in panel.status.text
     assert "1/1 file " in panel.progress.label.value and "files" not in panel.progress.label.value
     assert ": 1 file, " in panel.history_view.value and "1 files" not in panel.history_view.value
+
+
+# -- wait() and the quick paths ---------------------------------------------------------------------
+
+
+def test_wait_also_waits_for_the_namespace_lookup(hub_session, tmp_path):
+    panel = PushPanel(str(write_tree(tmp_path / "some-model", {"a": "a"})), session=hub_session)
+    panel.wait(TIMEOUT)  # no plan or push yet: only the lookup runs
+    assert panel.namespace.value == "alice"
+    assert list(panel.namespace.options) == ["alice", "acme"]
+    assert panel.repo_id == "alice/some-model"
+
+
+def test_quick_panel_plans_at_once_private_and_uploads_nothing_before_push(hub_session, api, tmp_path):
+    folder = write_tree(tmp_path / "quick-model", {"config.json": "{}"})
+    panel = PushPanel(str(folder), session=hub_session, quick=True)  # what the file browser opens
+    panel.wait(TIMEOUT)
+    assert panel.private.value
+    assert "Plan ready" in panel.status.text, panel.status.text
+    assert (
+        "alice/quick-model does not exist yet: it will be created as a private repo." in panel.plan_view.value
+    )
+    assert panel.push_button.description.startswith("Push 1 file")
+    assert not api.repo_exists("alice/quick-model")
+    click(panel, panel.push_button)
+    assert panel.status.kind == "success", panel.status.text
+    assert api.model_info("alice/quick-model").private
+
+
+def test_ticking_private_replans_what_the_plan_says(hub_session, tmp_path, repo_name):
+    panel = PushPanel(
+        str(write_tree(tmp_path / "m", {"a": "a"})), repo_id=f"alice/{repo_name}", session=hub_session
+    )
+    click(panel, panel.plan_button)
+    assert "public repo" in panel.plan_view.value
+    panel.private.value = True
+    assert panel.plan_view.value == ""  # the plan shown no longer describes the push
+
+
+def test_logged_out_plan_and_push_say_to_log_in(endpoint, tmp_path):
+    session = HubSession(endpoint=endpoint)
+    try:
+        panel = PushPanel(str(write_tree(tmp_path / "m", {"a": "a"})), repo_id="alice/x", session=session)
+        for button in (panel.plan_button, panel.push_button):
+            button.click()
+            panel.wait(TIMEOUT)
+            assert (panel.status.kind, panel.status.text) == (
+                "warning",
+                "You are not logged in: log in to push.",
+            )
+    finally:
+        session.close()
