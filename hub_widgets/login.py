@@ -44,6 +44,7 @@ from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub
 from hub_widgets.ui import StatusLine, fa_icon, fit_button, link, row
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.html import COPY_BUTTON_STYLE
+from hub_widgets.ui.style import style_root
 
 _MENU_PLACEHOLDER = ""
 
@@ -172,7 +173,7 @@ class LoginWidget(HubWidget, W.VBox):
             title = W.HTML("<b>" + html.escape(_("Hugging Face Hub login")) + "</b>")
             children = [title, self.status, self.logged_out_box, self.logged_in_box, self.retry_box]
         super().__init__(children, **kwargs)
-        self.add_class("hubw")
+        style_root(self)
         self.add_class("hubw-login")
         self._show_only()
         self.session.on_change(_weak_listener(self))

@@ -20,6 +20,7 @@ from hub_widgets.hub import auth, repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, fit_button, row
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.style import style_root
 
 TIMEOUT_NAMESPACES = 60.0
 
@@ -150,7 +151,7 @@ class HubSidebar(HubWidget, W.VBox):
             layout=W.Layout(width="100%", max_width="420px"),
             **kwargs,
         )
-        self.add_class("hubw")
+        style_root(self)
         self.add_class("hub-sidebar")
 
         self.last_selected: tuple[str, str] | None = None  # the playground opens on the selected model
@@ -244,7 +245,7 @@ class HubSidebar(HubWidget, W.VBox):
     # -- the area below -----------------------------------------------------------------------------
 
     def show_widget(self, widget: W.Widget, title: str = "") -> W.Widget:
-        """Host `widget` below the list, with `title` and a close button (replaces what was there).
+        """Host any widget below the list, with `title` and a close button (replaces what was there).
 
         The sidebar does not close a widget given here when it is replaced: whoever built it does.
 
@@ -259,19 +260,6 @@ class HubSidebar(HubWidget, W.VBox):
         self.detail.children = (widget,)
         self.detail_widget = widget
         self.detail_box.layout.display = None
-        return widget
-
-    def show_widget(self, widget: W.Widget, title: str = "") -> W.Widget:
-        """Host any widget below the list (a card editor opened from a repo, a panel of your own).
-
-        Args:
-            widget: The widget to show; it replaces what was shown below the list.
-            title: The heading above it (plain text).
-
-        Returns:
-            The widget.
-        """
-        self._show_detail(title, widget)
         return widget
 
     def close_detail(self) -> None:

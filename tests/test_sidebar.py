@@ -227,7 +227,7 @@ def test_logged_out_the_login_form_is_at_the_top(endpoint):
         sidebar.task.wait(TIMEOUT)
         login = sidebar.login_widget
         login.wait(TIMEOUT)
-        assert sidebar.children[0] is login and login.state == "logged_out"
+        assert sidebar.children[1] is login and login.state == "logged_out"  # after the stylesheet
         # A visible way in: the token field, its Log in button and the browser login, not a menu only.
         assert login.details.layout.display != "none" and login.logged_out_box.layout.display != "none"
         for control in (login.token_input, login.login_button, login.browser_button):

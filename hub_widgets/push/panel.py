@@ -48,6 +48,7 @@ from hub_widgets.ui import (
     row,
 )
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import REPO_TYPES
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
@@ -282,7 +283,7 @@ class PushPanel(HubWidget, W.VBox):
             ],
             **kwargs,
         )
-        self.add_class("hubw")
+        style_root(self)
         self.add_class("hubw-push")
         if compact:
             self.add_class("hubw-compact")
