@@ -112,7 +112,8 @@ class LoginWidget(HubWidget, W.VBox):
         self.paste_box = W.VBox(
             [
                 W.HTML(html.escape(_("Or paste an access token from your Hub settings:"))),
-                row([self.token_input, self.login_button]),
+                # Bottom-aligned: with the label above the field (narrow), the button sits by the field.
+                row([self.token_input, self.login_button], align_items="flex-end"),
                 self.git_checkbox,
             ]
         )

@@ -61,6 +61,7 @@ class HubSidebar(HubWidget, W.VBox):
     def __init__(self, session: HubSession | None = None, **kwargs: Any) -> None:
         self.session = scoped(session)
         self.current_path: str | None = None
+        self._suggested_name = ""  # the repo name filled in from the document (not typed)
         self.repos: list[dict] = []
         self.detail_widget: Any = None
         self.task: HubTask | None = None
@@ -107,7 +108,8 @@ class HubSidebar(HubWidget, W.VBox):
         self.close_button = W.Button(
             icon="times", tooltip=_("Close"), layout=W.Layout(width="36px", flex="0 0 36px")
         )
-        self.detail_title = W.HTML(layout=W.Layout(flex="1 1 auto", min_width="0"))
+        # Basis 0: the title takes the room the close button leaves, so both stay on one line.
+        self.detail_title = W.HTML(layout=W.Layout(flex="1 1 0%", min_width="0"))
         self.detail = W.VBox(layout=_full_width())
         self.detail_box = W.VBox(
             [
@@ -330,8 +332,10 @@ class HubSidebar(HubWidget, W.VBox):
             )
             folder = os.path.dirname(os.path.abspath(os.path.expanduser(self.current_path)))
             self.push_folder_button.tooltip = folder
-            if not self.push_name.value.strip():
-                self.push_name.value = suggest_repo_name(self.current_path)
+            # The name follows the document until the user types one.
+            if self.push_name.value.strip() in ("", self._suggested_name):
+                self._suggested_name = suggest_repo_name(self.current_path)
+                self.push_name.value = self._suggested_name
         self.push_notebook_button.disabled = self.current_path is None
         self.push_folder_button.disabled = self.current_path is None
 
@@ -361,6 +365,8 @@ class HubSidebar(HubWidget, W.VBox):
             if folder:
                 source = os.path.dirname(source)
         name = self.push_name.value.strip()
+        if folder and source is not None and name == self._suggested_name:
+            name = suggest_repo_name(source)  # the folder's name, not its notebook's
         namespace = self.push_namespace.value
         repo_id = name if "/" in name or not namespace or not name else f"{namespace}/{name}"
         panel = self._reuse("push")

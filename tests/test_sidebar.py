@@ -243,3 +243,19 @@ def test_suggest_repo_name():
     assert suggest_repo_name("a/My Notebook (1).ipynb") == "my-notebook-1"
     assert suggest_repo_name("/tmp/proj/") == "proj"
     assert suggest_repo_name(None) == ""
+
+
+def test_quick_push_names_the_repo_after_the_document_or_its_folder(hub_session, tmp_path):
+    folder = write_tree(tmp_path / "Project X", {"first.ipynb": "{}", "second.ipynb": "{}"})
+    sidebar = HubSidebar(session=hub_session)
+    sidebar.task.wait(TIMEOUT)
+    sidebar.set_current_path(str(folder / "first.ipynb"))
+    assert sidebar.push_name.value == "first"
+    sidebar.set_current_path(str(folder / "second.ipynb"))
+    assert sidebar.push_name.value == "second"  # follows the document until the user types a name
+    panel = sidebar.quick_push(folder=True)
+    panel.wait(TIMEOUT)
+    assert panel.repo_id == "alice/project-x"
+    sidebar.push_name.value = "typed"
+    sidebar.set_current_path(str(folder / "first.ipynb"))
+    assert sidebar.push_name.value == "typed"

@@ -53,12 +53,14 @@ from hub_widgets.vocab import REPO_TYPES
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
 PLAN_ROWS = 200
-_DESC = {"description_width": "120px"}
+LABEL_WIDTH = "120px"
+_DESC = {"description_width": LABEL_WIDTH}
 
 
 def _wide() -> W.Layout:
     # A new Layout each time: a shared one would hide or resize every field at once.
-    return W.Layout(width="100%", max_width="100%")
+    # "auto" stretches in the column without the 100% + margin overflow of an explicit 100%.
+    return W.Layout(width="auto", max_width="100%")
 
 
 def _checkbox() -> W.Layout:
@@ -67,8 +69,17 @@ def _checkbox() -> W.Layout:
 
 
 def _field(basis: str = "16em") -> W.Layout:
-    """A field that shares its row and wraps below its neighbour when the panel is narrow."""
-    return W.Layout(width="auto", flex=f"1 1 {basis}", min_width="9em", max_width="100%")
+    """A labelled field that shares its row and wraps below its neighbour when the panel is narrow.
+
+    Args:
+        basis: The input's own share of the row; its label's width comes on top.
+    """
+    return W.Layout(
+        width="auto",
+        flex=f"1 1 calc({LABEL_WIDTH} + {basis})",
+        min_width=f"calc({LABEL_WIDTH} + 7em)",
+        max_width="100%",
+    )
 
 
 def _module_exists(name: str) -> bool:
@@ -141,21 +152,21 @@ class PushPanel(HubWidget, W.VBox):
 
         # -- target
         self.namespace = W.Dropdown(
-            description=_("Namespace"), options=[], style=_DESC, layout=_field("14em")
+            description=_("Namespace"), options=[], style=_DESC, layout=_field("12em")
         )
         self.repo_name = W.Text(
             description=_("Repo name"),
             placeholder=_("my-model"),
             continuous_update=False,
             style=_DESC,
-            layout=_field("14em"),
+            layout=_field("12em"),
         )
         self.repo_type = W.Dropdown(
             description=_("Type"),
             options=[(_("Model"), "model"), (_("Dataset"), "dataset"), (_("Space"), "space")],
             value=repo_type if repo_type in REPO_TYPES else "model",
             style=_DESC,
-            layout=_field("12em"),
+            layout=_field("8em"),
         )
         self.create_missing = W.Checkbox(
             value=True, description=_("Create if missing"), indent=False, layout=_checkbox()
@@ -169,7 +180,7 @@ class PushPanel(HubWidget, W.VBox):
             ensure_option=False,
             continuous_update=False,
             style=_DESC,
-            layout=_field("14em"),
+            layout=_field("12em"),
         )
         self.open_pr = W.Checkbox(
             value=False, description=_("Open as pull request"), indent=False, layout=_checkbox()
@@ -179,7 +190,7 @@ class PushPanel(HubWidget, W.VBox):
             placeholder=_("(repo root)"),
             continuous_update=False,
             style=_DESC,
-            layout=_field("14em"),
+            layout=_field("12em"),
         )
         self.commit_message = W.Text(
             description=_("Message"),

@@ -59,6 +59,11 @@ STYLESHEET = f"""
 .{ROOT_CLASS}.hubw-playground .hubw-lanes > .widget-box {{ min-width: 0; }}
 .{ROOT_CLASS}.hubw-playground .hubw-form > .widget-inline-hbox {{ align-self: stretch; width: auto; }}
 
+/* PushPanel: the Push button's label is the plan's summary ("Nothing to push: everything is up to
+   date", longer translated): in a sidebar it wraps onto two lines instead of sticking out. */
+.{ROOT_CLASS}.hubw-push .jupyter-button.hubw-push-button {{ min-width: 0; max-width: 100%; white-space: normal;
+  height: auto; min-height: var(--jp-widgets-inline-height); line-height: 1.3; padding: 4px 10px; }}
+
 /* Narrow (sidebar, split notebook): labels above their fields, fields the full width. */
 @container hubw (max-width: {NARROW_PX}px) {{
   .{ROOT_CLASS} .widget-inline-hbox:not(.widget-checkbox):not(.widget-toggle-button):not(.widget-button) {{

@@ -75,6 +75,20 @@ const CASES: ICase[] = [
     code: 'w = hub_widgets.PushPanel(source="layout-push", session=S)\nw.wait(60)\nw.plan()\nw.wait(60)'
   },
   {
+    // What the file browser's commands and the sidebar's quick push open: compact, planned at once.
+    widget: 'push',
+    name: 'push-quick',
+    code: 'w = hub_widgets.PushPanel(source="layout-push", session=S, compact=True, quick=True)\nw.wait(60)'
+  },
+  {
+    // A logged-in sidebar (the spec's own one is logged out) with its quick push panel open.
+    widget: 'push',
+    name: 'push-sidebar-quick',
+    code:
+      'w = hub_widgets.HubSidebar(session=S)\nw.wait(60)\nw.set_current_path("layout-push/README.md")\n' +
+      'p = w.quick_push(folder=True)\np.wait(60)\nw.wait(60)'
+  },
+  {
     widget: 'browser',
     name: 'browser-search',
     code: 'w = hub_widgets.RepoBrowser(query="layout", session=S)\nw.wait(60)'
