@@ -21,6 +21,7 @@ from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, fit_button, row
 from hub_widgets.ui.base import HubWidget
 from hub_widgets.ui.style import style_root
+from hub_widgets.vocab import repo_type_label
 
 TIMEOUT_NAMESPACES = 60.0
 
@@ -39,7 +40,7 @@ def _module_exists(name: str) -> bool:
 
 def repo_label(repo: dict) -> str:
     """The text of one repo in the list: `alice/model · dataset` (models have no suffix)."""
-    suffix = "" if repo["repo_type"] == "model" else f" · {_(repo['repo_type'])}"
+    suffix = "" if repo["repo_type"] == "model" else f" · {repo_type_label(repo['repo_type'])}"
     # Plain text: a select's options show no icons, and emoji are boxes without an emoji font.
     private = f" · {_('private')}" if repo.get("private") else ""
     return f"{repo['repo_id']}{suffix}{private}"

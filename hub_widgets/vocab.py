@@ -8,8 +8,21 @@ refresh them with the card's licenses (`hub_widgets.card.hub_data`).
 
 from __future__ import annotations
 
+from hub_widgets._i18n import _
+
 # The Hub's three kinds of repositories, in the order the Hub lists them.
 REPO_TYPES: tuple[str, ...] = ("model", "dataset", "space")
+
+
+def repo_type_label(repo_type: str) -> str:
+    """A repo type as the user reads it (translated: "model", "dataset", "Space"); an unknown one as is.
+
+    Args:
+        repo_type: "model", "dataset" or "space".
+    """
+    labels = {"model": _("model"), "dataset": _("dataset"), "space": _("Space")}
+    return labels.get(repo_type, repo_type)
+
 
 # Task id -> display name, in the Hub's order (the order of its filters).
 TASKS: dict[str, str] = {

@@ -25,11 +25,7 @@ MESSAGE_ARGS = {"_": 1, "ngettext": 2}
 
 # Offenders in modules other helpers are rewriting (issue 15) at the time of writing: the coordinator
 # fixes them after the merges and empties this set. Keys: (path, source of the call).
-KNOWN: set[tuple[str, str]] = {
-    ("hub_widgets/browser/repo.py", "_(_TYPE_LABELS.get(summary.repo_type, summary.repo_type))"),
-    ("hub_widgets/push/panel.py", "_(entry.status)"),
-    ("hub_widgets/sidebar.py", "_(repo['repo_type'])"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _name(call: ast.Call) -> str | None:

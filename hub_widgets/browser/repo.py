@@ -13,6 +13,7 @@ from huggingface_hub.repocard import REGEX_YAML_BLOCK
 from hub_widgets._i18n import _
 from hub_widgets.browser.search import format_age, format_count
 from hub_widgets.ui import badge, fa_icon, html_table, link, shorten, truncated_note
+from hub_widgets.vocab import repo_type_label
 
 # Asked from repo info: everything the header and card table show, never the file list (a big
 # repo's siblings would cost megabytes and seconds).
@@ -69,13 +70,10 @@ def summarize(info: Any, repo_type: str) -> RepoSummary:
     )
 
 
-_TYPE_LABELS = {"model": "model", "dataset": "dataset", "space": "space"}
-
-
 def header_html(summary: RepoSummary, url: str, max_tags: int = 12) -> str:
     """The header: id (linked), type, private / gated badges, license, tags, counters, age."""
     title = f"<b style='font-size:120%'>{link(url, summary.repo_id)}</b>"
-    badges = [badge(_(_TYPE_LABELS.get(summary.repo_type, summary.repo_type)), "#0969da")]
+    badges = [badge(repo_type_label(summary.repo_type), "#0969da")]
     if summary.private:
         badges.append(
             f"<span style='color:#cf222e'>{fa_icon('lock')}</span> " + badge(_("private"), "#cf222e")

@@ -52,6 +52,14 @@ from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import REPO_TYPES
 
 _STATUS_COLORS = {"new": "#1a7f37", "changed": "#9a6700", "unchanged": "#6e7781", "delete": "#cf222e"}
+
+
+def _status_label(status: str) -> str:
+    """A plan entry's status as its badge reads (translated)."""
+    labels = {"new": _("new"), "changed": _("changed"), "unchanged": _("unchanged"), "delete": _("delete")}
+    return labels.get(status, status)
+
+
 PLAN_ROWS = 200
 LABEL_WIDTH = "120px"
 _DESC = {"description_width": LABEL_WIDTH}
@@ -680,7 +688,7 @@ class PushPanel(HubWidget, W.VBox):
         )
         rows = [
             (
-                badge(_(entry.status), _STATUS_COLORS[entry.status]),
+                badge(_status_label(entry.status), _STATUS_COLORS[entry.status]),
                 entry.path,
                 format_bytes(entry.size),
                 badge(_("LFS"), "#0969da") if entry.lfs else "",
