@@ -32,7 +32,16 @@ from pathlib import Path
 
 from hub_widgets._catalogs import ENGLISH, normalize, translations
 
-__all__ = ["_", "language_in_use", "ngettext", "scoped_language", "set_language", "use_language"]
+__all__ = [
+    "N_",
+    "_",
+    "language_in_use",
+    "marked",
+    "ngettext",
+    "scoped_language",
+    "set_language",
+    "use_language",
+]
 
 ENV_VAR = "HUB_WIDGETS_LANG"
 LOCALE_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -169,3 +178,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         n: The count that picks the language's plural form.
     """
     return translations(language_in_use()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker
+    """Mark ``message`` for extraction without translating it (a module-level label, built once).
+
+    Where it is shown, `marked(label)` translates it into the language in use at that moment, so a
+    label defined at import still follows `set_language` and a widget's ``language=``.
+    """
+    return message
+
+
+def marked(message: str) -> str:
+    """Translate a message marked with `N_` where it is defined (the only `_` on a non-literal)."""
+    return translations(language_in_use()).gettext(message)

@@ -113,14 +113,7 @@ def import_time_messages(source: str) -> list[int]:
 
 # Modules that translate at import (the playground's task registry, issue 15's): the coordinator moves
 # their labels to call time (e.g. keep msgids in the specs, translate where the form is built).
-KNOWN_IMPORT_TIME = {
-    "hub_widgets/playground/tasks/audio.py",
-    "hub_widgets/playground/tasks/base.py",
-    "hub_widgets/playground/tasks/embeddings.py",
-    "hub_widgets/playground/tasks/generation.py",
-    "hub_widgets/playground/tasks/language.py",
-    "hub_widgets/playground/tasks/vision.py",
-}
+KNOWN_IMPORT_TIME: set[str] = set()
 
 
 def test_no_message_is_translated_at_import():

@@ -174,3 +174,22 @@ def test_no_message_in_any_language_can_carry_a_token(language):
             assert not shaped.search(text), text
             assert not carrier.search(text), text
     assert count > 500
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_playground_labels_defined_at_import_follow_the_language_of_each_widget(language, session):
+    """Task names and field labels are module constants: each playground shows them in its own language."""
+    from hub_widgets.playground.panel import InferencePlayground
+
+    english = InferencePlayground(session=session)
+    translated = InferencePlayground(session=session, language=language)
+    try:
+        assert ("Text classification", "text-classification") in english.task.options
+        assert (said(language, "Text classification"), "text-classification") in translated.task.options
+        label = translated.form("zero-shot-classification").controls["candidate_labels"].description
+        assert label == said(language, "Labels (comma-separated)")
+        english_label = english.form("zero-shot-classification").controls["candidate_labels"].description
+        assert english_label == "Labels (comma-separated)"
+    finally:
+        english.close()
+        translated.close()

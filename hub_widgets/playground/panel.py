@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, marked, use_language
 from hub_widgets.errors import ValidationError
 from hub_widgets.hub import inference
 from hub_widgets.playground import render
@@ -103,21 +103,23 @@ def _row(*children: W.Widget) -> W.HBox:
 def _control(spec: Field) -> W.Widget:
     wide = W.Layout(width="auto")  # stretched by the form (100% plus the margins would stick out)
     if spec.kind == "text":
-        return W.Textarea(value=spec.default, description=spec.label, rows=3, layout=wide)
+        return W.Textarea(value=spec.default, description=marked(spec.label), rows=3, layout=wide)
     if spec.kind == "lines":
-        return W.Textarea(value=spec.default, description=spec.label, rows=4, layout=wide)
+        return W.Textarea(value=spec.default, description=marked(spec.label), rows=4, layout=wide)
     if spec.kind in ("line", "labels"):
-        return W.Text(value=spec.default, description=spec.label, layout=wide)
+        return W.Text(value=spec.default, description=marked(spec.label), layout=wide)
     if spec.kind == "check":
-        return W.Checkbox(value=bool(spec.default), description=spec.label)
+        return W.Checkbox(value=bool(spec.default), description=marked(spec.label))
     if spec.kind == "int":
-        return W.BoundedIntText(value=spec.default, min=1, max=32768, description=spec.label)
+        return W.BoundedIntText(value=spec.default, min=1, max=32768, description=marked(spec.label))
     if spec.kind == "float":
-        return W.BoundedFloatText(value=spec.default, min=0.0, max=2.0, step=0.05, description=spec.label)
+        return W.BoundedFloatText(
+            value=spec.default, min=0.0, max=2.0, step=0.05, description=marked(spec.label)
+        )
     if spec.kind == "image":
-        return W.FileUpload(accept="image/*", multiple=False, description=spec.label)
+        return W.FileUpload(accept="image/*", multiple=False, description=marked(spec.label))
     if spec.kind == "audio":
-        return W.FileUpload(accept="audio/*", multiple=False, description=spec.label)
+        return W.FileUpload(accept="audio/*", multiple=False, description=marked(spec.label))
     raise ValueError(f"unknown field kind {spec.kind!r}")
 
 
@@ -158,7 +160,7 @@ class InferencePlayground(HubWidget, W.VBox):
         ]
         self.task = W.Dropdown(
             description=_("Task"),
-            options=[(spec.label, name) for name, spec in TASKS.items()],
+            options=[(marked(spec.label), name) for name, spec in TASKS.items()],
             value=task or "chat",
         )
         self.compare = W.ToggleButton(value=False, description=_("Compare"), icon="columns")
@@ -265,7 +267,7 @@ class InferencePlayground(HubWidget, W.VBox):
     def form(self, task: str | None = None) -> TaskForm:
         """The input form of `task` (default: the current one); kept, so switching tasks loses nothing."""
         task = task or self.task.value
-        with self._forms_lock:
+        with self._forms_lock, use_language(self.widget_language):  # also when built on a caller thread
             if task not in self._forms:
                 form = TaskForm(task)
                 form.on_edit(lambda task=task: self._on_form_edit(task))
@@ -506,7 +508,7 @@ class InferencePlayground(HubWidget, W.VBox):
         if self._running or self.status.kind != "busy":
             return  # a run started meanwhile: its status line matters more
         if task:
-            self.status.info(_("{model}: {task}.").format(model=info.id, task=TASKS[task].label))
+            self.status.info(_("{model}: {task}.").format(model=info.id, task=marked(TASKS[task].label)))
         else:
             self.status.warning(
                 _("{model} has no task the playground knows ({tag}): choose one.").format(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import N_, _
 from hub_widgets.playground.render import text_block, upload_preview
 from hub_widgets.playground.tasks.base import Call, Field, TaskSpec, get, upload
 
@@ -17,8 +17,8 @@ def _transcribe(values: dict[str, Any]) -> Call:
 TASKS = (
     TaskSpec(
         "automatic-speech-recognition",
-        _("Speech recognition"),
-        (Field("audio", _("Audio file"), "audio", None),),
+        N_("Speech recognition"),
+        (Field("audio", N_("Audio file"), "audio", None),),
         build=_transcribe,
         render=lambda result, values: (
             upload_preview(values.get("audio")) + text_block(str(get(result, "text", "")))

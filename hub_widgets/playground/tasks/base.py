@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import N_, _
 from hub_widgets.errors import ValidationError
 
 FIELD_KINDS = ("text", "line", "labels", "lines", "check", "int", "float", "image", "audio")
@@ -183,5 +183,5 @@ def get(item: Any, key: str, default: Any = None) -> Any:
     return item.get(key, default) if isinstance(item, dict) else getattr(item, key, default)
 
 
-TEXT = _("Text")
-TEMPERATURE = Field("temperature", _("Temperature"), "float", 0.7)
+TEXT = N_("Text")
+TEMPERATURE = Field("temperature", N_("Temperature"), "float", 0.7)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import N_, _
 from hub_widgets.errors import ValidationError
 from hub_widgets.playground.render import feature_summary, score_bars
 from hub_widgets.playground.tasks.base import TEXT, Call, Field, TaskSpec, split_lines, text
@@ -26,12 +26,12 @@ def _similarities(result: Any, values: dict[str, Any]) -> str:
 TASKS = (
     TaskSpec(
         "sentence-similarity",
-        _("Sentence similarity"),
+        N_("Sentence similarity"),
         (
-            Field("source_sentence", _("Source sentence"), "line", "That is a happy person"),
+            Field("source_sentence", N_("Source sentence"), "line", "That is a happy person"),
             Field(
                 "sentences",
-                _("Sentences to compare (one per line)"),
+                N_("Sentences to compare (one per line)"),
                 "lines",
                 "That is a happy dog\nThat is a very happy person\nToday is a sunny day",
             ),
@@ -41,7 +41,7 @@ TASKS = (
     ),
     TaskSpec(
         "feature-extraction",
-        _("Feature extraction"),
+        N_("Feature extraction"),
         (Field("text", TEXT, "text", "Today is a sunny day and I will get some ice cream."),),
         build=lambda values: Call("feature_extraction", (text(values, "text"),)),
         render=lambda result, values: feature_summary(result),

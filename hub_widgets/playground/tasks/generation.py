@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import N_, _
 from hub_widgets.playground.render import text_block
 from hub_widgets.playground.tasks.base import (
     TEMPERATURE,
@@ -80,13 +80,13 @@ def _streamed_text(result: Any, values: dict[str, Any]) -> str:
 TASKS = (
     TaskSpec(
         "chat",
-        _("Chat"),
+        N_("Chat"),
         (
-            Field("system", _("System prompt"), "text", "You are a helpful assistant."),
-            Field("message", _("Message"), "text", "Tell me a fun fact about the moon."),
+            Field("system", N_("System prompt"), "text", "You are a helpful assistant."),
+            Field("message", N_("Message"), "text", "Tell me a fun fact about the moon."),
             TEMPERATURE,
-            Field("max_tokens", _("Max tokens"), "int", 256),
-            Field("top_p", _("Top p"), "float", 0.95),
+            Field("max_tokens", N_("Max tokens"), "int", 256),
+            Field("top_p", N_("Top p"), "float", 0.95),
         ),
         build=_chat_first_turn,
         method="chat_completion",
@@ -98,10 +98,10 @@ TASKS = (
     ),
     TaskSpec(
         "text-generation",
-        _("Text generation"),
+        N_("Text generation"),
         (
-            Field("text", _("Prompt"), "text", "Once upon a time, in a small village,"),
-            Field("max_new_tokens", _("Max new tokens"), "int", 64),
+            Field("text", N_("Prompt"), "text", "Once upon a time, in a small village,"),
+            Field("max_new_tokens", N_("Max new tokens"), "int", 64),
             TEMPERATURE,
         ),
         build=_text_generation,

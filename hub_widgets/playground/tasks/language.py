@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import N_, _
 from hub_widgets.errors import ValidationError
 from hub_widgets.playground.render import highlight_spans, score_bars, text_block
 from hub_widgets.playground.tasks.base import TEXT, Call, Field, TaskSpec, get, split_labels, text
@@ -89,44 +89,44 @@ def _translation(values: dict[str, Any]) -> Call:
 TASKS = (
     TaskSpec(
         "fill-mask",
-        _("Fill mask"),
+        N_("Fill mask"),
         (Field("text", TEXT, "text", "The goal of life is [MASK]."),),
         build=_one_text("fill_mask"),
         render=_fill_mask,
     ),
     TaskSpec(
         "text-classification",
-        _("Text classification"),
+        N_("Text classification"),
         (Field("text", TEXT, "text", "I love this movie, the acting was wonderful!"),),
         build=_one_text("text_classification"),
         render=_labels,
     ),
     TaskSpec(
         "token-classification",
-        _("Token classification"),
+        N_("Token classification"),
         (Field("text", TEXT, "text", "My name is Sarah and I live in London. I work for Acme Corp."),),
         build=_one_text("token_classification"),
         render=_entities,
     ),
     TaskSpec(
         "zero-shot-classification",
-        _("Zero-shot classification"),
+        N_("Zero-shot classification"),
         (
             Field("text", TEXT, "text", "The team scored twice in the last ten minutes to win the cup."),
-            Field("candidate_labels", _("Labels (comma-separated)"), "labels", "sports, politics, cooking"),
-            Field("multi_label", _("Several labels can be true"), "check", False),
+            Field("candidate_labels", N_("Labels (comma-separated)"), "labels", "sports, politics, cooking"),
+            Field("multi_label", N_("Several labels can be true"), "check", False),
         ),
         build=_zero_shot,
         render=_labels,
     ),
     TaskSpec(
         "question-answering",
-        _("Question answering"),
+        N_("Question answering"),
         (
-            Field("question", _("Question"), "line", "Where does Sarah live?"),
+            Field("question", N_("Question"), "line", "Where does Sarah live?"),
             Field(
                 "context",
-                _("Context"),
+                N_("Context"),
                 "text",
                 "My name is Sarah and I live in London. I have a cat called Tom.",
             ),
@@ -137,7 +137,7 @@ TASKS = (
     ),
     TaskSpec(
         "summarization",
-        _("Summarization"),
+        N_("Summarization"),
         (
             Field(
                 "text",
@@ -155,11 +155,11 @@ TASKS = (
     ),
     TaskSpec(
         "translation",
-        _("Translation"),
+        N_("Translation"),
         (
             Field("text", TEXT, "text", "My name is Wolfgang and I live in Berlin."),
-            Field("src_lang", _("From (language code)"), "line", ""),
-            Field("tgt_lang", _("To (language code)"), "line", ""),
+            Field("src_lang", N_("From (language code)"), "line", ""),
+            Field("tgt_lang", N_("To (language code)"), "line", ""),
         ),
         build=_translation,
         render=lambda result, values: text_block(str(get(result, "translation_text", ""))),

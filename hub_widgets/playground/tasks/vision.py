@@ -7,7 +7,7 @@ import html
 import io
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import N_, _
 from hub_widgets.errors import ValidationError
 from hub_widgets.playground.render import (
     MAX_BARS,
@@ -106,22 +106,22 @@ def _boxes(result: Any, values: dict[str, Any]) -> str:
 TASKS = (
     TaskSpec(
         "image-classification",
-        _("Image classification"),
-        (Field("image", _("Image"), "image", None),),
+        N_("Image classification"),
+        (Field("image", N_("Image"), "image", None),),
         build=_classify,
         render=_labels,
     ),
     TaskSpec(
         "object-detection",
-        _("Object detection"),
-        (Field("image", _("Image"), "image", None), Field("threshold", _("Score threshold"), "float", 0.5)),
+        N_("Object detection"),
+        (Field("image", N_("Image"), "image", None), Field("threshold", N_("Score threshold"), "float", 0.5)),
         build=_detect,
         render=_boxes,
     ),
     TaskSpec(
         "text-to-image",
-        _("Text to image"),
-        (Field("text", _("Prompt"), "text", "An astronaut riding a horse on the moon"),),
+        N_("Text to image"),
+        (Field("text", N_("Prompt"), "text", "An astronaut riding a horse on the moon"),),
         build=lambda values: Call("text_to_image", (text(values, "text", _("a prompt")),)),
         render=lambda result, values: image_html(image_to_png(result), str(values.get("text", ""))),
     ),
