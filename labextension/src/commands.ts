@@ -1,13 +1,17 @@
 /**
- * The extension's commands: ids, labels and handlers in one registry.
+ * The extension's commands: ids, labels and handlers in one registry, their palette entries, the
+ * "Hugging Face" context submenus and the main-area panels' trackers (for the layout restorer).
  */
-import { JupyterFrontEnd } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { Menu } from '@lumino/widgets';
 
 import { dirname, HostedKind, IHostedArgs, isNotebookPath, LOGIN_CELL_SOURCE } from './kernelcode';
+import { browserTarget, IBrowserTarget } from './menus';
 import { HostPanel, KernelHost } from './panel';
 
 export namespace CommandIDs {
@@ -20,117 +24,171 @@ export namespace CommandIDs {
   export const openSidebar = 'hub-widgets:open-sidebar';
 }
 
-/** Palette category. */
-export const CATEGORY = 'Hugging Face';
+/** The palette entries, in palette order. */
+export const PALETTE_COMMANDS = [
+  CommandIDs.openSidebar,
+  CommandIDs.login,
+  CommandIDs.pushNotebook,
+  CommandIDs.pushFolder,
+  CommandIDs.openBrowser,
+  CommandIDs.openPlayground,
+  CommandIDs.insertLoginCell
+];
 
-/** Labels, in one place (also used by the end-to-end tests). */
-export const LABELS: Record<string, string> = {
-  [CommandIDs.login]: 'Hugging Face: Log in',
-  [CommandIDs.pushNotebook]: 'Push this notebook to the Hub',
-  [CommandIDs.pushFolder]: 'Push this folder to the Hub',
-  [CommandIDs.openBrowser]: 'Open repo browser',
-  [CommandIDs.openPlayground]: 'Open inference playground',
-  [CommandIDs.insertLoginCell]: 'Insert login cell',
-  [CommandIDs.openSidebar]: 'Show the Hugging Face sidebar'
-};
+/** The main-area panel kinds (each has a tracker, restored after a page reload). */
+export const MAIN_KINDS: Exclude<HostedKind, 'sidebar'>[] = ['login', 'push', 'browser', 'playground'];
 
 export interface ICommandDeps {
   host: KernelHost;
   icon: LabIcon;
   sidebarId: string;
+  trans: TranslationBundle;
+  /** JupyterLab's display language, told to the kernel before a widget is built. */
+  language: string;
   palette: ICommandPalette | null;
   notebooks: INotebookTracker | null;
   browsers: IFileBrowserFactory | null;
+  restorer: ILayoutRestorer | null;
   /** The contents path of the current document, if any. */
   currentPath: () => string | null;
 }
 
+/** A main-area Hugging Face panel. */
+type MainPanel = MainAreaWidget<HostPanel>;
+
 /**
- * Register every command, its palette entry and its file-browser context menu entry.
+ * Register every command, its palette entry, the context submenus and the panel trackers.
  */
 export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void {
   const { commands } = app;
+  const { trans } = deps;
 
-  /** The path a command acts on: the file browser selection, else the current document. */
-  const targetPath = (args: any): string | null => {
-    if (typeof args?.path === 'string') {
-      return args.path;
+  /** The file browser entry (or blank area) the open context menu was opened on. */
+  const browserItem = (): IBrowserTarget | null => {
+    const browser = deps.browsers?.tracker.currentWidget;
+    if (!browser) {
+      return null;
     }
-    if (args?.fromBrowser && deps.browsers) {
-      const first = deps.browsers.tracker.currentWidget?.selectedItems().next();
-      if (first && !first.done && first.value) {
-        return first.value.path;
-      }
+    const hit = app.contextMenuHitTest(node => node.classList.contains('jp-DirListing-item'));
+    let item = null;
+    if (hit) {
+      // Right-clicking an entry selects it: the selection is that entry.
+      const first = browser.selectedItems().next();
+      item = first && !first.done && first.value ? first.value : null;
     }
-    return deps.currentPath();
+    return browserTarget(item, browser.model.path);
   };
 
-  const openMain = (kind: HostedKind, title: string, args: IHostedArgs = {}) => {
-    const panel = new HostPanel({ host: deps.host, kind, args });
+  /** The document a palette command acts on (an explicit `path` argument first). */
+  const documentPath = (args: any): string | null =>
+    typeof args?.path === 'string' ? args.path : deps.currentPath();
+
+  const trackers = new Map<HostedKind, WidgetTracker<MainPanel>>();
+  for (const kind of MAIN_KINDS) {
+    trackers.set(kind, new WidgetTracker<MainPanel>({ namespace: `hub-widgets-${kind}` }));
+  }
+
+  const titles: Record<Exclude<HostedKind, 'sidebar'>, string> = {
+    login: trans.__('Hugging Face login'),
+    push: trans.__('Push to the Hub'),
+    browser: trans.__('Hub repo browser'),
+    playground: trans.__('Inference playground')
+  };
+
+  const openMain = (kind: Exclude<HostedKind, 'sidebar'>, args: IHostedArgs = {}): MainPanel => {
+    const panel = new HostPanel({ host: deps.host, kind, args, trans, language: deps.language });
     const main = new MainAreaWidget({ content: panel });
     main.id = `hub-widgets-${kind}-${Private.nextId++}`;
-    main.title.label = title;
+    main.title.label = titles[kind];
+    main.title.caption = titles[kind];
     main.title.icon = deps.icon;
     main.title.closable = true;
+    void trackers.get(kind)!.add(main);
     app.shell.add(main, 'main');
     app.shell.activateById(main.id);
     panel.activateHost();
     return main;
   };
 
-  commands.addCommand(CommandIDs.login, {
-    label: LABELS[CommandIDs.login],
+  commands.addCommand(CommandIDs.openSidebar, {
+    label: trans.__('Show the sidebar'),
+    caption: trans.__('Show the Hugging Face sidebar'),
     icon: deps.icon,
-    execute: () => openMain('login', 'Hugging Face login')
+    execute: () => app.shell.activateById(deps.sidebarId)
   });
 
-  commands.addCommand(CommandIDs.pushNotebook, {
-    label: LABELS[CommandIDs.pushNotebook],
+  commands.addCommand(CommandIDs.login, {
+    label: trans.__('Log in'),
+    caption: trans.__('Log in to the Hugging Face Hub'),
     icon: deps.icon,
+    execute: () => openMain('login')
+  });
+
+  // Push commands open a PushPanel with the target filled and "Private" ticked: nothing is
+  // uploaded before the user reviews the plan and clicks Push.
+  commands.addCommand(CommandIDs.pushNotebook, {
+    label: trans.__('Push this notebook to the Hub'),
+    caption: trans.__('Review the plan, then push the notebook to a Hub repo'),
+    icon: deps.icon,
+    isVisible: args => (args?.fromBrowser ? browserItem()?.notebook != null : true),
     isEnabled: args => {
-      const path = targetPath(args);
+      const path = args?.fromBrowser ? browserItem()?.notebook ?? null : documentPath(args);
       return path !== null && isNotebookPath(path);
     },
     execute: args => {
-      const path = targetPath(args);
-      return openMain('push', 'Push to the Hub', path === null ? {} : { path });
+      const path = args?.fromBrowser ? browserItem()?.notebook ?? null : documentPath(args);
+      return openMain('push', path === null ? { private: true } : { path, private: true });
     }
   });
 
   commands.addCommand(CommandIDs.pushFolder, {
-    label: LABELS[CommandIDs.pushFolder],
+    label: args => {
+      const kind = args?.fromBrowser ? browserItem()?.kind : 'none';
+      return kind === 'notebook' || kind === 'file'
+        ? trans.__("Push this file's folder to the Hub")
+        : trans.__('Push this folder to the Hub');
+    },
+    caption: trans.__('Review the plan, then push the folder to a Hub repo'),
     icon: deps.icon,
     execute: args => {
-      let path = targetPath(args);
-      // A file pushes its folder; a folder selected in the browser pushes itself.
-      if (path !== null && (args?.isFolder !== true) && /\.[^/]+$/.test(path)) {
-        path = dirname(path);
+      let path: string | null;
+      if (args?.fromBrowser) {
+        path = browserItem()?.folder ?? null;
+      } else if (typeof args?.path === 'string' && args?.isFolder === true) {
+        path = args.path;
+      } else {
+        // The current document's folder.
+        const current = documentPath(args);
+        path = current === null ? null : dirname(current);
       }
-      return openMain('push', 'Push to the Hub', { path: path ?? '' });
+      return openMain('push', { path: path ?? '', private: true });
     }
   });
 
   commands.addCommand(CommandIDs.openBrowser, {
-    label: LABELS[CommandIDs.openBrowser],
+    label: trans.__('Open the repo browser'),
+    caption: trans.__('Browse and search Hub repos'),
     icon: deps.icon,
     execute: args =>
-      openMain('browser', 'Hub repo browser', {
+      openMain('browser', {
         repoId: typeof args?.repoId === 'string' ? args.repoId : undefined,
         repoType: typeof args?.repoType === 'string' ? args.repoType : undefined
       })
   });
 
   commands.addCommand(CommandIDs.openPlayground, {
-    label: LABELS[CommandIDs.openPlayground],
+    label: trans.__('Open the inference playground'),
+    caption: trans.__('Try a model on the inference API'),
     icon: deps.icon,
     execute: args =>
-      openMain('playground', 'Inference playground', {
+      openMain('playground', {
         repoId: typeof args?.repoId === 'string' ? args.repoId : undefined
       })
   });
 
   commands.addCommand(CommandIDs.insertLoginCell, {
-    label: LABELS[CommandIDs.insertLoginCell],
+    label: trans.__('Insert login cell'),
+    caption: trans.__('Insert a cell that shows the Hugging Face login'),
     icon: deps.icon,
     isEnabled: () => !!deps.notebooks?.currentWidget,
     execute: () => {
@@ -140,7 +198,8 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
       }
       const notebook = panel.content;
       const active = notebook.activeCell;
-      const empty = active && active.model.type === 'code' && active.model.sharedModel.getSource() === '';
+      const empty =
+        active && active.model.type === 'code' && active.model.sharedModel.getSource() === '';
       if (!empty) {
         NotebookActions.insertBelow(notebook);
       }
@@ -148,34 +207,75 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
     }
   });
 
-  commands.addCommand(CommandIDs.openSidebar, {
-    label: LABELS[CommandIDs.openSidebar],
-    icon: deps.icon,
-    execute: () => app.shell.activateById(deps.sidebarId)
-  });
-
-  for (const command of Object.keys(LABELS)) {
-    deps.palette?.addItem({ command, category: CATEGORY });
+  const category = trans.__('Hugging Face');
+  for (const command of PALETTE_COMMANDS) {
+    deps.palette?.addItem({ command, category });
   }
 
-  // File browser context menu: the selected item is the target.
-  const browserItems: [string, string][] = [
-    [CommandIDs.pushNotebook, '.jp-DirListing-item[data-file-type="notebook"]'],
-    [CommandIDs.pushFolder, '.jp-DirListing-item[data-isdir="true"]'],
-    [CommandIDs.pushFolder, '.jp-DirListing-item[data-isdir="false"]']
-  ];
-  browserItems.forEach(([command, selector], rank) => {
-    app.contextMenu.addItem({
-      command,
-      selector,
-      args: { fromBrowser: true, isFolder: selector.includes('"true"') },
-      rank: 60 + rank
-    });
+  // File browser: one "Hugging Face" submenu; its push entries follow the item right-clicked.
+  const browserMenu = new Menu({ commands });
+  browserMenu.title.label = trans.__('Hugging Face');
+  browserMenu.title.icon = deps.icon;
+  browserMenu.id = 'hub-widgets-browser-menu';
+  browserMenu.addItem({ command: CommandIDs.pushNotebook, args: { fromBrowser: true } });
+  browserMenu.addItem({ command: CommandIDs.pushFolder, args: { fromBrowser: true } });
+  browserMenu.addItem({ type: 'separator' });
+  browserMenu.addItem({ command: CommandIDs.openBrowser });
+  browserMenu.addItem({ command: CommandIDs.openPlayground });
+  browserMenu.addItem({ command: CommandIDs.login });
+  app.contextMenu.addItem({
+    type: 'submenu',
+    submenu: browserMenu,
+    selector: '.jp-DirListing-content',
+    rank: 60
   });
-  app.contextMenu.addItem({ command: CommandIDs.login, selector: '.jp-DirListing-content', rank: 63 });
-  app.contextMenu.addItem({ command: CommandIDs.openBrowser, selector: '.jp-DirListing-content', rank: 64 });
-  app.contextMenu.addItem({ command: CommandIDs.openPlayground, selector: '.jp-DirListing-content', rank: 65 });
-  app.contextMenu.addItem({ command: CommandIDs.insertLoginCell, selector: '.jp-Notebook', rank: 60 });
+
+  // Notebook: the same submenu title, with what applies to a notebook.
+  const notebookMenu = new Menu({ commands });
+  notebookMenu.title.label = trans.__('Hugging Face');
+  notebookMenu.title.icon = deps.icon;
+  notebookMenu.id = 'hub-widgets-notebook-menu';
+  notebookMenu.addItem({ command: CommandIDs.insertLoginCell });
+  notebookMenu.addItem({ command: CommandIDs.pushNotebook });
+  app.contextMenu.addItem({
+    type: 'submenu',
+    submenu: notebookMenu,
+    selector: '.jp-Notebook',
+    rank: 60
+  });
+
+  // After a page reload the main-area panels come back with their arguments.
+  if (deps.restorer) {
+    const restoreArgs = (main: MainPanel): Record<string, any> => {
+      const { path, repoId, repoType } = main.content.args;
+      const args: Record<string, any> = {};
+      if (path !== undefined) {
+        args.path = path;
+        args.isFolder = true;
+      }
+      if (repoId !== undefined) {
+        args.repoId = repoId;
+      }
+      if (repoType !== undefined) {
+        args.repoType = repoType;
+      }
+      return args;
+    };
+    const restoreCommand: Record<Exclude<HostedKind, 'sidebar'>, string> = {
+      login: CommandIDs.login,
+      // With isFolder the push command takes the path as it is (a notebook or a folder).
+      push: CommandIDs.pushFolder,
+      browser: CommandIDs.openBrowser,
+      playground: CommandIDs.openPlayground
+    };
+    for (const kind of MAIN_KINDS) {
+      void deps.restorer.restore(trackers.get(kind)!, {
+        command: restoreCommand[kind],
+        args: restoreArgs,
+        name: main => `${kind}:${JSON.stringify(restoreArgs(main))}`
+      });
+    }
+  }
 }
 
 namespace Private {

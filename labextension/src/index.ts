@@ -1,12 +1,18 @@
 /**
  * hub-widgets JupyterLab extension: a Hugging Face sidebar and commands hosting the Python widgets.
  */
-import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { DocumentWidget } from '@jupyterlab/docregistry';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 
@@ -24,7 +30,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'The Hugging Face Hub in a sidebar, hosting the hub_widgets Python widgets.',
   autoStart: true,
   requires: [IRenderMimeRegistry, IJupyterWidgetRegistry],
-  optional: [ICommandPalette, INotebookTracker, IFileBrowserFactory, ILabShell],
+  optional: [
+    ICommandPalette,
+    INotebookTracker,
+    IFileBrowserFactory,
+    ILabShell,
+    ILayoutRestorer,
+    ITranslator
+  ],
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
@@ -32,16 +45,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
     browsers: IFileBrowserFactory | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null
   ) => {
-    const host = new KernelHost({ serviceManager: app.serviceManager, rendermime });
+    translator = translator ?? nullTranslator;
+    // One gettext domain for the Python widgets and this extension (catalogs: jupyterlab.locale).
+    const trans = translator.load('hub_widgets');
+    const language = translator.languageCode;
+    const host = new KernelHost({ serviceManager: app.serviceManager, rendermime, trans });
 
-    const sidebar = new HostPanel({ host, kind: 'sidebar' });
+    const sidebar = new HostPanel({ host, kind: 'sidebar', trans, language });
     sidebar.id = SIDEBAR_ID;
     sidebar.addClass('jp-HubWidgets-sidebar');
     sidebar.title.icon = hubIcon;
-    sidebar.title.caption = 'Hugging Face';
+    sidebar.title.caption = trans.__('Hugging Face');
     app.shell.add(sidebar, 'left', { rank: 900 });
+    // The restorer reopens the sidebar after a reload if it was open.
+    restorer?.add(sidebar, SIDEBAR_ID);
 
     /** The contents path of the current document (notebook or file), if any. */
     const currentPath = (): string | null => {
@@ -75,7 +96,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       host,
       icon: hubIcon,
       sidebarId: SIDEBAR_ID,
+      trans,
+      language,
       palette,
+      restorer,
       notebooks,
       browsers,
       currentPath

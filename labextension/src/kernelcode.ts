@@ -7,6 +7,18 @@
 /** The session path of the dedicated kernel: stable, so a page reload reconnects to it. */
 export const KERNEL_SESSION_PATH = 'hub-widgets-sidebar';
 
+/**
+ * Whether a server session is one an interrupted start of the dedicated kernel left behind:
+ * JupyterLab's SessionContext starts under a random UUID path (in the fixed path's folder, the
+ * root) and renames the session once the kernel is up; a page closed in between keeps the UUID.
+ */
+export function isAbandonedStart(model: { path: string; type: string }, type: string): boolean {
+  return (
+    model.type === type &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(model.path)
+  );
+}
+
 /** The code a "Insert login cell" command adds to a notebook. */
 export const LOGIN_CELL_SOURCE = 'from hub_widgets import login; login()';
 
@@ -21,7 +33,33 @@ export interface IHostedArgs {
   path?: string;
   repoId?: string;
   repoType?: string;
+  /** Push: tick "Private" (new repos from the quick paths are private by default). */
+  private?: boolean;
 }
+
+/** The one-line messages the display code shows when a widget cannot be built (already translated). */
+export interface IDisplayMessages {
+  /** Prefix of the sidebar's error line, e.g. "Hugging Face sidebar unavailable:". */
+  sidebarUnavailable: string;
+  /** Prefix of a main-area panel's error line, e.g. "Not available:". */
+  notAvailable: string;
+}
+
+/** English messages (tests, and callers without a translator). */
+export const ENGLISH_MESSAGES: IDisplayMessages = {
+  sidebarUnavailable: 'Hugging Face sidebar unavailable:',
+  notAvailable: 'Not available:'
+};
+
+/** Options of the display code. */
+export interface IDisplayOptions {
+  /** JupyterLab's display language (`translator.languageCode`, e.g. "zh-CN"), told to the kernel. */
+  language?: string;
+  messages?: IDisplayMessages;
+}
+
+/** The kernel variable remembering the language the sidebar widget was built in. */
+export const SIDEBAR_LANGUAGE_VARIABLE = '_hub_widgets_sidebar_language';
 
 /**
  * Quote a string as a Python literal (JSON string syntax is valid Python for str).
@@ -108,32 +146,71 @@ export function widgetExpression(kind: HostedKind, args: IHostedArgs = {}): stri
 }
 
 /**
+ * Code that tells the kernel JupyterLab's display language, before any widget is built (JupyterLab
+ * passes it to no kernel). A hub_widgets without `set_language` keeps its own choice.
+ */
+export function setLanguageCode(language: string): string {
+  return [
+    'try:',
+    `    hub_widgets.set_language(${pyString(language)})`,
+    'except Exception:',
+    '    pass'
+  ].join('\n');
+}
+
+/** Python that shows a one-line error: a translated prefix, then the exception, escaped. */
+function errorLine(prefix: string, indent: string): string {
+  return (
+    `${indent}display(HTML('<b>' + __import__('html').escape(${pyString(prefix)}) + '</b> ' + ` +
+    "__import__('html').escape(type(_e).__name__ + ': ' + str(_e))))"
+  );
+}
+
+/**
  * The code a host panel runs to display its widget.
  *
  * The sidebar widget is kept in a kernel variable and displayed again on reconnect, so a page
- * reload shows the same widget (same state, same kernel) instead of building a new one. A missing
- * module (a helper not installed yet) shows a one-line message instead of a traceback.
+ * reload shows the same widget (same state, same kernel) instead of building a new one; it is
+ * built again only when JupyterLab's display language changed since. A missing module (a helper
+ * not installed yet) shows a one-line message instead of a traceback.
  */
-export function displayCode(kind: HostedKind, args: IHostedArgs = {}): string {
+export function displayCode(
+  kind: HostedKind,
+  args: IHostedArgs = {},
+  options: IDisplayOptions = {}
+): string {
   const build = widgetExpression(kind, args);
+  const messages = options.messages ?? ENGLISH_MESSAGES;
   const lines = ['import hub_widgets', 'from IPython.display import display, HTML'];
+  if (options.language) {
+    lines.push(setLanguageCode(options.language));
+  }
   if (kind === 'sidebar') {
     const name = pyString(SIDEBAR_VARIABLE);
+    const lang = pyString(SIDEBAR_LANGUAGE_VARIABLE);
+    const language = pyString(options.language ?? '');
     lines.push(
+      `if globals().get(${lang}, ${language}) != ${language}:`,
+      `    globals()[${name}] = None`,
       `if globals().get(${name}) is None:`,
       '    try:',
       `        globals()[${name}] = ${build}`,
+      `        globals()[${lang}] = ${language}`,
       '    except Exception as _e:',
-      "        display(HTML('<b>Hugging Face sidebar unavailable:</b> ' + type(_e).__name__ + ': ' + str(_e)))",
+      errorLine(messages.sidebarUnavailable, '        '),
       `if globals().get(${name}) is not None:`,
       `    display(globals()[${name}])`
     );
   } else {
+    lines.push('try:', `    _w = ${build}`);
+    if (kind === 'push' && args.private) {
+      lines.push('    _w.private.value = True');
+    }
     lines.push(
-      'try:',
-      `    display(${build})`,
+      '    display(_w)',
+      '    del _w',
       'except Exception as _e:',
-      "    display(HTML('<b>Not available:</b> ' + type(_e).__name__ + ': ' + str(_e)))"
+      errorLine(messages.notAvailable, '    ')
     );
   }
   return lines.join('\n');

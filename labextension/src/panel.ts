@@ -9,6 +9,7 @@ import { ISessionContext, SessionContext } from '@jupyterlab/apputils';
 import { OutputArea, OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ServiceManager } from '@jupyterlab/services';
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import * as base from '@jupyter-widgets/base';
 import {
   KernelWidgetManager,
@@ -21,11 +22,22 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 
-import { displayCode, HostedKind, IHostedArgs, KERNEL_SESSION_PATH, PROBE_EXPRESSION } from './kernelcode';
+import {
+  displayCode,
+  HostedKind,
+  IDisplayMessages,
+  IHostedArgs,
+  isAbandonedStart,
+  KERNEL_SESSION_PATH,
+  PROBE_EXPRESSION
+} from './kernelcode';
 
 const WIDGET_VIEW_MIMETYPE = 'application/vnd.jupyter.widget-view+json';
 /** How long to wait for the widget manager's restore from the kernel before displaying anyway. */
 const RESTORE_TIMEOUT_MS = 10_000;
+
+/** The session type of the dedicated kernel (its path is KERNEL_SESSION_PATH). */
+const SESSION_TYPE = 'hub-widgets';
 
 /** What the host can tell a panel about its kernel. */
 export type HostState = 'idle' | 'starting' | 'ready' | 'dead' | 'missing' | 'error';
@@ -35,13 +47,15 @@ export type HostState = 'idle' | 'starting' | 'ready' | 'dead' | 'missing' | 'er
  */
 export class KernelHost implements IDisposable {
   constructor(options: KernelHost.IOptions) {
+    this.trans = options.trans ?? nullTranslator.load('hub_widgets');
     this.rendermime = options.rendermime.clone();
+    this._serviceManager = options.serviceManager;
     this.sessionContext = new SessionContext({
       sessionManager: options.serviceManager.sessions,
       specsManager: options.serviceManager.kernelspecs,
       path: KERNEL_SESSION_PATH,
-      name: 'Hugging Face',
-      type: 'hub-widgets',
+      name: this.trans.__('Hugging Face'),
+      type: SESSION_TYPE,
       kernelPreference: { shouldStart: true, canStart: true, autoStartDefault: true }
     });
     this.sessionContext.statusChanged.connect(this._onStatus, this);
@@ -49,6 +63,7 @@ export class KernelHost implements IDisposable {
 
   readonly rendermime: IRenderMimeRegistry;
   readonly sessionContext: SessionContext;
+  readonly trans: TranslationBundle;
 
   get state(): HostState {
     return this._state;
@@ -113,6 +128,7 @@ export class KernelHost implements IDisposable {
   private async _start(): Promise<void> {
     this._setState('starting');
     try {
+      await this._ensureSession();
       await this.sessionContext.initialize();
       await this.sessionContext.ready;
       if (!this.sessionContext.session?.kernel) {
@@ -124,6 +140,43 @@ export class KernelHost implements IDisposable {
     } catch (err) {
       this._fail(err);
     }
+  }
+
+  /**
+   * Make sure a server session exists at the fixed path before the `SessionContext` looks for it.
+   *
+   * Left to itself, `SessionContext` starts a kernel under a random path and renames the session
+   * afterwards: a page reloaded in between leaves that session (and its kernel) behind under the
+   * random name, and the next page, finding nothing at the fixed path, starts one more. Asking the
+   * server for the fixed path directly returns the running session when there is one; sessions an
+   * interrupted start left behind are shut down.
+   */
+  private async _ensureSession(): Promise<void> {
+    const sessions = this._serviceManager.sessions;
+    await sessions.ready;
+    await sessions.refreshRunning();
+    const running = Array.from(sessions.running());
+    for (const model of running) {
+      if (isAbandonedStart(model, SESSION_TYPE)) {
+        await sessions.shutdown(model.id).catch(() => undefined);
+      }
+    }
+    if (running.some(model => model.path === KERNEL_SESSION_PATH)) {
+      return;
+    }
+    const specs = this._serviceManager.kernelspecs;
+    await specs.ready;
+    const session = await sessions.startNew(
+      {
+        path: KERNEL_SESSION_PATH,
+        type: SESSION_TYPE,
+        name: this.trans.__('Hugging Face'),
+        kernel: specs.specs?.default ? { name: specs.specs.default } : {}
+      },
+      {}
+    );
+    // The SessionContext connects to it by path; this connection is not needed.
+    session.dispose();
   }
 
   /** Check hub_widgets imports in the kernel, then tell the panels to display. */
@@ -143,7 +196,10 @@ export class KernelHost implements IDisposable {
     const result = content.user_expressions?.ok;
     const ok = result?.status === 'ok' && result.data?.['text/plain'] === 'True';
     if (!ok) {
-      this._message = 'hub_widgets is not installed in the kernel environment: pip install hub-widgets';
+      this._message = this.trans.__(
+        'hub_widgets is not installed in the kernel environment: %1',
+        'pip install hub-widgets'
+      );
       this._setState('missing');
       return;
     }
@@ -225,7 +281,7 @@ export class KernelHost implements IDisposable {
 
   private _onStatus(_: ISessionContext, status: string): void {
     if (status === 'dead') {
-      this._message = 'The Hugging Face kernel died.';
+      this._message = this.trans.__('The Hugging Face kernel died.');
       this._setState('dead');
     } else if (status === 'restarting' || status === 'autorestarting') {
       this._setState('starting');
@@ -260,7 +316,7 @@ export class KernelHost implements IDisposable {
         await new Promise(resolve => setTimeout(resolve, 500));
       }
       this._restarting = false;
-      this._message = 'The Hugging Face kernel did not come back after a restart.';
+      this._message = this.trans.__('The Hugging Face kernel did not come back after a restart.');
       this._setState('dead');
     } catch (err) {
       this._restarting = false;
@@ -269,7 +325,10 @@ export class KernelHost implements IDisposable {
   }
 
   private _fail(err: unknown): void {
-    this._message = `Could not start the Hugging Face kernel: ${(err as Error)?.message ?? err}`;
+    this._message = this.trans.__(
+      'Could not start the Hugging Face kernel: %1',
+      String((err as Error)?.message ?? err)
+    );
     this._setState(this.sessionContext.session?.kernel ? 'error' : 'dead');
   }
 
@@ -278,6 +337,7 @@ export class KernelHost implements IDisposable {
     this._stateChanged.emit(state);
   }
 
+  private _serviceManager: ServiceManager.IManager;
   private _state: HostState = 'idle';
   private _message = '';
   private _started: Promise<void> | null = null;
@@ -294,6 +354,8 @@ export namespace KernelHost {
   export interface IOptions {
     serviceManager: ServiceManager.IManager;
     rendermime: IRenderMimeRegistry;
+    /** The extension's translations (`translator.load('hub_widgets')`); English without. */
+    trans?: TranslationBundle;
   }
 }
 
@@ -307,12 +369,14 @@ export class HostPanel extends Panel {
     this.host = options.host;
     this.kind = options.kind;
     this.args = options.args ?? {};
+    this._trans = options.trans ?? this.host.trans;
+    this._language = options.language ?? '';
     this._status = document.createElement('div');
     this._status.className = 'jp-HubWidgets-status';
     this._statusText = document.createElement('span');
     this._restartButton = document.createElement('button');
     this._restartButton.className = 'jp-mod-styled jp-mod-accept jp-HubWidgets-restart';
-    this._restartButton.textContent = 'Restart kernel';
+    this._restartButton.textContent = this._trans.__('Restart kernel');
     this._restartButton.onclick = () => void this.host.restart();
     this._status.append(this._statusText, this._restartButton);
     this.addWidget(new Widget({ node: this._status }));
@@ -352,12 +416,20 @@ export class HostPanel extends Panel {
     this._shown = true;
     this._area.model.clear();
     try {
-      await OutputArea.execute(displayCode(this.kind, this.args), this._area, this.host.sessionContext);
+      const messages: IDisplayMessages = {
+        sidebarUnavailable: this._trans.__('Hugging Face sidebar unavailable:'),
+        notAvailable: this._trans.__('Not available:')
+      };
+      const code = displayCode(this.kind, this.args, { language: this._language, messages });
+      await OutputArea.execute(code, this._area, this.host.sessionContext);
       this.node.dataset.kernelId = this.host.kernelId;
       this._displayed.resolve();
     } catch (err) {
       this._shown = false;
-      this._statusText.textContent = `Could not show the widget: ${(err as Error)?.message ?? err}`;
+      this._statusText.textContent = this._trans.__(
+        'Could not show the widget: %1',
+        String((err as Error)?.message ?? err)
+      );
       this._status.dataset.state = 'error';
     }
   }
@@ -366,9 +438,9 @@ export class HostPanel extends Panel {
     const state = this.host.state;
     const text: Record<HostState, string> = {
       idle: '',
-      starting: 'Starting the Hugging Face kernel…',
+      starting: this._trans.__('Starting the Hugging Face kernel…'),
       ready: '',
-      dead: this.host.message || 'The Hugging Face kernel is not running.',
+      dead: this.host.message || this._trans.__('The Hugging Face kernel is not running.'),
       missing: this.host.message,
       error: this.host.message
     };
@@ -382,6 +454,8 @@ export class HostPanel extends Panel {
     }
   }
 
+  private _trans: TranslationBundle;
+  private _language: string;
   private _area: SimplifiedOutputArea;
   private _status: HTMLDivElement;
   private _statusText: HTMLSpanElement;
@@ -395,5 +469,9 @@ export namespace HostPanel {
     host: KernelHost;
     kind: HostedKind;
     args?: IHostedArgs;
+    /** The extension's translations; the host's without. */
+    trans?: TranslationBundle;
+    /** JupyterLab's display language, told to the kernel before the widget is built. */
+    language?: string;
   }
 }

@@ -46,12 +46,17 @@ async function openLab(page: Page, route = 'lab'): Promise<void> {
   });
 }
 
-async function openSidebar(page: Page): Promise<number> {
+async function openSidebar(page: Page, rendered = true): Promise<number> {
   const tab = page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]`);
   await expect(tab).toBeVisible();
   const started = Date.now();
-  await tab.click();
-  await expect(page.locator(RENDERED)).toBeVisible({ timeout: 60_000 });
+  // The layout restorer reopens the sidebar after a reload: a click then would close it.
+  if (!(await page.locator(SIDEBAR).isVisible())) {
+    await tab.click();
+  }
+  if (rendered) {
+    await expect(page.locator(RENDERED)).toBeVisible({ timeout: 60_000 });
+  }
   return Date.now() - started;
 }
 
@@ -138,6 +143,51 @@ test.describe.serial('Hugging Face sidebar', () => {
     expect(sessions.filter((s: any) => s.path === 'hub-widgets-sidebar')).toHaveLength(1);
   });
 
+  test('three page reloads keep one sidebar session and one kernel', async ({ page }) => {
+    const { lab, token } = server();
+    const api = async (what: string) => (await page.request.get(`${lab}/api/${what}?token=${token}`)).json();
+    const ours = (sessions: any[]) => sessions.filter((s: any) => s.type === 'hub-widgets');
+    // A fresh start: no sidebar kernel yet.
+    for (const session of ours(await api('sessions'))) {
+      await page.request.delete(`${lab}/api/sessions/${session.id}?token=${token}`);
+    }
+    const kernelsBefore = (await api('kernels')).length;
+    // Each page is reloaded while its kernel start is on the way: the server gets the request and
+    // answers it, the page never sees the answer (as when a user reloads a slow first start).
+    let started: () => void = () => undefined;
+    await page.route('**/api/sessions*', async route => {
+      if (route.request().method() !== 'POST') {
+        return route.continue();
+      }
+      await route.fetch();
+      started();
+    });
+    await openLab(page);
+    await openSidebar(page, false);
+    for (let i = 0; i < 3; i++) {
+      const startSent = new Promise<void>(resolve => (started = resolve));
+      await Promise.race([startSent, page.locator(RENDERED).waitFor({ timeout: 60_000 })]);
+      await page.reload();
+      await openLab(page);
+      await openSidebar(page, false);
+    }
+    await page.unroute('**/api/sessions*');
+    await page.reload();
+    await openLab(page);
+    await openSidebar(page);
+    const sessions = await api('sessions');
+    const kernels = await api('kernels');
+    const figures = {
+      sidebar_sessions: ours(sessions).length,
+      kernels_added: kernels.length - kernelsBefore,
+      orphan_kernels: kernels.filter((k: any) => !sessions.some((s: any) => s.kernel?.id === k.id)).length
+    };
+    console.log(`reloads ${JSON.stringify(figures)}`);
+    expect(ours(sessions).map((s: any) => s.path)).toEqual(['hub-widgets-sidebar']);
+    expect(figures.kernels_added).toBe(1);
+    expect(figures.orphan_kernels).toBe(0);
+  });
+
   test('log in with a sandbox token and see the user name', async ({ page }) => {
     await openLab(page, `lab/tree/${NOTEBOOK}`);
     await openSidebar(page);
@@ -202,6 +252,54 @@ test.describe.serial('Hugging Face sidebar', () => {
     fs.mkdirSync(DOCS, { recursive: true });
     await sidebar.screenshot({ path: path.join(ARTIFACTS, 'sidebar.png') });
     await page.screenshot({ path: path.join(DOCS, 'screenshot-sidebar.png') });
+  });
+
+  test('a reload brings back the sidebar and the Hugging Face panels with their arguments', async ({ page }) => {
+    await openLab(page);
+    await openSidebar(page);
+    await page.evaluate(async nb => {
+      const { commands } = (window as any).jupyterapp;
+      await commands.execute('hub-widgets:open-playground', { repoId: 'alice/e2e-sentiment' });
+      await commands.execute('hub-widgets:open-repo-browser', { repoId: 'alice/e2e-chat' });
+      await commands.execute('hub-widgets:push-notebook', { path: nb });
+      await commands.execute('hub-widgets:login');
+    }, NOTEBOOK);
+    const main = '#jp-main-dock-panel';
+    const checkPanels = async () => {
+      await expect(page.locator(`${main} .hubw-playground`)).toContainText('alice/e2e-sentiment: Text classification.', {
+        timeout: 60_000
+      });
+      await expect(page.locator(`${main} .hubw-login`)).toBeAttached({ timeout: 60_000 });
+      const tabs = page.locator('#jp-main-dock-panel .lm-TabBar-tab');
+      for (const title of ['Inference playground', 'Hub repo browser', 'Push to the Hub', 'Hugging Face login']) {
+        await expect(tabs.filter({ hasText: title })).toHaveCount(1);
+      }
+      // The push panel: the notebook as its source, "Private" ticked (the quick paths' default).
+      const push = page.locator(`${main} .jp-HubWidgets-panel`).filter({ has: page.locator('.widget-checkbox') }).filter({
+        hasText: 'Push to the Hugging Face Hub'
+      });
+      await expect(push.locator('input[type="text"]').first()).toHaveValue(NOTEBOOK, { timeout: 60_000 });
+      await expect(push.locator('.widget-checkbox', { hasText: 'Private' }).locator('input')).toBeChecked();
+    };
+    await checkPanels();
+    // The restorer saves the layout to the server's workspace: wait until the four panels are in it.
+    const { lab, token } = server();
+    await expect
+      .poll(
+        async () => {
+          const workspace = await (await page.request.get(`${lab}/lab/api/workspaces/default?token=${token}`)).json();
+          const layout = JSON.stringify(workspace?.data?.['layout-restorer:data']?.main ?? {});
+          return ['login', 'push', 'browser', 'playground'].filter(kind => layout.includes(`hub-widgets-${kind}:`)).length;
+        },
+        { timeout: 30_000 }
+      )
+      .toBe(4);
+    await page.reload();
+    await openLab(page);
+    // No click: the sidebar is open again, and rendered.
+    await expect(page.locator(RENDERED)).toBeVisible({ timeout: 60_000 });
+    await checkPanels();
+    await screenshot(page, 'restored-after-reload.png');
   });
 
   test('the sidebar comes back after its kernel dies and restarts', async ({ page }) => {
