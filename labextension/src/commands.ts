@@ -3,14 +3,24 @@
  * "Hugging Face" context submenus and the main-area panels' trackers (for the layout restorer).
  */
 import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { Menu } from '@lumino/widgets';
 
-import { dirname, HostedKind, IHostedArgs, isNotebookPath, LOGIN_CELL_SOURCE } from './kernelcode';
+import {
+  dirname,
+  HostedKind,
+  IHostedArgs,
+  isNotebookPath,
+  LOGIN_CELL_SOURCE
+} from './kernelcode';
 import { browserTarget, IBrowserTarget } from './menus';
 import { HostPanel, KernelHost } from './panel';
 
@@ -36,7 +46,12 @@ export const PALETTE_COMMANDS = [
 ];
 
 /** The main-area panel kinds (each has a tracker, restored after a page reload). */
-export const MAIN_KINDS: Exclude<HostedKind, 'sidebar'>[] = ['login', 'push', 'browser', 'playground'];
+export const MAIN_KINDS: Exclude<HostedKind, 'sidebar'>[] = [
+  'login',
+  'push',
+  'browser',
+  'playground'
+];
 
 export interface ICommandDeps {
   host: KernelHost;
@@ -59,7 +74,10 @@ type MainPanel = MainAreaWidget<HostPanel>;
 /**
  * Register every command, its palette entry, the context submenus and the panel trackers.
  */
-export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void {
+export function registerCommands(
+  app: JupyterFrontEnd,
+  deps: ICommandDeps
+): void {
   const { commands } = app;
   const { trans } = deps;
 
@@ -69,7 +87,9 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
     if (!browser) {
       return null;
     }
-    const hit = app.contextMenuHitTest(node => node.classList.contains('jp-DirListing-item'));
+    const hit = app.contextMenuHitTest(node =>
+      node.classList.contains('jp-DirListing-item')
+    );
     let item = null;
     if (hit) {
       // Right-clicking an entry selects it: the selection is that entry.
@@ -85,7 +105,10 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
 
   const trackers = new Map<HostedKind, WidgetTracker<MainPanel>>();
   for (const kind of MAIN_KINDS) {
-    trackers.set(kind, new WidgetTracker<MainPanel>({ namespace: `hub-widgets-${kind}` }));
+    trackers.set(
+      kind,
+      new WidgetTracker<MainPanel>({ namespace: `hub-widgets-${kind}` })
+    );
   }
 
   const titles: Record<Exclude<HostedKind, 'sidebar'>, string> = {
@@ -95,8 +118,17 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
     playground: trans.__('Inference playground')
   };
 
-  const openMain = (kind: Exclude<HostedKind, 'sidebar'>, args: IHostedArgs = {}): MainPanel => {
-    const panel = new HostPanel({ host: deps.host, kind, args, trans, language: deps.language });
+  const openMain = (
+    kind: Exclude<HostedKind, 'sidebar'>,
+    args: IHostedArgs = {}
+  ): MainPanel => {
+    const panel = new HostPanel({
+      host: deps.host,
+      kind,
+      args,
+      trans,
+      language: deps.language
+    });
     const main = new MainAreaWidget({ content: panel });
     main.id = `hub-widgets-${kind}-${Private.nextId++}`;
     main.title.label = titles[kind];
@@ -130,14 +162,22 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
     label: trans.__('Push this notebook to the Hub'),
     caption: trans.__('Review the plan, then push the notebook to a Hub repo'),
     icon: deps.icon,
-    isVisible: args => (args?.fromBrowser ? browserItem()?.notebook != null : true),
+    isVisible: args =>
+      args?.fromBrowser ? (browserItem()?.notebook ?? null) !== null : true,
     isEnabled: args => {
-      const path = args?.fromBrowser ? browserItem()?.notebook ?? null : documentPath(args);
+      const path = args?.fromBrowser
+        ? (browserItem()?.notebook ?? null)
+        : documentPath(args);
       return path !== null && isNotebookPath(path);
     },
     execute: args => {
-      const path = args?.fromBrowser ? browserItem()?.notebook ?? null : documentPath(args);
-      return openMain('push', path === null ? { private: true } : { path, private: true });
+      const path = args?.fromBrowser
+        ? (browserItem()?.notebook ?? null)
+        : documentPath(args);
+      return openMain(
+        'push',
+        path === null ? { private: true } : { path, private: true }
+      );
     }
   });
 
@@ -199,7 +239,9 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
       const notebook = panel.content;
       const active = notebook.activeCell;
       const empty =
-        active && active.model.type === 'code' && active.model.sharedModel.getSource() === '';
+        active &&
+        active.model.type === 'code' &&
+        active.model.sharedModel.getSource() === '';
       if (!empty) {
         NotebookActions.insertBelow(notebook);
       }
@@ -217,8 +259,14 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
   browserMenu.title.label = trans.__('Hugging Face');
   browserMenu.title.icon = deps.icon;
   browserMenu.id = 'hub-widgets-browser-menu';
-  browserMenu.addItem({ command: CommandIDs.pushNotebook, args: { fromBrowser: true } });
-  browserMenu.addItem({ command: CommandIDs.pushFolder, args: { fromBrowser: true } });
+  browserMenu.addItem({
+    command: CommandIDs.pushNotebook,
+    args: { fromBrowser: true }
+  });
+  browserMenu.addItem({
+    command: CommandIDs.pushFolder,
+    args: { fromBrowser: true }
+  });
   browserMenu.addItem({ type: 'separator' });
   browserMenu.addItem({ command: CommandIDs.openBrowser });
   browserMenu.addItem({ command: CommandIDs.openPlayground });
@@ -279,5 +327,5 @@ export function registerCommands(app: JupyterFrontEnd, deps: ICommandDeps): void
 }
 
 namespace Private {
-  export let nextId = 0;
+  export const nextId = 0;
 }

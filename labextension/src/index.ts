@@ -21,13 +21,17 @@ import { registerCommands } from './commands';
 import { setCurrentPathCode } from './kernelcode';
 import { HostPanel, KernelHost } from './panel';
 
-export const hubIcon = new LabIcon({ name: 'hub-widgets:icon', svgstr: iconSvg });
+export const hubIcon = new LabIcon({
+  name: 'hub-widgets:icon',
+  svgstr: iconSvg
+});
 
 const SIDEBAR_ID = 'hub-widgets-sidebar';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'hub-widgets:plugin',
-  description: 'The Hugging Face Hub in a sidebar, hosting the hub_widgets Python widgets.',
+  description:
+    'The Hugging Face Hub in a sidebar, hosting the hub_widgets Python widgets.',
   autoStart: true,
   requires: [IRenderMimeRegistry, IJupyterWidgetRegistry],
   optional: [
@@ -53,7 +57,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     // One gettext domain for the Python widgets and this extension (catalogs: jupyterlab.locale).
     const trans = translator.load('hub_widgets');
     const language = translator.languageCode;
-    const host = new KernelHost({ serviceManager: app.serviceManager, rendermime, trans });
+    const host = new KernelHost({
+      serviceManager: app.serviceManager,
+      rendermime,
+      trans
+    });
 
     const sidebar = new HostPanel({ host, kind: 'sidebar', trans, language });
     sidebar.id = SIDEBAR_ID;
@@ -82,7 +90,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       lastPath = path;
-      kernel.requestExecute({ code: setCurrentPathCode(path), silent: true, store_history: false });
+      kernel.requestExecute({
+        code: setCurrentPathCode(path),
+        silent: true,
+        store_history: false
+      });
     };
     labShell?.currentChanged.connect(sendPath);
     notebooks?.currentChanged.connect(sendPath);

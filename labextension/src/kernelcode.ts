@@ -12,10 +12,15 @@ export const KERNEL_SESSION_PATH = 'hub-widgets-sidebar';
  * JupyterLab's SessionContext starts under a random UUID path (in the fixed path's folder, the
  * root) and renames the session once the kernel is up; a page closed in between keeps the UUID.
  */
-export function isAbandonedStart(model: { path: string; type: string }, type: string): boolean {
+export function isAbandonedStart(
+  model: { path: string; type: string },
+  type: string
+): boolean {
   return (
     model.type === type &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(model.path)
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+      model.path
+    )
   );
 }
 
@@ -26,7 +31,12 @@ export const LOGIN_CELL_SOURCE = 'from hub_widgets import login; login()';
 export const SIDEBAR_VARIABLE = '_hub_widgets_sidebar';
 
 /** What a host panel shows: the sidebar or one of the main-area widgets. */
-export type HostedKind = 'sidebar' | 'login' | 'push' | 'browser' | 'playground';
+export type HostedKind =
+  | 'sidebar'
+  | 'login'
+  | 'push'
+  | 'browser'
+  | 'playground';
 
 /** Arguments of a hosted widget (all optional). */
 export interface IHostedArgs {
@@ -114,7 +124,10 @@ export function setCurrentPathCode(path: string | null): string {
 /**
  * The expression that builds a hosted widget.
  */
-export function widgetExpression(kind: HostedKind, args: IHostedArgs = {}): string {
+export function widgetExpression(
+  kind: HostedKind,
+  args: IHostedArgs = {}
+): string {
   const kw: string[] = [];
   switch (kind) {
     case 'sidebar':
@@ -181,7 +194,10 @@ export function displayCode(
 ): string {
   const build = widgetExpression(kind, args);
   const messages = options.messages ?? ENGLISH_MESSAGES;
-  const lines = ['import hub_widgets', 'from IPython.display import display, HTML'];
+  const lines = [
+    'import hub_widgets',
+    'from IPython.display import display, HTML'
+  ];
   if (options.language) {
     lines.push(setLanguageCode(options.language));
   }

@@ -48,7 +48,10 @@ export function itemKind(item: IBrowserItem | null): BrowserItemKind {
  *   item: The entry right-clicked, or null for the blank area.
  *   cwd: The folder the file browser shows.
  */
-export function browserTarget(item: IBrowserItem | null, cwd: string): IBrowserTarget {
+export function browserTarget(
+  item: IBrowserItem | null,
+  cwd: string
+): IBrowserTarget {
   const kind = itemKind(item);
   switch (kind) {
     case 'notebook':

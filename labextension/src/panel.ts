@@ -6,7 +6,11 @@
  * code in that kernel and shows its output: the sidebar, or a main-area panel.
  */
 import { ISessionContext, SessionContext } from '@jupyterlab/apputils';
-import { OutputArea, OutputAreaModel, SimplifiedOutputArea } from '@jupyterlab/outputarea';
+import {
+  OutputArea,
+  OutputAreaModel,
+  SimplifiedOutputArea
+} from '@jupyterlab/outputarea';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ServiceManager } from '@jupyterlab/services';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
@@ -40,7 +44,13 @@ const RESTORE_TIMEOUT_MS = 10_000;
 const SESSION_TYPE = 'hub-widgets';
 
 /** What the host can tell a panel about its kernel. */
-export type HostState = 'idle' | 'starting' | 'ready' | 'dead' | 'missing' | 'error';
+export type HostState =
+  | 'idle'
+  | 'starting'
+  | 'ready'
+  | 'dead'
+  | 'missing'
+  | 'error';
 
 /**
  * The dedicated kernel and its widget-aware rendermime.
@@ -56,7 +66,11 @@ export class KernelHost implements IDisposable {
       path: KERNEL_SESSION_PATH,
       name: this.trans.__('Hugging Face'),
       type: SESSION_TYPE,
-      kernelPreference: { shouldStart: true, canStart: true, autoStartDefault: true }
+      kernelPreference: {
+        shouldStart: true,
+        canStart: true,
+        autoStartDefault: true
+      }
     });
     this.sessionContext.statusChanged.connect(this._onStatus, this);
   }
@@ -107,7 +121,9 @@ export class KernelHost implements IDisposable {
       if (this.sessionContext.session?.kernel) {
         await this.sessionContext.restartKernel();
       } else {
-        await this.sessionContext.changeKernel({ name: this.sessionContext.kernelPreference.name });
+        await this.sessionContext.changeKernel({
+          name: this.sessionContext.kernelPreference.name
+        });
       }
       await this._probe();
     } catch (err) {
@@ -194,7 +210,8 @@ export class KernelHost implements IDisposable {
     }).done;
     const content = reply.content as any;
     const result = content.user_expressions?.ok;
-    const ok = result?.status === 'ok' && result.data?.['text/plain'] === 'True';
+    const ok =
+      result?.status === 'ok' && result.data?.['text/plain'] === 'True';
     if (!ok) {
       this._message = this.trans.__(
         'hub_widgets is not installed in the kernel environment: %1',
@@ -223,14 +240,22 @@ export class KernelHost implements IDisposable {
       const context = {
         sessionContext: this.sessionContext,
         saveState: new Signal<any, string>(this),
-        model: { getMetadata: () => undefined, setMetadata: () => undefined, dirty: false },
+        model: {
+          getMetadata: () => undefined,
+          setMetadata: () => undefined,
+          dirty: false
+        },
         urlResolver: {
           resolveUrl: async (url: string) => url,
           getDownloadUrl: async (url: string) => url
         }
       };
       // registerWidgetManager hands its manager to the renderers it is given: this one keeps it.
-      const receiver = { set manager(manager: any) { managerDelegate.resolve(manager); } };
+      const receiver = {
+        set manager(manager: any) {
+          managerDelegate.resolve(manager);
+        }
+      };
       const managerDelegate = this._manager;
       this._managerBinding = registerWidgetManager(
         context as any,
@@ -241,14 +266,30 @@ export class KernelHost implements IDisposable {
       console.warn('hub-widgets: falling back to an own widget manager', err);
       const kernel = this.sessionContext.session!.kernel!;
       const manager = new KernelWidgetManager(kernel, this.rendermime);
-      manager.register({ name: '@jupyter-widgets/base', version: base.JUPYTER_WIDGETS_VERSION, exports: base as any });
-      manager.register({ name: '@jupyter-widgets/output', version: output.OUTPUT_WIDGET_VERSION, exports: output as any });
+      manager.register({
+        name: '@jupyter-widgets/base',
+        version: base.JUPYTER_WIDGETS_VERSION,
+        exports: base as any
+      });
+      manager.register({
+        name: '@jupyter-widgets/output',
+        version: output.OUTPUT_WIDGET_VERSION,
+        exports: output as any
+      });
       void import('@jupyter-widgets/controls').then(controls =>
-        manager.register({ name: '@jupyter-widgets/controls', version: controls.JUPYTER_CONTROLS_VERSION, exports: controls as any })
+        manager.register({
+          name: '@jupyter-widgets/controls',
+          version: controls.JUPYTER_CONTROLS_VERSION,
+          exports: controls as any
+        })
       );
       this.rendermime.removeMimeType(WIDGET_VIEW_MIMETYPE);
       this.rendermime.addFactory(
-        { safe: false, mimeTypes: [WIDGET_VIEW_MIMETYPE], createRenderer: options => new WidgetRenderer(options, manager) },
+        {
+          safe: false,
+          mimeTypes: [WIDGET_VIEW_MIMETYPE],
+          createRenderer: options => new WidgetRenderer(options, manager)
+        },
         -10
       );
       this._managerBinding = manager;
@@ -264,7 +305,9 @@ export class KernelHost implements IDisposable {
   private async _widgetsRestored(): Promise<void> {
     const manager = await Promise.race([
       this._manager.promise,
-      new Promise<null>(resolve => setTimeout(() => resolve(null), RESTORE_TIMEOUT_MS))
+      new Promise<null>(resolve =>
+        setTimeout(() => resolve(null), RESTORE_TIMEOUT_MS)
+      )
     ]);
     if (!manager || manager.restoredStatus) {
       return;
@@ -304,8 +347,13 @@ export class KernelHost implements IDisposable {
         const kernel = this.sessionContext.session?.kernel;
         if (kernel && kernel.status !== 'dead') {
           const answered = await Promise.race([
-            kernel.requestKernelInfo().then(() => true, () => false),
-            new Promise<boolean>(resolve => setTimeout(() => resolve(false), 3000))
+            kernel.requestKernelInfo().then(
+              () => true,
+              () => false
+            ),
+            new Promise<boolean>(resolve =>
+              setTimeout(() => resolve(false), 3000)
+            )
           ]);
           if (answered) {
             this._restarting = false;
@@ -316,7 +364,9 @@ export class KernelHost implements IDisposable {
         await new Promise(resolve => setTimeout(resolve, 500));
       }
       this._restarting = false;
-      this._message = this.trans.__('The Hugging Face kernel did not come back after a restart.');
+      this._message = this.trans.__(
+        'The Hugging Face kernel did not come back after a restart.'
+      );
       this._setState('dead');
     } catch (err) {
       this._restarting = false;
@@ -375,12 +425,16 @@ export class HostPanel extends Panel {
     this._status.className = 'jp-HubWidgets-status';
     this._statusText = document.createElement('span');
     this._restartButton = document.createElement('button');
-    this._restartButton.className = 'jp-mod-styled jp-mod-accept jp-HubWidgets-restart';
+    this._restartButton.className =
+      'jp-mod-styled jp-mod-accept jp-HubWidgets-restart';
     this._restartButton.textContent = this._trans.__('Restart kernel');
     this._restartButton.onclick = () => void this.host.restart();
     this._status.append(this._statusText, this._restartButton);
     this.addWidget(new Widget({ node: this._status }));
-    this._area = new SimplifiedOutputArea({ model: new OutputAreaModel({ trusted: true }), rendermime: this.host.rendermime });
+    this._area = new SimplifiedOutputArea({
+      model: new OutputAreaModel({ trusted: true }),
+      rendermime: this.host.rendermime
+    });
     this._area.addClass('jp-HubWidgets-output');
     this.addWidget(this._area);
     this.host.stateChanged.connect(this._renderState, this);
@@ -420,7 +474,10 @@ export class HostPanel extends Panel {
         sidebarUnavailable: this._trans.__('Hugging Face sidebar unavailable:'),
         notAvailable: this._trans.__('Not available:')
       };
-      const code = displayCode(this.kind, this.args, { language: this._language, messages });
+      const code = displayCode(this.kind, this.args, {
+        language: this._language,
+        messages
+      });
       await OutputArea.execute(code, this._area, this.host.sessionContext);
       this.node.dataset.kernelId = this.host.kernelId;
       this._displayed.resolve();
@@ -440,13 +497,16 @@ export class HostPanel extends Panel {
       idle: '',
       starting: this._trans.__('Starting the Hugging Face kernel…'),
       ready: '',
-      dead: this.host.message || this._trans.__('The Hugging Face kernel is not running.'),
+      dead:
+        this.host.message ||
+        this._trans.__('The Hugging Face kernel is not running.'),
       missing: this.host.message,
       error: this.host.message
     };
     this._status.dataset.state = state;
     this._statusText.textContent = text[state];
-    this._restartButton.style.display = state === 'dead' || state === 'error' ? '' : 'none';
+    this._restartButton.style.display =
+      state === 'dead' || state === 'error' ? '' : 'none';
     this._status.style.display = text[state] ? '' : 'none';
     this.node.dataset.state = state;
     if (state === 'ready') {

@@ -362,6 +362,85 @@ test.describe.serial('Hugging Face sidebar', () => {
     await screenshot(page, 'playground-main-area.png');
   });
 
+  test('the file browser has one "Hugging Face" submenu with what applies to the item', async ({ page }) => {
+    await openLab(page);
+    await page.evaluate(() => (window as any).jupyterapp.shell.activateById('filebrowser'));
+    const submenu = page.locator('#hub-widgets-browser-menu');
+    const openOn = async (name: string) => {
+      // Escape closes one menu level at a time (the submenu, then the context menu).
+      for (let i = 0; i < 3 && (await page.locator('.lm-Menu:visible').count()) > 0; i++) {
+        await page.keyboard.press('Escape');
+      }
+      await expect(page.locator('.lm-Menu:visible')).toHaveCount(0);
+      await page.locator('.jp-DirListing-item', { hasText: name }).first().click({ button: 'right' });
+      const entry = page.locator('.lm-Menu-item', { hasText: /^Hugging Face$/ });
+      await expect(entry).toHaveCount(1);
+      await entry.click();
+      await expect(submenu).toBeVisible();
+    };
+    const entries = async () =>
+      (await submenu.locator('.lm-Menu-item[data-type="command"]:visible .lm-Menu-itemLabel').allInnerTexts()).map(t => t.trim());
+
+    await openOn(NOTEBOOK);
+    expect(await entries()).toEqual([
+      'Push this notebook to the Hub',
+      "Push this file's folder to the Hub",
+      'Open the repo browser',
+      'Open the inference playground',
+      'Log in'
+    ]);
+    // No loose entries: nothing of ours outside the submenu.
+    const loose = await page.locator('.lm-Menu:not(#hub-widgets-browser-menu) .lm-Menu-item[data-command^="hub-widgets:"]').count();
+    expect(loose).toBe(0);
+    await screenshot(page, 'browser-context-menu.png');
+
+    await openOn('notebooks');
+    expect(await entries()).toEqual([
+      'Push this folder to the Hub',
+      'Open the repo browser',
+      'Open the inference playground',
+      'Log in'
+    ]);
+
+    // Quick push of the notebook: a PushPanel with the target filled and Private ticked, nothing uploaded.
+    await openOn(NOTEBOOK);
+    await submenu.locator('.lm-Menu-item', { hasText: 'Push this notebook to the Hub' }).click();
+    const push = page.locator('#jp-main-dock-panel .jp-HubWidgets-panel:visible', { hasText: 'Push to the Hugging Face Hub' });
+    await expect(push.locator('input[type="text"]').first()).toHaveValue(NOTEBOOK, { timeout: 60_000 });
+    await expect(push.locator('.widget-checkbox', { hasText: 'Private' }).locator('input')).toBeChecked();
+    // Nothing was pushed: the repo the panel proposes does not exist on the Hub.
+    const { endpoint, alice } = server();
+    const stem = NOTEBOOK.replace(/\.ipynb$/, '');
+    const repo = await page.request.get(`${endpoint}/api/models/alice/${stem}`, { headers: { Authorization: `Bearer ${alice}` } });
+    expect(repo.status()).toBe(404);
+  });
+
+  test('every palette entry is in the "Hugging Face" category, labelled alike', async ({ page }) => {
+    await openLab(page);
+    await page.keyboard.press('Control+Shift+C');
+    await expect(page.locator('.lm-CommandPalette-input')).toBeVisible();
+    const entries = await page.evaluate(() => {
+      const found: { category: string; label: string }[] = [];
+      let category = '';
+      for (const node of Array.from(document.querySelectorAll('.lm-CommandPalette-content > *'))) {
+        if (node.classList.contains('lm-CommandPalette-header')) {
+          category = (node.textContent ?? '').trim();
+        } else if ((node as HTMLElement).dataset.command?.startsWith('hub-widgets:')) {
+          found.push({ category, label: (node.querySelector('.lm-CommandPalette-itemLabel')?.textContent ?? '').trim() });
+        }
+      }
+      return found;
+    });
+    await page.keyboard.press('Escape');
+    expect(entries.length).toBe(7);
+    for (const { category, label } of entries) {
+      expect(category).toBe('Hugging Face');
+      expect(label).not.toMatch(/^Hugging Face/);
+      // One style: sentence case, no trailing punctuation.
+      expect(label).toMatch(/^[A-Z][a-z]+( [^ ]+)*[^.:]$/);
+    }
+  });
+
   test('"Insert login cell" from the command palette', async ({ page }) => {
     await openLab(page, `lab/tree/${NOTEBOOK}`);
     const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
