@@ -15,14 +15,21 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) scripts/demo.py
 
-lint: $(STAMP)
+# The extension's TypeScript: eslint + prettier (labextension/package.json), with JupyterLab's jlpm.
+labextension/node_modules/.installed: labextension/package.json labextension/yarn.lock $(STAMP)
+	cd labextension && PATH=$(abspath $(VENV))/bin:$$PATH jlpm install
+	touch $@
+
+lint: $(STAMP) labextension/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	cd labextension && PATH=$(abspath $(VENV))/bin:$$PATH jlpm lint:check
 
-format: $(STAMP)
+format: $(STAMP) labextension/node_modules/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	cd labextension && PATH=$(abspath $(VENV))/bin:$$PATH jlpm lint
 
 # git clone / push tests of the sandbox (tests/test_sandbox_git.py) drive Debian's git and git-lfs.
 GIT_LFS := /usr/bin/git-lfs
@@ -61,9 +68,8 @@ ui-tests/node_modules/.installed: ui-tests/package.json ui-tests/package-lock.js
 	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	touch $@
 
-test-browser: $(STAMP) $(CHROMIUM) ui-tests/node_modules/.installed
+test-browser: $(STAMP) $(CHROMIUM) ui-tests/node_modules/.installed labextension/node_modules/.installed
 	@$(VENV)/bin/jupyter labextension list 2>&1 | grep -q "hub-widgets.*enabled.*OK" || \
 		{ echo "hub-widgets labextension not installed: run $(PY) -m pip install -e ."; exit 1; }
-	cd labextension && { [ -d node_modules ] || PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm install; } && \
-		PATH=$(CURDIR)/$(VENV)/bin:$$PATH jlpm test
+	cd labextension && PATH=$(abspath $(VENV))/bin:$$PATH jlpm test
 	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PYTHON=$(CURDIR)/$(PY) npx playwright test
