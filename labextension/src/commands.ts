@@ -130,7 +130,7 @@ export function registerCommands(
       language: deps.language
     });
     const main = new MainAreaWidget({ content: panel });
-    main.id = `hub-widgets-${kind}-${Private.nextId++}`;
+    main.id = `hub-widgets-${kind}-${Private.nextId()}`;
     main.title.label = titles[kind];
     main.title.caption = titles[kind];
     main.title.icon = deps.icon;
@@ -327,5 +327,10 @@ export function registerCommands(
 }
 
 namespace Private {
-  export const nextId = 0;
+  let counter = 0;
+
+  /** A page-unique number for a panel's id. */
+  export function nextId(): number {
+    return counter++;
+  }
 }

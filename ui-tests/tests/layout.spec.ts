@@ -255,8 +255,11 @@ test.describe('layout at every width', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${lab}/lab?token=${token}`);
     await waitForLab(page);
-    await page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]`).click();
     const panel = page.locator(SIDEBAR);
+    // The layout restorer may have reopened the sidebar: a click would then close it.
+    if (!(await panel.isVisible())) {
+      await page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]`).click();
+    }
     await expect(panel.locator('.hub-sidebar')).toBeVisible({ timeout: 90_000 });
     const defaultWidth = Math.round((await panel.boundingBox())!.width);
     for (const c of cases) {

@@ -300,6 +300,15 @@ test.describe.serial('Hugging Face sidebar', () => {
     await expect(page.locator(RENDERED)).toBeVisible({ timeout: 60_000 });
     await checkPanels();
     await screenshot(page, 'restored-after-reload.png');
+    // Leave the workspace as it was: the later specs open their own pages.
+    await page.evaluate(() => {
+      const app = (window as any).jupyterapp;
+      for (const widget of Array.from(app.shell.widgets('main')) as any[]) {
+        if (widget.id.startsWith('hub-widgets-')) {
+          widget.close();
+        }
+      }
+    });
   });
 
   test('the sidebar comes back after its kernel dies and restarts', async ({ page }) => {
