@@ -160,14 +160,16 @@ export function widgetExpression(
 
 /**
  * Code that tells the kernel JupyterLab's display language, before any widget is built (JupyterLab
- * passes it to no kernel). A hub_widgets without `set_language` keeps its own choice.
+ * passes it to no kernel). `HUB_WIDGETS_LANG` in the kernel's environment ranks above JupyterLab's
+ * language, so it is left to win; a hub_widgets without `set_language` keeps its own choice.
  */
 export function setLanguageCode(language: string): string {
   return [
-    'try:',
-    `    hub_widgets.set_language(${pyString(language)})`,
-    'except Exception:',
-    '    pass'
+    "if not __import__('os').environ.get('HUB_WIDGETS_LANG', '').strip():",
+    '    try:',
+    `        hub_widgets.set_language(${pyString(language)})`,
+    '    except Exception:',
+    '        pass'
   ].join('\n');
 }
 

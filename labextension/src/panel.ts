@@ -419,7 +419,7 @@ export class HostPanel extends Panel {
     this.host = options.host;
     this.kind = options.kind;
     this.args = options.args ?? {};
-    this._trans = options.trans ?? this.host.trans;
+    this.trans = options.trans ?? this.host.trans;
     this._language = options.language ?? '';
     this._status = document.createElement('div');
     this._status.className = 'jp-HubWidgets-status';
@@ -427,7 +427,7 @@ export class HostPanel extends Panel {
     this._restartButton = document.createElement('button');
     this._restartButton.className =
       'jp-mod-styled jp-mod-accept jp-HubWidgets-restart';
-    this._restartButton.textContent = this._trans.__('Restart kernel');
+    this._restartButton.textContent = this.trans.__('Restart kernel');
     this._restartButton.onclick = () => void this.host.restart();
     this._status.append(this._statusText, this._restartButton);
     this.addWidget(new Widget({ node: this._status }));
@@ -471,8 +471,8 @@ export class HostPanel extends Panel {
     this._area.model.clear();
     try {
       const messages: IDisplayMessages = {
-        sidebarUnavailable: this._trans.__('Hugging Face sidebar unavailable:'),
-        notAvailable: this._trans.__('Not available:')
+        sidebarUnavailable: this.trans.__('Hugging Face sidebar unavailable:'),
+        notAvailable: this.trans.__('Not available:')
       };
       const code = displayCode(this.kind, this.args, {
         language: this._language,
@@ -483,7 +483,7 @@ export class HostPanel extends Panel {
       this._displayed.resolve();
     } catch (err) {
       this._shown = false;
-      this._statusText.textContent = this._trans.__(
+      this._statusText.textContent = this.trans.__(
         'Could not show the widget: %1',
         String((err as Error)?.message ?? err)
       );
@@ -495,11 +495,11 @@ export class HostPanel extends Panel {
     const state = this.host.state;
     const text: Record<HostState, string> = {
       idle: '',
-      starting: this._trans.__('Starting the Hugging Face kernel…'),
+      starting: this.trans.__('Starting the Hugging Face kernel…'),
       ready: '',
       dead:
         this.host.message ||
-        this._trans.__('The Hugging Face kernel is not running.'),
+        this.trans.__('The Hugging Face kernel is not running.'),
       missing: this.host.message,
       error: this.host.message
     };
@@ -514,7 +514,7 @@ export class HostPanel extends Panel {
     }
   }
 
-  private _trans: TranslationBundle;
+  readonly trans: TranslationBundle;
   private _language: string;
   private _area: SimplifiedOutputArea;
   private _status: HTMLDivElement;

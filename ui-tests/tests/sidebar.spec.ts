@@ -284,23 +284,19 @@ test.describe.serial('Hugging Face sidebar', () => {
     await checkPanels();
     // The restorer saves the layout to the server's workspace: wait until the four panels are in it.
     const { lab, token } = server();
-    await expect
-      .poll(
-        async () => {
-          const workspace = await (await page.request.get(`${lab}/lab/api/workspaces/default?token=${token}`)).json();
-          const layout = JSON.stringify(workspace?.data?.['layout-restorer:data']?.main ?? {});
-          return ['login', 'push', 'browser', 'playground'].filter(kind => layout.includes(`hub-widgets-${kind}:`)).length;
-        },
-        { timeout: 30_000 }
-      )
-      .toBe(4);
+    const savedPanels = async () => {
+      const workspace = await (await page.request.get(`${lab}/lab/api/workspaces/default?token=${token}`)).json();
+      const layout = JSON.stringify(workspace?.data?.['layout-restorer:data']?.main ?? {});
+      return ['login', 'push', 'browser', 'playground'].filter(kind => layout.includes(`hub-widgets-${kind}:`)).length;
+    };
+    await expect.poll(savedPanels, { timeout: 30_000 }).toBe(4);
     await page.reload();
     await openLab(page);
     // No click: the sidebar is open again, and rendered.
     await expect(page.locator(RENDERED)).toBeVisible({ timeout: 60_000 });
     await checkPanels();
     await screenshot(page, 'restored-after-reload.png');
-    // Leave the workspace as it was: the later specs open their own pages.
+    // Leave the workspace as it was (the later tests open their own panels), saved on the server.
     await page.evaluate(() => {
       const app = (window as any).jupyterapp;
       for (const widget of Array.from(app.shell.widgets('main')) as any[]) {
@@ -309,6 +305,7 @@ test.describe.serial('Hugging Face sidebar', () => {
         }
       }
     });
+    await expect.poll(savedPanels, { timeout: 30_000 }).toBe(0);
   });
 
   test('the sidebar comes back after its kernel dies and restarts', async ({ page }) => {

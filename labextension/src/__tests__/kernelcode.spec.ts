@@ -71,6 +71,15 @@ describe('display code', () => {
     expect(setLanguage).toBeLessThan(code.indexOf('hub_widgets.HubSidebar()'));
   });
 
+  it('leaves HUB_WIDGETS_LANG to win over the display language', () => {
+    const code = displayCode('login', {}, { language: 'ja-JP' });
+    const guard = code.indexOf("environ.get('HUB_WIDGETS_LANG', '')");
+    expect(guard).toBeGreaterThan(0);
+    expect(guard).toBeLessThan(
+      code.indexOf('hub_widgets.set_language("ja-JP")')
+    );
+  });
+
   it('builds the sidebar again when the display language changed', () => {
     const code = displayCode('sidebar', {}, { language: 'de-DE' });
     expect(code).toContain(
