@@ -470,6 +470,53 @@ test.describe.serial('Hugging Face sidebar', () => {
   });
 });
 
+test.describe.serial('the extension in JupyterLab\'s display language', () => {
+  const SETTINGS = '@jupyterlab/translation-extension:plugin';
+
+  async function setLocale(page: Page, locale: string): Promise<void> {
+    const { lab, token } = server();
+    const response = await page.request.put(`${lab}/lab/api/settings/${SETTINGS}?token=${token}`, {
+      data: { raw: JSON.stringify({ locale }) }
+    });
+    expect(response.ok()).toBeTruthy();
+  }
+
+  test.afterAll(async ({ browser }) => {
+    const page = await browser.newPage();
+    await setLocale(page, 'en');
+    await page.close();
+  });
+
+  test('German: the palette and the sidebar (built again in the new language)', async ({ page }) => {
+    // The sidebar widget exists in English first (earlier tests); the display language changes.
+    await openLab(page);
+    await openSidebar(page);
+    await expect(page.locator(RENDERED).getByRole('button', { name: 'Push notebook' })).toBeVisible();
+    await setLocale(page, 'de_DE');
+    await page.reload();
+    await openLab(page);
+    await openSidebar(page);
+    // The kernel was told the language: the sidebar is built again, in German.
+    await expect(page.locator(RENDERED).getByRole('button', { name: 'Notebook pushen' })).toBeVisible({
+      timeout: 60_000
+    });
+    const labels = await page.evaluate(() => {
+      const { commands } = (window as any).jupyterapp;
+      return ['hub-widgets:push-notebook', 'hub-widgets:login', 'hub-widgets:open-sidebar'].map(id => commands.label(id));
+    });
+    expect(labels).toEqual(['Dieses Notebook an den Hub pushen', 'Anmelden', 'Seitenleiste anzeigen']);
+    await page.keyboard.press('Control+Shift+C');
+    await page.locator('.lm-CommandPalette-input').fill('Hub pushen');
+    await expect(page.locator('.lm-CommandPalette-item[data-command="hub-widgets:push-folder"]')).toContainText(
+      'Diesen Ordner an den Hub pushen'
+    );
+    await screenshot(page, 'palette-de.png');
+    await page.keyboard.press('Escape');
+    await expect(page.locator(SIDEBAR)).toHaveAttribute('data-state', 'ready');
+    await page.locator(SIDEBAR).screenshot({ path: path.join(ARTIFACTS, 'sidebar-de.png') });
+  });
+});
+
 test.describe.serial('01_login.ipynb renders as controls', () => {
   // HUBW_UI_NOTEBOOK checks another demo notebook the same way.
   const notebook = process.env.HUBW_UI_NOTEBOOK || 'notebooks/01_login.ipynb';
