@@ -156,8 +156,8 @@ export function registerCommands(
     execute: () => openMain('login')
   });
 
-  // Push commands open a PushPanel with the target filled and "Private" ticked: nothing is
-  // uploaded before the user reviews the plan and clicks Push.
+  // Push commands open a quick PushPanel: the target filled, "Private" ticked and the plan shown;
+  // nothing is uploaded before the user clicks Push.
   commands.addCommand(CommandIDs.pushNotebook, {
     label: trans.__('Push this notebook to the Hub'),
     caption: trans.__('Review the plan, then push the notebook to a Hub repo'),
@@ -176,7 +176,7 @@ export function registerCommands(
         : documentPath(args);
       return openMain(
         'push',
-        path === null ? { private: true } : { path, private: true }
+        path === null ? { quick: true } : { path, quick: true }
       );
     }
   });
@@ -201,7 +201,7 @@ export function registerCommands(
         const current = documentPath(args);
         path = current === null ? null : dirname(current);
       }
-      return openMain('push', { path: path ?? '', private: true });
+      return openMain('push', { path: path ?? '', quick: true });
     }
   });
 

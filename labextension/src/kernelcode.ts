@@ -43,8 +43,11 @@ export interface IHostedArgs {
   path?: string;
   repoId?: string;
   repoType?: string;
-  /** Push: tick "Private" (new repos from the quick paths are private by default). */
-  private?: boolean;
+  /**
+   * Push opened by a quick path (palette, file browser): `PushPanel(quick=True)`, which ticks
+   * "Private" and plans at once; with a hub_widgets that has no `quick`, "Private" is ticked here.
+   */
+  quick?: boolean;
 }
 
 /** The one-line messages the display code shows when a widget cannot be built (already translated). */
@@ -220,9 +223,15 @@ export function displayCode(
       `    display(globals()[${name}])`
     );
   } else {
-    lines.push('try:', `    _w = ${build}`);
-    if (kind === 'push' && args.private) {
-      lines.push('    _w.private.value = True');
+    if (kind === 'push' && args.quick) {
+      lines.push(
+        'try:',
+        "    _kw = {'quick': True} if 'quick' in __import__('inspect').signature(hub_widgets.PushPanel).parameters else {}",
+        `    _w = ${build.replace(/\)$/, build.endsWith('()') ? '**_kw)' : ', **_kw)')}`,
+        '    _w.private.value = True'
+      );
+    } else {
+      lines.push('try:', `    _w = ${build}`);
     }
     lines.push(
       '    display(_w)',

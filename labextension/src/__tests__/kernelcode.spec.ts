@@ -90,13 +90,21 @@ describe('display code', () => {
     );
   });
 
-  it('ticks Private on a quick push, and only then', () => {
-    const quick = displayCode('push', { path: 'a.ipynb', private: true });
-    expect(quick).toContain('_w = hub_widgets.PushPanel(source="a.ipynb")');
+  it('opens a quick push as PushPanel(quick=True) with Private ticked, and only then', () => {
+    const quick = displayCode('push', { path: 'a.ipynb', quick: true });
+    expect(quick).toContain(
+      '_w = hub_widgets.PushPanel(source="a.ipynb", **_kw)'
+    );
+    expect(quick).toContain("_kw = {'quick': True} if 'quick' in");
     expect(quick.indexOf('_w.private.value = True')).toBeLessThan(
       quick.indexOf('display(_w)')
     );
-    expect(displayCode('push', { path: 'a.ipynb' })).not.toContain('private');
+    expect(displayCode('push', { quick: true })).toContain(
+      '_w = hub_widgets.PushPanel(**_kw)'
+    );
+    const plain = displayCode('push', { path: 'a.ipynb' });
+    expect(plain).not.toContain('private');
+    expect(plain).not.toContain('quick');
   });
 
   it('shows a translated, escaped error line instead of a traceback', () => {
