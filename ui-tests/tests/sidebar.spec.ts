@@ -218,6 +218,16 @@ test.describe.serial('Hugging Face sidebar', () => {
   test('push the open notebook to a sandbox repo', async ({ page }) => {
     await openLab(page, `lab/tree/${NOTEBOOK}`);
     await openSidebar(page);
+    // Other specs leave notebooks open, and the restored layout can make one of them current
+    // after the route's: make this one current (as a user clicking its tab) before pushing it.
+    await page.waitForFunction(nb => {
+      const app = (window as any).jupyterapp;
+      const widget = (Array.from(app.shell.widgets('main')) as any[]).find(w => w?.context?.path === nb);
+      if (widget && app.shell.currentWidget !== widget) {
+        app.shell.activateById(widget.id);
+      }
+      return !!widget && app.shell.currentWidget === widget;
+    }, NOTEBOOK);
     const sidebar = page.locator(SIDEBAR);
     await expect(sidebar).toContainText(`Current: ${NOTEBOOK}`, { timeout: 30_000 });
     const name = sidebar.locator('input[placeholder="repo name"]');
