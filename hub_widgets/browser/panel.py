@@ -110,7 +110,7 @@ class RepoBrowser(HubWidget, W.VBox):
         self.result_info = W.HTML(layout=plain)
         self.more_button = W.Button(layout=plain, description=_("More"), disabled=True)
         self.open_id = W.Text(
-            layout=plain, placeholder=_("or open owner/name directly"), continuous_update=False
+            layout=plain, placeholder=_("owner/name"), continuous_update=False
         )
         self.open_button = W.Button(layout=plain, description=_("Open"), icon="folder-open")
         self.search_view = W.VBox(

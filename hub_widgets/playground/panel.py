@@ -168,7 +168,7 @@ class InferencePlayground(HubWidget, W.VBox):
         self.timeout = W.BoundedFloatText(value=timeout, min=0, max=3600, description=_("Timeout (s)"))
         self.examples = W.Dropdown(description=_("Example"), options=[])
         # Opened without a model (the JupyterLab command): the recent models and the task's most used.
-        self.model_picker = W.Dropdown(options=[(_("Recent or suggested model…"), "")], value="")
+        self.model_picker = W.Dropdown(options=[(_("Choose a model…"), "")], value="")
         self.model_picker.add_class("hubw-model-picker")
         self.form_box = W.VBox()
         self.run_button = W.Button(description=_("Run"), button_style="primary", icon="play")
@@ -404,7 +404,7 @@ class InferencePlayground(HubWidget, W.VBox):
         if task != self.task.value:
             return
         listed = [e["model"] for e in recent]
-        options = [(_("Recent or suggested model…"), "")]
+        options = [(_("Choose a model…"), "")]
         options += [(_("{model} (recent)").format(model=model), model) for model in listed]
         options += [(model, model) for model, _n in suggested if model not in listed]
         with self.quiet():

@@ -33,9 +33,12 @@ STYLESHEET = f"""
   text-overflow: clip; }}
 .{ROOT_CLASS} .widget-inline-hbox > input, .{ROOT_CLASS} .widget-inline-hbox > select,
 .{ROOT_CLASS} .widget-inline-hbox > textarea {{ min-width: 60px; flex: 1 1 auto; }}
-.{ROOT_CLASS} .widget-checkbox {{ width: auto; }}
+.{ROOT_CLASS} .widget-checkbox {{ width: auto; max-width: 100%; height: auto;
+  min-height: var(--jp-widgets-inline-height, 28px); }}
 .{ROOT_CLASS} .widget-checkbox > .widget-label {{ min-width: 0; }}
-.{ROOT_CLASS} .widget-checkbox > label {{ white-space: nowrap; }}
+/* A long (German) checkbox label wraps under its box instead of being cut. */
+.{ROOT_CLASS} .widget-checkbox > .widget-label-basic {{ white-space: normal; overflow: visible;
+  text-overflow: clip; height: auto; line-height: 1.4; }}
 /* Buttons as wide as their text (icon included), rows of them wrap. */
 .{ROOT_CLASS} .jupyter-button {{ width: auto; min-width: max-content; padding: 0 10px;
   overflow: visible; text-overflow: clip; flex: 0 0 auto; }}

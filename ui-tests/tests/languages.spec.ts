@@ -1,0 +1,201 @@
+import { APIRequestContext, expect, Page, test } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
+
+import { INFO_FILE } from "../global-setup";
+import { layoutProblems } from "./layout-check";
+import { showSidebar } from "./sidebar-tab";
+import { catalog } from "./po";
+
+/**
+ * JupyterLab's display language reaches hub-widgets: with a language pack's language chosen in
+ * JupyterLab (the translation setting, as Settings > Language writes it), the sidebar, the palette
+ * entries and a notebook's LoginWidget show that language (expected texts come from our catalogs, so
+ * an untranslated string fails), and the sidebar holds up at 280 px in it. The language goes back to
+ * English at the end (the other specs share this JupyterLab).
+ */
+
+interface IServerInfo {
+  lab: string;
+  token: string;
+}
+
+const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");
+const DOCS =
+  process.env.HUBW_DOCS_SCREENSHOTS === "1"
+    ? path.resolve(__dirname, "..", "..", "docs")
+    : ARTIFACTS;
+const SIDEBAR = "#hub-widgets-sidebar";
+const SETTINGS = "/lab/api/settings/@jupyterlab/translation-extension:plugin";
+
+function server(): IServerInfo {
+  return JSON.parse(fs.readFileSync(INFO_FILE, "utf8"));
+}
+
+async function setLanguage(
+  request: APIRequestContext,
+  locale: string,
+): Promise<void> {
+  const { lab, token } = server();
+  const response = await request.put(`${lab}${SETTINGS}`, {
+    headers: { Authorization: `token ${token}` },
+    data: { raw: JSON.stringify({ locale }) },
+  });
+  expect(response.ok(), `set JupyterLab's language to ${locale}`).toBeTruthy();
+}
+
+async function openLab(page: Page, route = "lab"): Promise<void> {
+  const { lab, token } = server();
+  await page.goto(`${lab}/${route}?token=${token}`);
+  await page.waitForFunction(() => {
+    const app = (window as any).jupyterapp;
+    return !!app && !!app.started && !!app.restored;
+  });
+}
+
+async function runNotebook(
+  page: Page,
+  request: APIRequestContext,
+  name: string,
+  source: string,
+): Promise<void> {
+  const { lab, token } = server();
+  const content = {
+    cells: [
+      {
+        cell_type: "code",
+        source,
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+      },
+    ],
+    metadata: {
+      kernelspec: {
+        name: "python3",
+        display_name: "Python 3",
+        language: "python",
+      },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const put = await request.put(`${lab}/api/contents/${name}`, {
+    headers: { Authorization: `token ${token}` },
+    data: { type: "notebook", format: "json", content },
+  });
+  expect(put.ok()).toBeTruthy();
+  await openLab(page, `lab/tree/${name}`);
+  await page.waitForFunction(
+    (p) => {
+      const app = (window as any).jupyterapp;
+      for (const widget of app.shell.widgets("main")) {
+        if (widget?.context?.path === p) {
+          return widget?.sessionContext?.session?.kernel?.status === "idle";
+        }
+      }
+      return false;
+    },
+    name,
+    { timeout: 90_000 },
+  );
+  await page.evaluate(async (p) => {
+    const app = (window as any).jupyterapp;
+    for (const widget of app.shell.widgets("main")) {
+      if (widget?.context?.path === p) {
+        app.shell.activateById(widget.id);
+      }
+    }
+    await app.commands.execute("notebook:run-all-cells");
+  }, name);
+}
+
+test.describe.serial("languages", () => {
+  test.afterAll(async ({ request }) => {
+    await setLanguage(request, "en");
+  });
+
+  for (const language of ["zh_CN", "ja_JP", "de_DE"]) {
+    test(`${language}: the sidebar, the palette and a notebook widget follow JupyterLab's language`, async ({
+      page,
+      request,
+    }) => {
+      const t = catalog(language);
+      const tr = (msgid: string): string => {
+        const text = t.get(msgid);
+        expect(text, `"${msgid}" is translated into ${language}`).toBeTruthy();
+        return text as string;
+      };
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await setLanguage(request, language);
+      await openLab(page);
+      // JupyterLab itself speaks the language (its language pack is installed): the File menu.
+      await expect(
+        page.locator(".lm-MenuBar-itemLabel").first(),
+      ).not.toHaveText("File");
+
+      // The sidebar: its kernel was told the language by the extension.
+      const sidebar = page.locator(SIDEBAR);
+      await showSidebar(page);
+      await expect(sidebar.locator(".hub-sidebar")).toBeVisible({
+        timeout: 90_000,
+      });
+      await expect(
+        sidebar.getByText(tr("My repos"), { exact: true }),
+      ).toBeVisible({ timeout: 60_000 });
+      await expect(
+        sidebar.getByText(tr("Quick push"), { exact: true }),
+      ).toBeVisible();
+      await expect(
+        sidebar.locator("button", { hasText: tr("Search the Hub") }),
+      ).toBeVisible();
+      const problems = await sidebar.evaluate(layoutProblems, {});
+      expect.soft(problems, `sidebar layout in ${language}`).toEqual([]);
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      const shot =
+        language === "zh_CN"
+          ? path.join(DOCS, "screenshot-sidebar-zh.png")
+          : path.join(ARTIFACTS, `sidebar-${language}.png`);
+      await page.screenshot({
+        path: shot,
+        clip: { ...(await sidebar.boundingBox())!, y: 0, height: 900 },
+      });
+
+      // The palette: our commands' labels, translated by the extension's own catalog.
+      await page.evaluate(() =>
+        (window as any).jupyterapp.commands.execute(
+          "apputils:activate-command-palette",
+        ),
+      );
+      const search = page.locator(".lm-CommandPalette-input");
+      await search.fill(tr("Open the repo browser"));
+      await expect(
+        page
+          .locator(".lm-CommandPalette-itemLabel", {
+            hasText: tr("Open the repo browser"),
+          })
+          .first(),
+      ).toBeVisible();
+      await page.keyboard.press("Escape");
+
+      // A notebook kernel reads JupyterLab's setting: a LoginWidget built there speaks the language.
+      await runNotebook(
+        page,
+        request,
+        `i18n-${language}.ipynb`,
+        "import hub_widgets\nhub_widgets.LoginWidget()",
+      );
+      const output = page.locator(".jp-NotebookPanel .jp-OutputArea-output");
+      await expect(
+        output
+          .locator("button", { hasText: tr("Log in with browser") })
+          .first(),
+      ).toBeVisible({
+        timeout: 90_000,
+      });
+      expect(await output.allInnerTexts()).not.toContain("Traceback");
+      expect(errors).toEqual([]);
+    });
+  }
+});
