@@ -60,15 +60,20 @@ clean:
 # (no browser download), JupyterLab on a SandboxHub. The extension itself is built by the
 # `pip install -e .` of $(STAMP) (hatch-jupyter-builder hook); this checks it is installed.
 CHROMIUM := /usr/bin/chromium
+# Chinese and Japanese text needs a CJK font, or the language tests measure and show empty boxes.
+CJK_FONT := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 
 $(CHROMIUM):
 	apt-get update && apt-get install -y chromium
+
+$(CJK_FONT):
+	apt-get update && apt-get install -y fonts-droid-fallback
 
 ui-tests/node_modules/.installed: ui-tests/package.json ui-tests/package-lock.json
 	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 	touch $@
 
-test-browser: $(STAMP) $(CHROMIUM) ui-tests/node_modules/.installed labextension/node_modules/.installed
+test-browser: $(STAMP) $(CHROMIUM) $(CJK_FONT) ui-tests/node_modules/.installed labextension/node_modules/.installed
 	@$(VENV)/bin/jupyter labextension list 2>&1 | grep -q "hub-widgets.*enabled.*OK" || \
 		{ echo "hub-widgets labextension not installed: run $(PY) -m pip install -e ."; exit 1; }
 	cd labextension && PATH=$(abspath $(VENV))/bin:$$PATH jlpm test
