@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test,demo]"
 	touch $(STAMP)
 
+# `make demo UI=notebook` serves Notebook 7 instead of JupyterLab.
+UI ?= lab
+
 demo: $(STAMP)
-	$(PY) scripts/demo.py
+	$(PY) scripts/demo.py --ui $(UI)
 
 # The extension's TypeScript: eslint + prettier (labextension/package.json), with JupyterLab's jlpm.
 labextension/node_modules/.installed: labextension/package.json labextension/yarn.lock $(STAMP)
