@@ -49,7 +49,8 @@ def wait_http(url: str, timeout: float = 120.0) -> None:
 
 
 def make_models(endpoint: str) -> None:
-    """Models for the playground test: a sentiment classifier and a chat model (alice's)."""
+    """Models for the playground tests: two sentiment classifiers (the walkthrough compares them) and a
+    chat model (alice's)."""
     os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
     from huggingface_hub import HfApi
 
@@ -57,6 +58,7 @@ def make_models(endpoint: str) -> None:
     for repo_id, header in (
         ("alice/e2e-sentiment", "pipeline_tag: text-classification"),
         ("alice/e2e-chat", "pipeline_tag: text-generation\ntags:\n- conversational"),
+        ("alice/e2e-sentiment-b", "pipeline_tag: text-classification"),
     ):
         api.create_repo(repo_id, exist_ok=True)
         card = f"---\nlicense: mit\n{header}\n---\n# {repo_id}\n"
