@@ -161,6 +161,25 @@ def _running(checkout: Path, lines: list[str]) -> tuple[dict, str]:
     return info, endpoint
 
 
+def _stop(proc: subprocess.Popen, checkout: Path) -> None:
+    """After a failure too: the demo stops its server on SIGTERM; a server left behind is stopped."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for runtime in (checkout / ".demo" / "jupyter" / "runtime").glob("jpserver-*.json"):
+        try:
+            pid = json.loads(runtime.read_text())["pid"]
+            # Only a server of this checkout (a stale file's pid may belong to another process by now).
+            if str(checkout).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGTERM)
+        except (OSError, ValueError, KeyError):
+            pass
+
+
 def _request(url: str, method: str, body: dict | None = None) -> bytes:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
@@ -197,9 +216,7 @@ def test_shutting_down_jupyterlab_stops_the_sandbox(checkout: Path) -> None:
             f"(its data stays in {checkout / '.demo' / 'hub'})."
         ]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(proc, checkout)
 
 
 def test_ctrl_c_stops_notebook7_and_the_sandbox(checkout: Path) -> None:
@@ -221,6 +238,4 @@ def test_ctrl_c_stops_notebook7_and_the_sandbox(checkout: Path) -> None:
             f"(its data stays in {checkout / '.demo' / 'hub'})."
         ]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(proc, checkout)
