@@ -5,7 +5,8 @@ Usage: python scripts/demo.py [--ui lab|notebook] [-- extra Jupyter server optio
 Everything the demo writes lives under `.demo/` (git-ignored), so the checkout stays clean and two
 checkouts never share state:
 - `.demo/hub`: the sandbox's data (seeded on the first run);
-- `.demo/notebooks`: the served copy of `notebooks/` (autosave writes there, not into the checkout);
+- `.demo/notebooks`: the served copy of `notebooks/` (autosave writes there, not into the checkout;
+  widget outputs of an earlier run, whose kernel is gone, are cleared at start);
 - `.demo/jupyter/`: JupyterLab's workspaces, user settings and runtime files;
 - `.demo/hf_home`: the kernels' HF_HOME (login, cache).
 The kernels get HF_ENDPOINT, HF_HUB_DISABLE_XET=1 and no telemetry. Stopping the Jupyter server
@@ -120,6 +121,45 @@ def copy_notebooks(source: Path, dirs: DemoDirs) -> str:
     return f"Copied the checkout's notebooks to {dirs.notebooks}{kept}."
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_dead_widget_views(folder: Path) -> int:
+    """Remove the widget outputs of a previous server from the notebooks under `folder`; return how many.
+
+    A saved widget view names a model of the kernel it was made in; once that kernel is gone (any new
+    `make demo`), JupyterLab shows "Error displaying widget: model not found" in its place. A view whose
+    state the notebook saved (`metadata.widgets`) still renders, so it stays.
+
+    Args:
+        folder: The served notebook copy.
+    """
+    dropped = 0
+    for path in sorted(folder.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.relative_to(folder).parts:
+            continue
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            saved = notebook.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+            before = dropped
+            for cell in notebook.get("cells", []):
+                kept = []
+                for out in cell.get("outputs", []):
+                    view = out.get("data", {}).get(WIDGET_VIEW) if isinstance(out, dict) else None
+                    if isinstance(view, dict) and view.get("model_id") not in saved:
+                        dropped += 1
+                    else:
+                        kept.append(out)
+                if "outputs" in cell:
+                    cell["outputs"] = kept
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue  # not a notebook this can read: left as it is
+        if dropped > before:
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return dropped
+
+
 def prepare(checkout: Path) -> tuple[DemoDirs, str]:
     """Make the demo folders of `checkout` and its notebook copy; return them and what was copied.
 
@@ -129,7 +169,11 @@ def prepare(checkout: Path) -> tuple[DemoDirs, str]:
     dirs = DemoDirs.of(checkout)
     for folder in (dirs.root, dirs.hf_home, dirs.runtime, dirs.settings, dirs.workspaces):
         folder.mkdir(parents=True, exist_ok=True)
-    return dirs, copy_notebooks(checkout / "notebooks", dirs)
+    said = copy_notebooks(checkout / "notebooks", dirs)
+    dropped = drop_dead_widget_views(dirs.notebooks)
+    if dropped:
+        said += f" Cleared {dropped} widget output(s) of the last run (their kernel is gone: run those cells again)."
+    return dirs, said
 
 
 def server_env(dirs: DemoDirs, endpoint: str, checkout: Path) -> dict[str, str]:

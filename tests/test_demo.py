@@ -101,6 +101,53 @@ def test_the_demo_serves_a_copy_and_keeps_the_users_edits(checkout: Path) -> Non
     }
 
 
+def test_widget_outputs_of_an_earlier_run_are_cleared(checkout: Path) -> None:
+    """A saved widget view of a kernel that is gone would show "model not found": it goes at start."""
+    demo = _load_demo(checkout)
+    dirs, _ = demo.prepare(checkout)
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "dead", "version_major": 2}}
+    kept_view = {"application/vnd.jupyter.widget-view+json": {"model_id": "saved", "version_major": 2}}
+    text = {"output_type": "stream", "name": "stdout", "text": "hello\n"}
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": "w",
+            "execution_count": 1,
+            "outputs": [
+                {
+                    "output_type": "execute_result",
+                    "data": {**view, "text/plain": "VBox()"},
+                    "metadata": {},
+                    "execution_count": 1,
+                },
+                text,
+            ],
+        },
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": "s",
+            "execution_count": 2,
+            "outputs": [
+                {"output_type": "display_data", "data": kept_view, "metadata": {}},
+            ],
+        },
+    ]
+    state = {"application/vnd.jupyter.widget-state+json": {"state": {"saved": {}}, "version_major": 2}}
+    run = {"cells": cells, "metadata": {"widgets": state}, "nbformat": 4, "nbformat_minor": 5}
+    (dirs.notebooks / "a.ipynb").write_text(json.dumps(run))
+
+    _, said = demo.prepare(checkout)
+    assert "Cleared 1 widget output" in said
+    cleaned = json.loads((dirs.notebooks / "a.ipynb").read_text())
+    assert cleaned["cells"][0]["outputs"] == [text]  # the user's other output stays
+    assert cleaned["cells"][1]["outputs"] == cells[1]["outputs"]  # its state was saved: it still renders
+    assert cleaned["metadata"] == run["metadata"]
+    _, said = demo.prepare(checkout)
+    assert "Cleared" not in said
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
