@@ -38,7 +38,11 @@ const LANDED = {
   // new repo made from the quick path is private.
   quickPushConfirm: false,
   // b15-labext (§3 layout restorer): after a page reload the sidebar is open again without a click.
-  sidebarRestored: false
+  sidebarRestored: false,
+  // Nobody's yet (found by this spec; b15-pls owns the sidebar and the session): a sidebar whose kernel
+  // started before the notebook's login still says "Not logged in", and its logged-out menu offers no
+  // refresh. Once the sidebar follows a login made elsewhere, no kernel call is needed below.
+  sidebarFollowsLogin: false
 };
 for (const name of (process.env.HUBW_WALKTHROUGH_LANDED || '').split(',').filter(Boolean)) {
   (LANDED as Record<string, boolean>)[name] = true;
@@ -106,6 +110,10 @@ function watchErrors(context: BrowserContext): string[] {
 async function openLab(page: Page, route = 'lab'): Promise<void> {
   const { lab, token } = server();
   await page.goto(`${lab}/${route}${route.includes('?') ? '&' : '?'}token=${token}`);
+  await labReady(page);
+}
+
+async function labReady(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const app = (window as any).jupyterapp;
     return !!app && !!app.started && !!app.restored;
@@ -154,7 +162,7 @@ function output(page: Page, index: number): Locator {
 /** Click into a cell and press Shift+Enter, as a user runs it; wait until the kernel is done. */
 async function runCell(page: Page, index: number): Promise<void> {
   const target = cell(page, index);
-  await target.scrollIntoViewIfNeeded();
+  // click() scrolls the cell into view and waits while JupyterLab redraws the notebook.
   await target.locator('.jp-InputArea-editor').click();
   await page.keyboard.press('Shift+Enter');
   await expect(target.locator('.jp-InputPrompt')).toHaveText(/\[\d+\]/, { timeout: 90_000 });
@@ -204,13 +212,18 @@ test.describe.serial('the demo walkthrough', () => {
 
     await test.step('open the notebook', async () => {
       step = 'open the notebook';
-      await openLab(page, `lab/tree/${NOTEBOOK}`);
+      // A new user's JupyterLab: no tabs left open by earlier specs on this server (`reset`).
+      await openLab(page, `lab/tree/${NOTEBOOK}?reset`);
       await expect(cell(page, CELL.compare)).toBeAttached({ timeout: 60_000 });
       await page.waitForFunction(
-        () => (window as any).jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle',
-        undefined,
+        p => {
+          const current = (window as any).jupyterapp.shell.currentWidget;
+          return current?.context?.path === p && current.sessionContext?.session?.kernel?.status === 'idle';
+        },
+        NOTEBOOK,
         { timeout: 90_000 }
       );
+      expect(page.url()).not.toContain('reset'); // (or the reload below would reset the layout again)
     });
 
     await test.step('log in with the browser (device flow)', async () => {
@@ -374,6 +387,14 @@ test.describe.serial('the demo walkthrough', () => {
       step = 'quick push from the sidebar';
       await page.locator('.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]').click();
       await expect(page.locator(RENDERED)).toBeVisible({ timeout: 90_000 });
+      if (!LANDED.sidebarFollowsLogin) {
+        // EXPECTED CHANGE (known bug, see LANDED): tell the sidebar's kernel that the login changed.
+        await page.evaluate(async () => {
+          const kernel = (window as any).hubWidgets.host.sessionContext.session.kernel;
+          const code = '_hub_widgets_sidebar.session.notify_changed()\n_hub_widgets_sidebar.refresh()';
+          await kernel.requestExecute({ code, silent: true, store_history: false }).done;
+        });
+      }
       await expect(sidebar).toContainText('alice', { timeout: 60_000 });
       await expect(sidebar).toContainText(`Current: ${NOTEBOOK}`, { timeout: 30_000 });
       const name = sidebar.locator('input[placeholder="repo name"]');
@@ -401,7 +422,7 @@ test.describe.serial('the demo walkthrough', () => {
     await test.step('reload the page: the sidebar comes back', async () => {
       step = 'reload the page: the sidebar comes back';
       await page.reload();
-      await openLab(page, `lab/tree/${NOTEBOOK}`);
+      await labReady(page);
       if (!LANDED.sidebarRestored) {
         // Today: the sidebar is closed after a reload; one click opens it on the same kernel.
         await page.locator('.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]').click();
