@@ -421,6 +421,11 @@ test.describe.serial('the demo walkthrough', () => {
 
     await test.step('reload the page: the sidebar comes back', async () => {
       step = 'reload the page: the sidebar comes back';
+      // Save first, as a user does (else the reload asks to leave unsaved changes): the notebook on disk
+      // holds the widget outputs, which must render again from the running kernel.
+      await page.evaluate(async () => {
+        await (window as any).jupyterapp.commands.execute('docmanager:save');
+      });
       await page.reload();
       await labReady(page);
       if (!LANDED.sidebarRestored) {
@@ -430,6 +435,10 @@ test.describe.serial('the demo walkthrough', () => {
       // EXPECTED CHANGE (b15-labext): with the layout restorer the sidebar is open without that click.
       await expect(page.locator(RENDERED)).toBeVisible({ timeout: 90_000 });
       await expect(sidebar.locator('.hub-sidebar')).toContainText('alice', { timeout: 60_000 });
+      // The notebook's widgets come back too, live: still logged in, the push result still there.
+      await expect(output(page, CELL.login).locator('.hubw-login')).toContainText('alice', { timeout: 60_000 });
+      await expect(output(page, CELL.push)).toContainText('Pushed');
+      await expect(page.locator('body')).not.toContainText('model not found');
       await expect(page.locator('body')).not.toContainText(alice);
       await expectNoTraceback(page);
       await screenshot(page, '8-reloaded.png');
