@@ -36,7 +36,7 @@ interface IServerInfo {
 const LANDED = {
   // b15-pls (§2 quick push): "Push notebook" shows the plan and asks to confirm before uploading, and a
   // new repo made from the quick path is private.
-  quickPushConfirm: false,
+  quickPushConfirm: true, // landed (636217c)
   // b15-labext (§3 layout restorer): after a page reload the sidebar is open again without a click.
   sidebarRestored: false,
   // Nobody's yet (found by this spec; b15-pls owns the sidebar and the session): a sidebar whose kernel
@@ -313,11 +313,17 @@ test.describe.serial('the demo walkthrough', () => {
       // The Card tab: the card rendered.
       await expect(push.locator('h1', { hasText: 'Walk model' })).toBeVisible({ timeout: 60_000 });
       await push.getByRole('tab', { name: 'Files' }).click();
-      const files = push.locator('select[size]').filter({ hasText: 'train.py' });
-      await expect(files.first()).toBeVisible({ timeout: 60_000 });
+      // A file row: a button today, an option of a list before.
+      const file = push.getByRole('button', { name: /train\.py/ }).or(push.locator('option', { hasText: 'train.py' }));
+      await expect(file.first()).toBeVisible({ timeout: 60_000 });
       await push.getByRole('tab', { name: 'History' }).click();
-      const commits = push.locator('select[multiple]');
-      await expect(commits.first()).toContainText('Upload', { timeout: 60_000 });
+      // A commit row (a button today, an option of a list before); one click shows what it changed.
+      const commit = push
+        .getByRole('button', { name: /Upload with hub-widgets/ })
+        .or(push.locator('option', { hasText: 'Upload with hub-widgets' }));
+      await expect(commit.first()).toBeVisible({ timeout: 60_000 });
+      await commit.first().click();
+      await expect(push).toContainText("TOKEN = os.environ.get('HF_TOKEN')", { timeout: 60_000 });
       await expectNoTraceback(page);
       await screenshot(page, '4-browse.png');
     });
@@ -332,8 +338,12 @@ test.describe.serial('the demo walkthrough', () => {
       await license.fill('apache-2.0');
       await license.press('Enter');
       await editor.getByRole('button', { name: 'Pull request' }).click();
-      const message = editor.locator('input[placeholder="Update README.md"]');
-      await message.fill('Walkthrough: Apache-2.0 license');
+      // A pull request has its own title field (before: the commit message field).
+      const message = editor
+        .locator('input[placeholder="Update the model card"], input[placeholder="Update README.md"]')
+        .filter({ visible: true })
+        .first();
+      await message.fill('Walkthrough: Apache-2.0 license', { timeout: 30_000 });
       await message.press('Enter');
       await editor.getByRole('button', { name: 'Review & save…' }).click();
       await expect(editor).toContainText('apache-2.0', { timeout: 60_000 });
@@ -402,11 +412,14 @@ test.describe.serial('the demo walkthrough', () => {
       await name.press('Enter');
       await sidebar.getByRole('button', { name: 'Push notebook' }).click();
       if (LANDED.quickPushConfirm) {
-        // EXPECTED CHANGE (b15-pls): the plan is shown and nothing is uploaded before the confirm click.
-        await expect(sidebar).toContainText(NOTEBOOK, { timeout: 60_000 });
+        // b15-pls: the plan is shown in a panel below the list, nothing is uploaded before its Push click,
+        // and the new repo is private.
+        await expect(sidebar).toContainText('Nothing was uploaded', { timeout: 90_000 });
         await expect(sidebar.getByRole('checkbox', { name: 'Private' })).toBeChecked();
         await screenshot(page, '7-quick-push-plan.png');
-        await sidebar.getByRole('button', { name: /Confirm|Push/ }).last().click();
+        const confirm = sidebar.locator('button', { hasText: /^\s*Push(?! blocked| notebook| folder)\b/ });
+        await expect(confirm).toBeEnabled({ timeout: 60_000 });
+        await confirm.click();
       }
       await expect(sidebar).toContainText('Pushed', { timeout: 120_000 });
       const repo = JSON.parse(
