@@ -441,9 +441,11 @@ test.describe.serial('the demo walkthrough', () => {
       });
       await page.reload();
       await labReady(page);
-      if (!LANDED.sidebarRestored) {
-        // Today: the sidebar is closed after a reload; one click opens it on the same kernel.
-        await page.locator('.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]').click();
+      const tab = page.locator('.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]');
+      if (!LANDED.sidebarRestored && !(await tab.evaluate(node => node.classList.contains('lm-mod-current')))) {
+        // Without the layout restorer the sidebar may be closed after a reload; one click opens it on
+        // the same kernel (a click on an open tab would close it).
+        await tab.click();
       }
       // EXPECTED CHANGE (b15-labext): with the layout restorer the sidebar is open without that click.
       await expect(page.locator(RENDERED)).toBeVisible({ timeout: 90_000 });
