@@ -97,6 +97,22 @@ def current_task() -> HubTask | None:
     return _current_task.get()
 
 
+STORED_LOGIN_POLL_S = 2.0  # how often a session following the stored login looks for changes
+
+
+def stored_login_stamp() -> tuple:
+    """When and how huggingface_hub's stored login last changed (its token files' mtimes and sizes)."""
+    stamps = []
+    for path in (constants.HF_TOKEN_PATH, constants.HF_STORED_TOKENS_PATH):
+        try:
+            info = os.stat(path)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
+
+
 class HubSession:
     """Endpoint + token source + the `huggingface_hub` clients + two bounded worker pools.
 
@@ -128,6 +144,8 @@ class HubSession:
         self._active = 0
         self._listeners: list[Callable[[], None]] = []
         self._whoami_cache: dict[str, dict] = {}
+        self._login_watch: threading.Event | None = None
+        self._login_stamp: tuple = ()
         _abort.install()
 
     def __repr__(self) -> str:
@@ -247,8 +265,29 @@ class HubSession:
     # -- login state listeners ------------------------------------------------------------------
 
     def on_change(self, callback: Callable[[], None]) -> None:
-        """Call `callback()` after a login, logout or token switch made through any widget."""
+        """Call `callback()` after a login, logout or token switch: through any widget, or by another
+        process (a notebook's kernel logging in changes the stored login the sidebar's kernel reads)."""
         self._listeners.append(callback)
+        self._watch_stored_login()
+
+    def _watch_stored_login(self) -> None:
+        # A daemon thread compares the stored token files' stamps every few seconds: cheap (two stats),
+        # off the kernel's main thread, and only for sessions that follow the stored login.
+        with self._lock:
+            if self.__token or self._login_watch is not None:
+                return
+            self._login_stamp = stored_login_stamp()
+            self._login_watch = threading.Event()
+            stop = self._login_watch
+
+        def watch() -> None:
+            while not stop.wait(STORED_LOGIN_POLL_S):
+                stamp = stored_login_stamp()
+                if stamp != self._login_stamp:
+                    self._login_stamp = stamp
+                    self.notify_changed()
+
+        threading.Thread(target=watch, name="hub-widgets-login-watch", daemon=True).start()
 
     def off_change(self, callback: Callable[[], None]) -> None:
         """Stop calling `callback` (a closed widget stops listening)."""
@@ -258,6 +297,7 @@ class HubSession:
     def notify_changed(self) -> None:
         with self._lock:
             self._whoami_cache = {}
+            self._login_stamp = stored_login_stamp()  # our own change: the watcher need not repeat it
         for callback in list(self._listeners):
             try:
                 callback()
@@ -392,6 +432,8 @@ class HubSession:
         return self
 
     def close(self) -> None:
+        if self._login_watch is not None:
+            self._login_watch.set()
         for pool in self._pools.values():
             pool.shutdown(wait=False, cancel_futures=True)
 

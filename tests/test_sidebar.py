@@ -259,3 +259,31 @@ def test_quick_push_names_the_repo_after_the_document_or_its_folder(hub_session,
     sidebar.push_name.value = "typed"
     sidebar.set_current_path(str(folder / "first.ipynb"))
     assert sidebar.push_name.value == "typed"
+
+
+def test_a_login_made_by_another_kernel_reaches_an_open_sidebar(endpoint, api, repo_name):
+    """The sidebar's kernel is not the notebook's: a login stored by another process still shows."""
+    from pathlib import Path
+
+    from huggingface_hub import constants
+
+    from tests.conftest import ALICE
+
+    api.create_repo(f"alice/{repo_name}")
+    session = HubSession(endpoint=endpoint)
+    try:
+        sidebar = HubSidebar(session=session)
+        sidebar.task.wait(TIMEOUT)
+        sidebar.login_widget.wait(TIMEOUT)
+        assert "Not logged in" in sidebar.login_widget.compact_label.value
+        # What `huggingface_hub.login()` in a notebook's kernel leaves behind: the stored token file.
+        Path(constants.HF_TOKEN_PATH).parent.mkdir(parents=True, exist_ok=True)
+        Path(constants.HF_TOKEN_PATH).write_text(ALICE)
+        wait_for(lambda: "alice" in " ".join(visible_texts(sidebar)), TIMEOUT, "the sidebar to show alice")
+        wait_for(
+            lambda: f"alice/{repo_name}" in " ".join(str(o) for o in sidebar.repo_list.options),
+            TIMEOUT,
+            "alice's repos",
+        )
+    finally:
+        session.close()

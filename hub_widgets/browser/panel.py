@@ -109,9 +109,7 @@ class RepoBrowser(HubWidget, W.VBox):
         self.results = RowList(max_height="28em")
         self.result_info = W.HTML(layout=plain)
         self.more_button = W.Button(layout=plain, description=_("More"), disabled=True)
-        self.open_id = W.Text(
-            layout=plain, placeholder=_("owner/name"), continuous_update=False
-        )
+        self.open_id = W.Text(layout=plain, placeholder=_("owner/name"), continuous_update=False)
         self.open_button = W.Button(layout=plain, description=_("Open"), icon="folder-open")
         self.search_view = W.VBox(
             [

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { INFO_FILE } from '../global-setup';
+import { showSidebar } from './sidebar-tab';
 
 /**
  * The demo as a new user walks it (issue 15, "Done when"), in Chromium against JupyterLab on a
@@ -25,27 +26,6 @@ interface IServerInfo {
   endpoint: string;
   root: string;
   alice: string;
-}
-
-/**
- * Issue 15 behaviour other branches are building while this spec is written (each flag: the branch,
- * then what the spec checks once it is merged). Until then the spec checks today's behaviour at those
- * steps. EXPECTED CHANGE: the coordinator sets each flag to true when its branch lands (or for a run:
- * HUBW_WALKTHROUGH_LANDED=quickPushConfirm,sidebarRestored).
- */
-const LANDED = {
-  // b15-pls (§2 quick push): "Push notebook" shows the plan and asks to confirm before uploading, and a
-  // new repo made from the quick path is private.
-  quickPushConfirm: true, // landed (636217c)
-  // b15-labext (§3 layout restorer): after a page reload the sidebar is open again without a click.
-  sidebarRestored: false,
-  // Nobody's yet (found by this spec; b15-pls owns the sidebar and the session): a sidebar whose kernel
-  // started before the notebook's login still says "Not logged in", and its logged-out menu offers no
-  // refresh. Once the sidebar follows a login made elsewhere, no kernel call is needed below.
-  sidebarFollowsLogin: false
-};
-for (const name of (process.env.HUBW_WALKTHROUGH_LANDED || '').split(',').filter(Boolean)) {
-  (LANDED as Record<string, boolean>)[name] = true;
 }
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'walkthrough');
@@ -338,11 +318,11 @@ test.describe.serial('the demo walkthrough', () => {
       await license.fill('apache-2.0');
       await license.press('Enter');
       await editor.getByRole('button', { name: 'Pull request' }).click();
-      // A pull request has its own title field (before: the commit message field).
-      const message = editor
-        .locator('input[placeholder="Update the model card"], input[placeholder="Update README.md"]')
-        .filter({ visible: true })
-        .first();
+      // A pull request has its own title field, shown once the kernel has switched the target (the
+      // commit message field may still be visible for a moment: never type into that one).
+      const message = editor.locator('input[placeholder="Update the model card"]');
+      await expect(message).toBeVisible({ timeout: 30_000 });
+      await expect(editor.locator('input[placeholder="Update README.md"]')).toBeHidden({ timeout: 30_000 });
       await message.fill('Walkthrough: Apache-2.0 license', { timeout: 30_000 });
       await message.press('Enter');
       await editor.getByRole('button', { name: 'Review & save…' }).click();
@@ -395,32 +375,23 @@ test.describe.serial('the demo walkthrough', () => {
     const sidebar = page.locator(SIDEBAR);
     await test.step('quick push from the sidebar', async () => {
       step = 'quick push from the sidebar';
-      await page.locator('.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]').click();
+      await showSidebar(page);
       await expect(page.locator(RENDERED)).toBeVisible({ timeout: 90_000 });
-      if (!LANDED.sidebarFollowsLogin) {
-        // EXPECTED CHANGE (known bug, see LANDED): tell the sidebar's kernel that the login changed.
-        await page.evaluate(async () => {
-          const kernel = (window as any).hubWidgets.host.sessionContext.session.kernel;
-          const code = '_hub_widgets_sidebar.session.notify_changed()\n_hub_widgets_sidebar.refresh()';
-          await kernel.requestExecute({ code, silent: true, store_history: false }).done;
-        });
-      }
+      // The sidebar's kernel notices the login the notebook's kernel stored (no refresh click).
       await expect(sidebar).toContainText('alice', { timeout: 60_000 });
       await expect(sidebar).toContainText(`Current: ${NOTEBOOK}`, { timeout: 30_000 });
       const name = sidebar.locator('input[placeholder="repo name"]');
       await name.fill(QUICK_REPO);
       await name.press('Enter');
       await sidebar.getByRole('button', { name: 'Push notebook' }).click();
-      if (LANDED.quickPushConfirm) {
-        // b15-pls: the plan is shown in a panel below the list, nothing is uploaded before its Push click,
-        // and the new repo is private.
-        await expect(sidebar).toContainText('Nothing was uploaded', { timeout: 90_000 });
-        await expect(sidebar.getByRole('checkbox', { name: 'Private' })).toBeChecked();
-        await screenshot(page, '7-quick-push-plan.png');
-        const confirm = sidebar.locator('button', { hasText: /^\s*Push(?! blocked| notebook| folder)\b/ });
-        await expect(confirm).toBeEnabled({ timeout: 60_000 });
-        await confirm.click();
-      }
+      // The plan is shown in a panel below the list, nothing is uploaded before its Push click, and the
+      // new repo is private.
+      await expect(sidebar).toContainText('Nothing was uploaded', { timeout: 90_000 });
+      await expect(sidebar.getByRole('checkbox', { name: 'Private' })).toBeChecked();
+      await screenshot(page, '7-quick-push-plan.png');
+      const confirm = sidebar.locator('button', { hasText: /^\s*Push(?! blocked| notebook| folder)\b/ });
+      await expect(confirm).toBeEnabled({ timeout: 60_000 });
+      await confirm.click();
       await expect(sidebar).toContainText('Pushed', { timeout: 120_000 });
       const repo = JSON.parse(
         execFileSync(PYTHON, [path.resolve(__dirname, '..', 'hub_check.py'), endpoint, alice, `alice/${QUICK_REPO}`], {
@@ -441,13 +412,9 @@ test.describe.serial('the demo walkthrough', () => {
       });
       await page.reload();
       await labReady(page);
+      // The layout restorer reopens the sidebar, on the same kernel, without a click.
       const tab = page.locator('.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]');
-      if (!LANDED.sidebarRestored && !(await tab.evaluate(node => node.classList.contains('lm-mod-current')))) {
-        // Without the layout restorer the sidebar may be closed after a reload; one click opens it on
-        // the same kernel (a click on an open tab would close it).
-        await tab.click();
-      }
-      // EXPECTED CHANGE (b15-labext): with the layout restorer the sidebar is open without that click.
+      await expect(tab).toHaveClass(/lm-mod-current/, { timeout: 60_000 });
       await expect(page.locator(RENDERED)).toBeVisible({ timeout: 90_000 });
       await expect(sidebar.locator('.hub-sidebar')).toContainText('alice', { timeout: 60_000 });
       // The notebook's widgets come back too, live: still logged in, the push result still there.
