@@ -186,7 +186,7 @@ test.describe.serial("languages", () => {
         `i18n-${language}.ipynb`,
         "import hub_widgets\nhub_widgets.LoginWidget()",
       );
-      const output = page.locator(".jp-NotebookPanel .jp-OutputArea-output");
+      const output = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output");
       await expect(
         output
           .locator("button", { hasText: tr("Log in with browser") })

@@ -295,7 +295,7 @@ test.describe("layout at every width", () => {
         }
         await app.commands.execute("notebook:run-all-cells");
       }, NOTEBOOK);
-      const cells = page.locator(".jp-NotebookPanel .jp-CodeCell");
+      const cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell");
       // Each case's cell shows a widget (the last cell's output means every cell ran).
       for (let i = 0; i < cases.length; i++) {
         const output = cells
@@ -322,7 +322,7 @@ test.describe("layout at every width", () => {
       );
       const errors = await page
         .locator(
-          '.jp-NotebookPanel .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]',
+          '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]',
         )
         .allInnerTexts();
       expect(errors.join("\n")).not.toContain("Traceback");
