@@ -156,11 +156,23 @@ test('no payload runs in any view, and the card still renders', async ({ page, c
   expect(await flags(page)).toEqual([]);
   expect(page.url()).toContain(`/lab/tree/${NOTEBOOK}`); // no link navigated the page away
   // Nothing dangerous reached the DOM of the outputs.
-  const dangerous = await outputs.evaluateAll(nodes =>
+  // The package's own copy button (ui/html.py copy_button): its one handler is a constant with no data in
+  // it (what it copies is escaped text beside it). Exactly that handler is allowed, on that button only.
+  const copyHandler = execFileSync(PYTHON, ['-c', 'from hub_widgets.ui.html import COPY_ONCLICK; print(COPY_ONCLICK)'], {
+    encoding: 'utf8'
+  }).trim();
+  const dangerous = await outputs.evaluateAll(
+    (nodes, copy) =>
     nodes.flatMap(node =>
       Array.from(node.querySelectorAll('*'))
         .filter(
           el =>
+            !(
+              el.tagName === 'BUTTON' &&
+              el.classList.contains('hubw-copy') &&
+              el.getAttribute('onclick') === copy &&
+              Array.from(el.attributes).every(a => a.name === 'onclick' || !a.name.startsWith('on'))
+            ) &&
             // The package's own stylesheet (ui/style.py): a <style> directly in the content of the HTML
             // widget that carries the hubw-style class, first child of a view's root. Nothing else.
             !(
@@ -179,7 +191,8 @@ test('no payload runs in any view, and the card still renders', async ({ page, c
             ))
         )
         .map(el => el.outerHTML.slice(0, 120))
-    )
+    ),
+    copyHandler
   );
   expect(dangerous).toEqual([]);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
