@@ -17,7 +17,6 @@ States (`LoginWidget.state`):
 from __future__ import annotations
 
 import html
-import re
 import time
 import weakref
 from collections.abc import Callable
@@ -43,7 +42,7 @@ from hub_widgets.problems import classify
 from hub_widgets.session import HubSession, HubTask, current_task, scoped, scrub_secrets
 from hub_widgets.ui import StatusLine, fa_icon, fit_button, link, row
 from hub_widgets.ui.base import HubWidget
-from hub_widgets.ui.html import COPY_BUTTON_STYLE
+from hub_widgets.ui.html import copy_button
 from hub_widgets.ui.style import style_root
 
 _MENU_PLACEHOLDER = ""
@@ -551,19 +550,19 @@ class LoginWidget(HubWidget, W.VBox):
 
     def _show_device_code(self, info: dict) -> None:
         code = html.escape(info["user_code"])
-        # Only code characters reach the inline script, whatever the server sent.
-        js_code = re.sub(r"[^A-Za-z0-9-]", "", info["user_code"])
         self.device_link.value = (
             html.escape(_("Open this page and enter the code:"))
             + " "
             + link(info["verification_uri_complete"], info["verification_uri"])
         )
-        # The copy button is plain HTML inside the value: no custom widget, the browser's clipboard API.
+        # The copy button is plain HTML inside the value (no custom widget): the package's constant click
+        # handler copies the escaped text beside it, so what the server sent never enters a script.
         self.device_code_view.value = (
             '<span class="hubw-user-code" style="font-size:1.8em;letter-spacing:0.2em;font-family:monospace;'
             f'font-weight:bold;user-select:all">{code}</span> '
-            f'<button class="hubw-copy" style="{COPY_BUTTON_STYLE}" '
-            f"onclick=\"navigator.clipboard.writeText('{js_code}')\">" + html.escape(_("Copy")) + "</button>"
+            + copy_button(
+                info["user_code"], _("Copy"), _("Copied"), _("Could not copy"), hint=_("Copy the code")
+            )
         )
         self.status.busy(_("Approve the login in your browser; this notebook stays usable meanwhile."))
 

@@ -21,6 +21,7 @@ from hub_widgets.auth_state import mask_token, save_login
 from hub_widgets.login import LoginWidget
 from hub_widgets.session import HubSession
 from tests.conftest import ALICE, ALICE_READ, BOB, CAROL, approve_on_page, wait_for
+from tests.xss_payloads import dangerous
 
 TIMEOUT = 60
 
@@ -173,6 +174,10 @@ def start_device(widget: LoginWidget) -> str:
     # Issue 15 §4: in an HTML widget the link must look like a link and the copy button like a button.
     assert "text-decoration:underline" in widget.device_link.value
     assert re.search(r'<button class="hubw-copy" style="[^"]*border:', widget.device_code_view.value)
+    # The copy button copies the escaped text beside it with the package's constant handler: the code the
+    # server sent never enters a script.
+    assert f'<span class="hubw-copy-text" hidden>{widget.user_code}</span>' in widget.device_code_view.value
+    assert dangerous(widget.device_code_view.value) == []
     wait_for(lambda: "valid for" in widget.countdown.value)
     return widget.user_code
 
