@@ -358,7 +358,7 @@ class BaseHandler(tornado.web.RequestHandler):
         extra: dict[str, Any] | None = None,
         finish: bool = True,
     ) -> None:
-        """Answer `{"error": message, **extra}` with the Hub's error headers (X-Error-Code, X-Error-Message).
+        """Answer a problem in the form `error_answer` gives (the Hub's JSON here).
 
         With `finish=False` the whole answer is written and flushed but the request stays open (its body
         is still being received).
@@ -367,23 +367,34 @@ class BaseHandler(tornado.web.RequestHandler):
             return
         self.clear_header("Content-Type")
         self.set_status(status)
-        if code:
-            self.set_header("X-Error-Code", code)
-        first_line = message.splitlines()[0] if message else ""
-        # Header values must be latin-1: keep the exact text in the JSON body, a safe copy in the header.
-        self.set_header("X-Error-Message", first_line.encode("ascii", "replace").decode("ascii"))
-        for key, value in (headers or {}).items():
+        answer_headers, content_type, data = self.error_answer(
+            status, message, code, headers or {}, extra or {}, finish
+        )
+        for key, value in answer_headers.items():
             self.set_header(key, value)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Content-Type", content_type)
         if self.request.method == "HEAD":
             self.finish()
         elif finish:
-            self.finish(json.dumps({"error": message, **(extra or {})}))
+            self.finish(data)
         else:
-            data = json.dumps({"error": message, **(extra or {})}).encode()
             self.set_header("Content-Length", str(len(data)))
             self.write(data)
             self.flush()
+
+    def error_answer(
+        self, status: int, message: str, code: str | None, headers: dict, extra: dict[str, Any], finish: bool
+    ) -> tuple[dict[str, str], str, bytes]:
+        """The headers, content type and body of a problem answer: `{"error": message, **extra}` with the
+        Hub's error headers (X-Error-Code, X-Error-Message). Handlers whose clients read another form
+        (git, browsers) override it."""
+        first_line = message.splitlines()[0] if message else ""
+        # Header values must be latin-1: keep the exact text in the JSON body, a safe copy in the header.
+        answer = {"X-Error-Message": first_line.encode("ascii", "replace").decode("ascii")}
+        if code:
+            answer["X-Error-Code"] = code
+        body = json.dumps({"error": message, **extra}).encode()
+        return {**answer, **headers}, "application/json; charset=utf-8", body
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")

@@ -23,30 +23,12 @@ _AUTH = {"WWW-Authenticate": 'Basic realm="Hugging Face"'}
 class _GitHandler(BaseHandler):
     body_kind = "commit"  # a pushed pack: regular files (< 10 MB each) travel in it
 
-    def send_json_error(
-        self,
-        status: int,
-        message: str,
-        code: str | None = None,
-        headers: dict | None = None,
-        extra: dict[str, Any] | None = None,
-        finish: bool = True,
-    ) -> None:
+    def error_answer(
+        self, status: int, message: str, code: str | None, headers: dict, extra: dict[str, Any], finish: bool
+    ) -> tuple[dict[str, str], str, bytes]:
         """git shows a text answer, not JSON; a 401 asks for credentials (the token as password)."""
-        if self._finished or self._headers_written:
-            return
-        self.clear_header("Content-Type")
-        self.set_status(status)
-        for key, value in {**(headers or {}), **(_AUTH if status == 401 else {})}.items():
-            self.set_header(key, value)
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        data = (message + "\n").encode()
-        if finish:
-            self.finish(data)
-        else:
-            self.set_header("Content-Length", str(len(data)))
-            self.write(data)
-            self.flush()
+        answer = {**headers, **(_AUTH if status == 401 else {})}
+        return answer, "text/plain; charset=utf-8", (message + "\n").encode()
 
     def data_received(self, chunk: bytes) -> None:
         # A pack is streamed to a file on disk, never kept in memory.

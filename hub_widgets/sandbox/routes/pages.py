@@ -74,23 +74,15 @@ class PageBase(Translated, BaseHandler):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(layout(self, title, body, self.viewer().user))
 
-    def send_json_error(
-        self,
-        status: int,
-        message: str,
-        code: str | None = None,
-        headers: dict | None = None,
-        extra: dict[str, Any] | None = None,
-        finish: bool = True,
-    ) -> None:
-        if not self.wants_html() or not finish or self._finished or self._headers_written:
-            super().send_json_error(status, message, code, headers, extra, finish)
-            return
-        self.clear_header("Content-Type")
-        for key, value in (headers or {}).items():  # a moved repo's Location: the browser follows it
-            self.set_header(key, value)
+    def error_answer(
+        self, status: int, message: str, code: str | None, headers: dict, extra: dict[str, Any], finish: bool
+    ) -> tuple[dict[str, str], str, bytes]:
+        """A browser gets an error page; a moved repo's Location stays, and the browser follows it."""
+        if not self.wants_html() or not finish:
+            return super().error_answer(status, message, code, headers, extra, finish)
         title = self._("Not found") if status == 404 else self._("Error {status}").format(status=status)
-        self.send_page(title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>", status)
+        page = layout(self, title, f"<h1>{esc(title)}</h1><p>{esc(message)}</p>", self.viewer().user)
+        return {**render.PAGE_HEADERS, **headers}, "text/html; charset=utf-8", page.encode()
 
 
 class RepoPage(PageBase):
