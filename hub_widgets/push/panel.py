@@ -653,9 +653,7 @@ class PushPanel(HubWidget, W.VBox):
                     )
                 return result.plan
             except BaseException as exc:
-                if isinstance(exc, AccessDenied):
-                    self._open_target()
-                self.status.error(self.session.describe_error(exc))
+                self._report_failure(exc)
                 raise
             finally:
                 if saved is not None:
@@ -809,9 +807,7 @@ class PushPanel(HubWidget, W.VBox):
                 self._after_failed_push()
                 if self.progress.layout.display != "none":
                     self.progress.finish(ok=False)
-                if isinstance(exc, AccessDenied):  # about the namespace or the token: in Target
-                    self._open_target()
-                self.status.error(self.session.describe_error(exc))
+                self._report_failure(exc)
                 raise
             finally:
                 if saved is not None:
@@ -820,6 +816,12 @@ class PushPanel(HubWidget, W.VBox):
 
         self.task = self.submit(run, lane="long")
         return self.task
+
+    def _report_failure(self, exc: BaseException) -> None:
+        """One line for what went wrong; a refusal about the namespace or the token opens Target, where it is fixed."""
+        if isinstance(exc, AccessDenied):
+            self._open_target()
+        self.status.error(self.session.describe_error(exc))
 
     def _after_failed_push(self) -> None:
         """The override covered that attempt only; the next push reads the files again (the plan stays shown)."""
