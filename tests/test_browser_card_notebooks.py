@@ -5,44 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.test_notebooks import run_notebook
+from tests.conftest import ALICE
+from tests.test_notebooks import cell_texts, run_notebook
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 
 
-def printed(nb) -> list[str]:
-    """The text each code cell printed; no cell may end in an error or print a traceback."""
-    texts = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        parts = []
-        for output in cell.get("outputs", []):
-            assert output.get("output_type") != "error", f"{output.get('ename')}: {output.get('evalue')}"
-            parts.append(output.get("text", ""))
-        text = "".join(parts)
-        assert "Traceback" not in text
-        texts.append(text)
-    return texts
-
-
-def _run(name: str, sandbox, hf_home, token: bool = True):
-    if token:
-        return printed(run_notebook(NOTEBOOKS / name, sandbox, hf_home))
-    # Logged out: no stored token at all (run_notebook writes one; remove it before the kernel reads it).
-    token_file = hf_home / "token"
-    original = Path.write_text
-
-    def no_token(self, *args, **kwargs):
-        if self == token_file:
-            return 0
-        return original(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(Path, "write_text", no_token)
-        return printed(run_notebook(NOTEBOOKS / name, sandbox, hf_home))
+def _run(name: str, sandbox, hf_home, token: bool = True) -> list[str]:
+    # Logged out: no stored token at all, as on a fresh `make demo`.
+    return cell_texts(run_notebook(NOTEBOOKS / name, sandbox, hf_home, token=ALICE if token else None))
 
 
 def test_card_then_browser_notebooks_run_logged_out(sandbox, hf_home, api, repo_name):

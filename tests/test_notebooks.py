@@ -14,6 +14,23 @@ from tests.conftest import ALICE
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
+def cell_texts(nb) -> list[str]:
+    """The printed text of each code cell of an executed notebook (no cell may end in an error or print a
+    traceback)."""
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        parts = []
+        for output in cell.get("outputs", []):
+            assert output.get("output_type") != "error", f"{output.get('ename')}: {output.get('evalue')}"
+            parts.append(output.get("text", ""))
+        text = "".join(parts)
+        assert "Traceback" not in text
+        texts.append(text)
+    return texts
+
+
 def run_notebook(
     path: Path,
     sandbox,
