@@ -1,57 +1,23 @@
-import { APIRequestContext, expect, Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 
-import { INFO_FILE } from "../global-setup";
+import { openLab, setLanguage, showSidebar, SIDEBAR } from "./lab";
 import { layoutProblems } from "./layout-check";
-import { showSidebar } from "./sidebar-tab";
 import { catalog } from "./po";
 
 /**
  * JupyterLab's display language reaches hub-widgets: with a language pack's language chosen in
- * JupyterLab (the translation setting, as Settings > Language writes it), the sidebar, the palette
- * entries and a notebook's LoginWidget show that language (expected texts come from our catalogs, so
- * an untranslated string fails), and the sidebar holds up at 280 px in it. The language goes back to
+ * JupyterLab (the translation setting, as Settings > Language writes it), the sidebar and the palette
+ * entries show that language (expected texts come from our catalogs, so an untranslated string fails), and the sidebar holds up at 280 px in it. The language goes back to
  * English at the end (the other specs share this JupyterLab).
  */
-
-interface IServerInfo {
-  lab: string;
-  token: string;
-}
 
 const ARTIFACTS = path.resolve(__dirname, "..", "..", "test-artifacts");
 const DOCS =
   process.env.HUBW_DOCS_SCREENSHOTS === "1"
     ? path.resolve(__dirname, "..", "..", "docs")
     : ARTIFACTS;
-const SIDEBAR = "#hub-widgets-sidebar";
-const SETTINGS = "/lab/api/settings/@jupyterlab/translation-extension:plugin";
-
-function server(): IServerInfo {
-  return JSON.parse(fs.readFileSync(INFO_FILE, "utf8"));
-}
-
-async function setLanguage(
-  request: APIRequestContext,
-  locale: string,
-): Promise<void> {
-  const { lab, token } = server();
-  const response = await request.put(`${lab}${SETTINGS}`, {
-    headers: { Authorization: `token ${token}` },
-    data: { raw: JSON.stringify({ locale }) },
-  });
-  expect(response.ok(), `set JupyterLab's language to ${locale}`).toBeTruthy();
-}
-
-async function openLab(page: Page, route = "lab"): Promise<void> {
-  const { lab, token } = server();
-  await page.goto(`${lab}/${route}?token=${token}`);
-  await page.waitForFunction(() => {
-    const app = (window as any).jupyterapp;
-    return !!app && !!app.started && !!app.restored;
-  });
-}
 
 test.describe.serial("languages", () => {
   test.afterAll(async ({ request }) => {

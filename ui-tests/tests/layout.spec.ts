@@ -1,17 +1,19 @@
-import {
-  APIRequestContext,
-  expect,
-  Locator,
-  Page,
-  test,
-} from "@playwright/test";
+import { expect, Locator, Page, test } from "@playwright/test";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-import { INFO_FILE } from "../global-setup";
+import {
+  kernelIdle,
+  openLab,
+  putNotebook,
+  runAllCells,
+  server,
+  setLanguage,
+  showSidebar,
+  SIDEBAR,
+} from "./lab";
 import { layoutProblems } from "./layout-check";
-import { showSidebar } from "./sidebar-tab";
 
 /**
  * Every widget at every width a user meets: in a notebook at 1440 and 1024 px, and hosted in the
@@ -20,14 +22,6 @@ import { showSidebar } from "./sidebar-tab";
  * test-artifacts/layout/, and the problems found in test-artifacts/layout/problems.json.
  * `LAYOUT_WIDGETS=browser,card` limits the run to some widgets.
  */
-
-interface IServerInfo {
-  lab: string;
-  token: string;
-  endpoint: string;
-  root: string;
-  alice: string;
-}
 
 interface ICase {
   /** The widget group (LAYOUT_WIDGETS filters on it). */
@@ -50,31 +44,12 @@ const ARTIFACTS = path.resolve(
 );
 const REPO = `alice/layout-demo-${Date.now().toString(36)}`;
 const NOTEBOOK = "layout.ipynb";
-const SIDEBAR = "#hub-widgets-sidebar";
 const ONLY = (process.env.LAYOUT_WIDGETS || "").split(",").filter(Boolean);
 // JupyterLab's display language for each pass (language packs and our catalogs are installed).
 const LANGUAGES = (process.env.LAYOUT_LANGUAGES || "en,de_DE,zh_CN,ja_JP")
   .split(",")
   .filter(Boolean);
-const SETTINGS = "/lab/api/settings/@jupyterlab/translation-extension:plugin";
 
-async function setLanguage(
-  request: APIRequestContext,
-  locale: string,
-): Promise<void> {
-  const { lab, token } = server();
-  const response = await request.put(`${lab}${SETTINGS}`, {
-    headers: { Authorization: `token ${token}` },
-    data: { raw: JSON.stringify({ locale }) },
-  });
-  expect(response.ok(), `JupyterLab's language set to ${locale}`).toBeTruthy();
-}
-
-function server(): IServerInfo {
-  return JSON.parse(fs.readFileSync(INFO_FILE, "utf8"));
-}
-
-/** Python shared by every case: a logged-in session that is not stored (other specs expect no login). */
 function prelude(): string {
   const { endpoint, alice } = server();
   return [
@@ -180,13 +155,6 @@ function selected(): ICase[] {
   return CASES.filter((c) => ONLY.length === 0 || ONLY.includes(c.widget));
 }
 
-async function waitForLab(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const app = (window as any).jupyterapp;
-    return !!app && !!app.started && !!app.restored;
-  });
-}
-
 /** Scroll `target` into view, let the layout settle, measure, and keep a screenshot. */
 async function check(
   page: Page,
@@ -244,57 +212,13 @@ test.describe("layout at every width", () => {
       const cases = selected().filter((c) => c.widget !== "sidebar");
       test.skip(cases.length === 0, "no notebook case selected");
       await setLanguage(request, language);
-      const { lab, token } = server();
-      const content = {
-        cells: [prelude(), ...cases.map((c) => `${c.code}\nw`)].map(
-          (source) => ({
-            cell_type: "code",
-            source,
-            metadata: {},
-            outputs: [],
-            execution_count: null,
-          }),
-        ),
-        metadata: {
-          kernelspec: {
-            name: "python3",
-            display_name: "Python 3",
-            language: "python",
-          },
-        },
-        nbformat: 4,
-        nbformat_minor: 5,
-      };
-      const put = await request.put(`${lab}/api/contents/${NOTEBOOK}`, {
-        headers: { Authorization: `token ${token}` },
-        data: { type: "notebook", format: "json", content },
-      });
-      expect(put.ok()).toBeTruthy();
+      await putNotebook(request, NOTEBOOK, [
+        prelude(),
+        ...cases.map((c) => `${c.code}\nw`),
+      ]);
       await page.setViewportSize({ width: 1440, height: 900 });
-      await page.goto(`${lab}/lab/tree/${NOTEBOOK}?token=${token}`);
-      await waitForLab(page);
-      await page.waitForFunction(
-        (p) => {
-          const app = (window as any).jupyterapp;
-          for (const widget of app.shell.widgets("main")) {
-            if (widget?.context?.path === p) {
-              return widget?.sessionContext?.session?.kernel?.status === "idle";
-            }
-          }
-          return false;
-        },
-        NOTEBOOK,
-        { timeout: 90_000 },
-      );
-      await page.evaluate(async (p) => {
-        const app = (window as any).jupyterapp;
-        for (const widget of app.shell.widgets("main")) {
-          if (widget?.context?.path === p) {
-            app.shell.activateById(widget.id);
-          }
-        }
-        await app.commands.execute("notebook:run-all-cells");
-      }, NOTEBOOK);
+      await openLab(page, `lab/tree/${NOTEBOOK}`);
+      await runAllCells(page, NOTEBOOK);
       const cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell");
       // Each case's cell shows a widget (the last cell's output means every cell ran).
       for (let i = 0; i < cases.length; i++) {
@@ -307,19 +231,7 @@ test.describe("layout at every width", () => {
           timeout: 120_000,
         });
       }
-      await page.waitForFunction(
-        (p) => {
-          const app = (window as any).jupyterapp;
-          for (const widget of app.shell.widgets("main")) {
-            if (widget?.context?.path === p) {
-              return widget?.sessionContext?.session?.kernel?.status === "idle";
-            }
-          }
-          return false;
-        },
-        NOTEBOOK,
-        { timeout: 120_000 },
-      );
+      await kernelIdle(page, NOTEBOOK);
       const errors = await page
         .locator(
           '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]',
@@ -347,10 +259,8 @@ test.describe("layout at every width", () => {
       const cases = selected();
       test.skip(cases.length === 0, "no case selected");
       await setLanguage(request, language);
-      const { lab, token } = server();
       await page.setViewportSize({ width: 1440, height: 900 });
-      await page.goto(`${lab}/lab?token=${token}`);
-      await waitForLab(page);
+      await openLab(page);
       const panel = page.locator(SIDEBAR);
       await showSidebar(page);
       await expect(panel.locator(".hub-sidebar")).toBeVisible({

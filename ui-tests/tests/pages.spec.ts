@@ -1,9 +1,8 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 
-import { INFO_FILE } from '../global-setup';
+import { server } from './lab';
 
 /**
  * The sandbox's pages (issue 17 §2) in real Chromium: every kind of link the widgets show (repo, commit,
@@ -11,11 +10,6 @@ import { INFO_FILE } from '../global-setup';
  * payload of the XSS battery (card, file, commit message, PR title and comments) runs. The sandbox is the
  * one launch.py started; these pages need no JupyterLab.
  */
-
-interface IServerInfo {
-  endpoint: string;
-  alice: string;
-}
 
 interface ILinks {
   repo: string;
@@ -35,10 +29,6 @@ const STAMP = Date.now().toString(36);
 const BOB = 'hf_sandbox_bob_write'; // launch.py's second user
 
 let links: ILinks;
-
-function server(): IServerInfo {
-  return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
-}
 
 async function flags(page: Page): Promise<string[]> {
   return page.evaluate(() => Object.keys(window).filter(key => key.startsWith('__xss_')));

@@ -1,7 +1,6 @@
-import { expect, Page, test } from '@playwright/test';
-import * as fs from 'fs';
+import { expect, test } from '@playwright/test';
 
-import { INFO_FILE } from '../global-setup';
+import { kernelIdle, openLab, putNotebook, server } from './lab';
 
 /**
  * The playground's "Copy as Python" in Chromium (issue 15 §2): one click puts the snippet of the last
@@ -9,38 +8,11 @@ import { INFO_FILE } from '../global-setup';
  * reach the clipboard, so only a real browser can show this.
  */
 
-interface IServerInfo {
-  lab: string;
-  token: string;
-  endpoint: string;
-  alice: string;
-}
-
 const NOTEBOOK = 'playground-copy.ipynb';
 const MARKER = 'playground-copy-spec'; // finds this notebook's panel among the ones other specs left open
 
-function server(): IServerInfo {
-  return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
-}
-
-async function kernelIdle(page: Page): Promise<void> {
-  await page.waitForFunction(
-    p => {
-      const app = (window as any).jupyterapp;
-      for (const widget of app.shell.widgets('main')) {
-        if (widget?.context?.path === p) {
-          return widget?.sessionContext?.session?.kernel?.status === 'idle';
-        }
-      }
-      return false;
-    },
-    NOTEBOOK,
-    { timeout: 120_000 }
-  );
-}
-
 test('Copy as Python copies the last call in one click and says so', async ({ page, request, context }) => {
-  const { lab, token, endpoint, alice } = server();
+  const { lab, endpoint, alice } = server();
   const cells = [
     [
       `# ${MARKER}`,
@@ -56,31 +28,17 @@ test('Copy as Python copies the last call in one click and says so', async ({ pa
     ].join('\n'),
     'print(w.snippet(), end="")'
   ];
-  const content = {
-    cells: cells.map(source => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5
-  };
-  const put = await request.put(`${lab}/api/contents/${NOTEBOOK}`, {
-    headers: { Authorization: `token ${token}` },
-    data: { type: 'notebook', format: 'json', content }
-  });
-  expect(put.ok()).toBeTruthy();
+  await putNotebook(request, NOTEBOOK, cells);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(lab).origin });
-  await page.goto(`${lab}/lab/tree/${NOTEBOOK}?token=${token}`);
-  await page.waitForFunction(() => {
-    const app = (window as any).jupyterapp;
-    return !!app && !!app.started && !!app.restored;
-  });
-  await kernelIdle(page);
+  await openLab(page, `lab/tree/${NOTEBOOK}`);
+  await kernelIdle(page, NOTEBOOK);
   await page.evaluate(async () => {
     await (window as any).jupyterapp.commands.execute('notebook:run-all-cells');
   });
   const panel = page.locator('.jp-NotebookPanel').filter({ hasText: MARKER });
   const playground = panel.locator('.hubw-playground').first();
   await expect(playground).toContainText('Done.', { timeout: 120_000 });
-  await kernelIdle(page);
+  await kernelIdle(page, NOTEBOOK);
   const snippet = await panel.locator('.jp-CodeCell').nth(1).locator('.jp-OutputArea-output').innerText();
   expect(snippet).toContain('InferenceClient(');
 

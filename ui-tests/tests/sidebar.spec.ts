@@ -3,48 +3,21 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { INFO_FILE } from '../global-setup';
+import { openLab, putNotebook, runAllCells, server, setLanguage, SIDEBAR } from './lab';
 
 /**
  * The sidebar end to end: JupyterLab on a SandboxHub, driven in Debian's chromium like a user.
  * The tests run in order and share the server (login, then push, then reload).
  */
 
-interface IServerInfo {
-  lab: string;
-  token: string;
-  endpoint: string;
-  root: string;
-  alice: string;
-}
-
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 // The README's screenshots are refreshed only on request (HUBW_DOCS_SCREENSHOTS=1), so that a test
 // run leaves the checkout clean; otherwise they land in test-artifacts/ with the others.
 const DOCS = process.env.HUBW_DOCS_SCREENSHOTS === '1' ? path.resolve(__dirname, '..', '..', 'docs') : ARTIFACTS;
 const PYTHON = process.env.PYTHON || path.resolve(__dirname, '..', '..', '.venv', 'bin', 'python');
-const SIDEBAR = '#hub-widgets-sidebar';
 const RENDERED = `${SIDEBAR} .hub-sidebar`;
 const NOTEBOOK = 'e2e-notebook.ipynb';
 const REPO_NAME = `e2e-push-${Date.now().toString(36)}`;
-
-function server(): IServerInfo {
-  return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
-}
-
-async function openLab(page: Page, route = 'lab'): Promise<void> {
-  const { lab, token } = server();
-  await page.goto(`${lab}/${route}${route.includes('?') ? '&' : '?'}token=${token}`);
-  await page.waitForFunction(() => {
-    const app = (window as any).jupyterapp;
-    return !!app && !!app.started && !!app.restored;
-  });
-  await page.evaluate(async () => {
-    const app = (window as any).jupyterapp;
-    await app.started;
-    await app.restored;
-  });
-}
 
 async function openSidebar(page: Page, rendered = true): Promise<number> {
   const tab = page.locator(`.jp-SideBar .lm-TabBar-tab[data-id="hub-widgets-sidebar"]`);
@@ -79,50 +52,9 @@ async function expectControls(page: Page, scope: string): Promise<void> {
 }
 
 /** Run every cell of a notebook once its kernel is up (Lab and Notebook 7 alike). */
-async function runAll(page: Page, notebookPath: string): Promise<void> {
-  const find = (p: string) => {
-    const app = (window as any).jupyterapp;
-    for (const widget of app.shell.widgets('main')) {
-      if (widget?.context?.path === p) {
-        return widget;
-      }
-    }
-    return null;
-  };
-  await page.waitForFunction(
-    ({ p, f }) => {
-      const widget = new Function(`return (${f})`)()(p);
-      return widget?.sessionContext?.session?.kernel?.status === 'idle';
-    },
-    { p: notebookPath, f: find.toString() },
-    { timeout: 90_000 }
-  );
-  await page.evaluate(
-    async ({ p, f }) => {
-      const app = (window as any).jupyterapp;
-      const widget = new Function(`return (${f})`)()(p);
-      // The notebook commands act on the tracker's current notebook: activate it first.
-      app.shell.activateById(widget.id);
-      await app.commands.execute('notebook:run-all-cells');
-    },
-    { p: notebookPath, f: find.toString() }
-  );
-}
-
 test.describe.serial('Hugging Face sidebar', () => {
   test.beforeAll(async ({ request }) => {
-    const { lab, token } = server();
-    const content = {
-      cells: [{ cell_type: 'code', source: 'print("hello from the e2e notebook")', metadata: {}, outputs: [], execution_count: null }],
-      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-      nbformat: 4,
-      nbformat_minor: 5
-    };
-    const response = await request.put(`${lab}/api/contents/${NOTEBOOK}`, {
-      headers: { Authorization: `token ${token}` },
-      data: { type: 'notebook', format: 'json', content }
-    });
-    expect(response.ok()).toBeTruthy();
+    await putNotebook(request, NOTEBOOK, ['print("hello from the e2e notebook")']);
   });
 
   test('F9: the sidebar renders, kernel start included', async ({ page }) => {
@@ -481,19 +413,9 @@ test.describe.serial('Hugging Face sidebar', () => {
 });
 
 test.describe.serial('the extension in JupyterLab\'s display language', () => {
-  const SETTINGS = '@jupyterlab/translation-extension:plugin';
-
-  async function setLocale(page: Page, locale: string): Promise<void> {
-    const { lab, token } = server();
-    const response = await page.request.put(`${lab}/lab/api/settings/${SETTINGS}?token=${token}`, {
-      data: { raw: JSON.stringify({ locale }) }
-    });
-    expect(response.ok()).toBeTruthy();
-  }
-
   test.afterAll(async ({ browser }) => {
     const page = await browser.newPage();
-    await setLocale(page, 'en');
+    await setLanguage(page.request, 'en');
     await page.close();
   });
 
@@ -502,7 +424,7 @@ test.describe.serial('the extension in JupyterLab\'s display language', () => {
     await openLab(page);
     await openSidebar(page);
     await expect(page.locator(RENDERED).getByRole('button', { name: 'Push notebook' })).toBeVisible();
-    await setLocale(page, 'de_DE');
+    await setLanguage(page.request, 'de_DE');
     await page.reload();
     await openLab(page);
     await openSidebar(page);
@@ -537,14 +459,14 @@ test.describe.serial('01_login.ipynb renders as controls', () => {
 
   test('in JupyterLab', async ({ page }) => {
     await openLab(page, `lab/tree/${notebook}`);
-    await runAll(page, notebook);
+    await runAllCells(page, notebook);
     await expectControls(page, '.jp-NotebookPanel:not(.lm-mod-hidden)');
     await screenshot(page, '01_login-lab.png');
   });
 
   test('in Notebook 7', async ({ page }) => {
     await openLab(page, `notebooks/${notebook}`);
-    await runAll(page, notebook);
+    await runAllCells(page, notebook);
     await expectControls(page, '.jp-NotebookPanel');
     await screenshot(page, '01_login-notebook7.png');
   });
@@ -563,7 +485,7 @@ test.describe.serial('04_inference_playground.ipynb in JupyterLab', () => {
       await kernel.requestExecute({ code, silent: true, store_history: false }).done;
     }, server().alice);
     await openLab(page, `lab/tree/${notebook}`);
-    await runAll(page, notebook);
+    await runAllCells(page, notebook);
     const panel = '.jp-NotebookPanel:not(.lm-mod-hidden)';
     await expectControls(page, panel);
     const playgrounds = page.locator(`${panel} .hubw-playground`);

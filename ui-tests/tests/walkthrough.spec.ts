@@ -3,8 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { INFO_FILE } from '../global-setup';
-import { showSidebar } from './sidebar-tab';
+import { labReady, openLab, putNotebook, server, showSidebar, SIDEBAR } from './lab';
 
 /**
  * The demo as a new user walks it (issue 15, "Done when"), in Chromium against JupyterLab on a
@@ -20,26 +19,13 @@ import { showSidebar } from './sidebar-tab';
  * widget, so layout changes (issue 15 §1) do not break them.
  */
 
-interface IServerInfo {
-  lab: string;
-  token: string;
-  endpoint: string;
-  root: string;
-  alice: string;
-}
-
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'walkthrough');
 const PYTHON = process.env.PYTHON || path.resolve(__dirname, '..', '..', '.venv', 'bin', 'python');
 const STAMP = Date.now().toString(36);
 const NOTEBOOK = `walkthrough-${STAMP}.ipynb`;
 const MODEL_NAME = `walk-model-${STAMP}`;
 const QUICK_REPO = `walk-quick-${STAMP}`;
-const SIDEBAR = '#hub-widgets-sidebar';
 const RENDERED = `${SIDEBAR} .hub-sidebar`;
-
-function server(): IServerInfo {
-  return JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'));
-}
 
 /** The walkthrough notebook: one widget per cell, as the README and the demo notebooks build them. */
 function cells(): string[] {
@@ -85,24 +71,6 @@ function watchErrors(context: BrowserContext): string[] {
   context.pages().forEach(watch);
   context.on('page', watch);
   return errors;
-}
-
-async function openLab(page: Page, route = 'lab'): Promise<void> {
-  const { lab, token } = server();
-  await page.goto(`${lab}/${route}${route.includes('?') ? '&' : '?'}token=${token}`);
-  await labReady(page);
-}
-
-async function labReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const app = (window as any).jupyterapp;
-    return !!app && !!app.started && !!app.restored;
-  });
-  await page.evaluate(async () => {
-    const app = (window as any).jupyterapp;
-    await app.started;
-    await app.restored;
-  });
 }
 
 /** No traceback text anywhere a user reads outputs: notebook outputs and the sidebar. */
@@ -165,19 +133,7 @@ async function openResultLink(page: Page, anchor: Locator): Promise<Page> {
 
 test.describe.serial('the demo walkthrough', () => {
   test.beforeAll(async ({ request }) => {
-    const { lab, token } = server();
-    const source = cells();
-    const content = {
-      cells: source.map(text => ({ cell_type: 'code', source: text, metadata: {}, outputs: [], execution_count: null })),
-      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-      nbformat: 4,
-      nbformat_minor: 5
-    };
-    const response = await request.put(`${lab}/api/contents/${NOTEBOOK}`, {
-      headers: { Authorization: `token ${token}` },
-      data: { type: 'notebook', format: 'json', content }
-    });
-    expect(response.ok()).toBeTruthy();
+    await putNotebook(request, NOTEBOOK, cells());
   });
 
   test('a new user walks the demo', async ({ page, context }) => {
