@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
 import * as fs from 'fs';
 
 import { INFO_FILE } from '../global-setup';
@@ -100,6 +100,17 @@ export async function setLanguage(request: APIRequestContext, locale: string): P
     data: { raw: JSON.stringify({ locale }) }
   });
   expect(response.ok(), `JupyterLab's language set to ${locale}`).toBeTruthy();
+}
+
+/**
+ * Open the command palette and return its search field. Through the command, not Ctrl+Shift+C: the key
+ * goes wherever the focus is, and a widget's text field (the restored sidebar's) keeps it.
+ */
+export async function openPalette(page: Page): Promise<Locator> {
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('apputils:activate-command-palette'));
+  const search = page.locator('.lm-CommandPalette-input');
+  await expect(search).toBeVisible();
+  return search;
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 
-import { openLab, setLanguage, showSidebar, SIDEBAR } from "./lab";
+import { openLab, openPalette, setLanguage, showSidebar, SIDEBAR } from "./lab";
 import { layoutProblems } from "./layout-check";
 import { catalog } from "./po";
 
@@ -72,12 +72,7 @@ test.describe.serial("languages", () => {
       });
 
       // The palette: our commands' labels, translated by the extension's own catalog.
-      await page.evaluate(() =>
-        (window as any).jupyterapp.commands.execute(
-          "apputils:activate-command-palette",
-        ),
-      );
-      const search = page.locator(".lm-CommandPalette-input");
+      const search = await openPalette(page);
       await search.fill(tr("Open the repo browser"));
       await expect(
         page

@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { openLab, putNotebook, runAllCells, server, setLanguage, SIDEBAR } from './lab';
+import { openLab, openPalette, putNotebook, runAllCells, server, setLanguage, SIDEBAR } from './lab';
 
 /**
  * The sidebar end to end: JupyterLab on a SandboxHub, driven in Debian's chromium like a user.
@@ -365,8 +365,7 @@ test.describe.serial('Hugging Face sidebar', () => {
 
   test('every palette entry is in the "Hugging Face" category, labelled alike', async ({ page }) => {
     await openLab(page);
-    await page.keyboard.press('Control+Shift+C');
-    await expect(page.locator('.lm-CommandPalette-input')).toBeVisible();
+    await openPalette(page);
     const entries = await page.evaluate(() => {
       const found: { category: string; label: string }[] = [];
       let category = '';
@@ -437,8 +436,7 @@ test.describe.serial('the extension in JupyterLab\'s display language', () => {
       return ['hub-widgets:push-notebook', 'hub-widgets:login', 'hub-widgets:open-sidebar'].map(id => commands.label(id));
     });
     expect(labels).toEqual(['Dieses Notebook an den Hub pushen', 'Anmelden', 'Seitenleiste anzeigen']);
-    await page.keyboard.press('Control+Shift+C');
-    await page.locator('.lm-CommandPalette-input').fill('Hub pushen');
+    await (await openPalette(page)).fill('Hub pushen');
     await expect(page.locator('.lm-CommandPalette-item[data-command="hub-widgets:push-folder"]')).toContainText(
       'Diesen Ordner an den Hub pushen'
     );
