@@ -14,6 +14,7 @@ import {
   SIDEBAR,
 } from "./lab";
 import { layoutProblems } from "./layout-check";
+import { catalog } from "./po";
 
 /**
  * Every widget at every width a user meets: in a notebook at 1440 and 1024 px, and hosted in the
@@ -238,6 +239,20 @@ test.describe("layout at every width", () => {
         )
         .allInnerTexts();
       expect(errors.join("\n")).not.toContain("Traceback");
+      const plan = cases.findIndex((c) => c.name === "push-plan");
+      if (language !== "en" && plan >= 0) {
+        // The notebook's kernel read JupyterLab's language: its widgets speak it (texts from our catalog).
+        const t = catalog(language);
+        const view = cells.nth(plan + 1).locator(".jp-OutputArea-output");
+        for (const msgid of ["Plan", "Cancel"]) {
+          const text = t.get(msgid);
+          expect(text, `"${msgid}" is translated into ${language}`).toBeTruthy();
+          // By text: a button's accessible name starts with its icon's glyph.
+          await expect(
+            view.locator("button", { hasText: text as string }).first(),
+          ).toBeVisible();
+        }
+      }
       for (const width of notebookWidths) {
         await page.setViewportSize({ width, height: 900 });
         await page.waitForTimeout(500);
