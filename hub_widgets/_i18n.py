@@ -35,6 +35,7 @@ from hub_widgets._catalogs import ENGLISH, normalize, translations
 __all__ = [
     "N_",
     "_",
+    "format_number",
     "language_in_use",
     "marked",
     "ngettext",
@@ -187,6 +188,24 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker
     label defined at import still follows `set_language` and a widget's ``language=``.
     """
     return message
+
+
+# Decimal and group separators of the catalogs' languages that differ from English (CLDR): German writes
+# 1.234,5; Chinese and Japanese write numbers as English does.
+_SEPARATORS = {"de_DE": (",", ".")}
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """``value`` as the language in use writes it, with ``decimals`` digits after the separator and its
+    thousands grouped: ``1,234.5`` in English, Chinese and Japanese, ``1.234,5`` in German.
+
+    Args:
+        value: The number.
+        decimals: Digits after the decimal separator.
+    """
+    text = f"{value:,.{decimals}f}"
+    decimal, group = _SEPARATORS.get(language_in_use(), (".", ","))
+    return text.translate(str.maketrans({",": group, ".": decimal}))
 
 
 def marked(message: str) -> str:

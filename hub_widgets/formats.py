@@ -6,20 +6,20 @@ import os
 import re
 from pathlib import Path
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, format_number
 
 __all__ = ["format_bytes", "format_duration", "repo_name_from", "suggest_repo_name"]
 
 
 def format_bytes(n: float | None) -> str:
-    """Human-readable size: 1.3 GB, 512 B (decimal units, as the Hub shows them)."""
+    """Human-readable size: 1.3 GB, 512 B (decimal units, as the Hub shows them; 1,3 GB in German)."""
     if n is None:
         return ""
     for unit in ("B", "kB", "MB", "GB", "TB"):
         if abs(n) < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+            return f"{format_number(n)} {unit}" if unit == "B" else f"{format_number(n, 1)} {unit}"
         n /= 1000
-    return f"{n:.1f} TB"  # pragma: no cover
+    return f"{format_number(n, 1)} TB"  # pragma: no cover
 
 
 def format_duration(seconds: float | None) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, format_number
 from hub_widgets.errors import CancelledError, HubWidgetsError
 
 Kind = Literal[
@@ -424,15 +424,15 @@ def _name(p: Problem) -> str:
 
 def _loading(p: Problem) -> str:
     if p.retry_after is not None:
-        return _("{model} is loading: ready in about {seconds:.0f} s.").format(
-            model=_name(p), seconds=p.retry_after
+        return _("{model} is loading: ready in about {seconds} s.").format(
+            model=_name(p), seconds=format_number(p.retry_after)
         )
     return _("{model} is loading: try again in a moment.").format(model=_name(p))
 
 
 def _rate_limited(p: Problem) -> str:
     if p.retry_after is not None:
-        return _("Rate limited: retry after {seconds:.0f} s.").format(seconds=p.retry_after)
+        return _("Rate limited: retry after {seconds} s.").format(seconds=format_number(p.retry_after))
     return _("Rate limited: wait a moment and retry.")
 
 

@@ -14,6 +14,9 @@ import pytest
 
 from hub_widgets import _i18n
 from hub_widgets._catalogs import from_accept_language, normalize, translations
+from hub_widgets.browser.search import format_count
+from hub_widgets.formats import format_bytes
+from hub_widgets.ui.html import truncated_note
 from tests.conftest import ALICE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,3 +184,20 @@ def test_sandbox_pages_stay_english_without_a_known_language(sandbox):
     for header in (None, "fr-FR,fr;q=0.9"):
         approval = page(sandbox.endpoint, "/oauth/device/verify", header)
         assert 'lang="en"' in approval and "Sandbox Hub: connect a device" in approval
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "size", "count", "grouped"),
+    [
+        ("en", "1,234.5", "2.1 kB", "1.2k", "1,500,000"),
+        ("zh_CN", "1,234.5", "2.1 kB", "1.2k", "1,500,000"),
+        ("ja_JP", "1,234.5", "2.1 kB", "1.2k", "1,500,000"),
+        ("de_DE", "1.234,5", "2,1 kB", "1,2k", "1.500.000"),
+    ],
+)
+def test_numbers_are_written_as_the_language_writes_them(language, number, size, count, grouped):
+    with _i18n.use_language(language):
+        assert _i18n.format_number(1234.5, 1) == number
+        assert format_bytes(2_100) == size
+        assert format_count(1_234) == count
+        assert grouped in truncated_note(1_500_000)

@@ -4,6 +4,7 @@ the extension's copy reaches JupyterLab through the `jupyterlab.locale` entry po
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -32,6 +33,17 @@ def test_each_catalog_is_complete_and_well_formed(language):
     # The header's Language (pybabel init / update); Babel spells zh_CN with its script, zh_Hans_CN.
     locale = catalog.locale
     assert (locale.language, locale.territory) == tuple(language.split("_"))
+
+
+def test_no_message_formats_its_own_numbers():
+    # `{seconds:.0f}` in a msgid writes English decimals into every language: numbers are formatted with
+    # `format_number` before they reach the placeholder.
+    with_spec = [
+        str(message.id)
+        for message in i18n.read(i18n.POT)
+        if message.id and re.search(r"\{\w*:[^}]*\}", str(message.id))
+    ]
+    assert with_spec == []
 
 
 def test_the_check_finds_untranslated_fuzzy_and_mismatched_placeholders():

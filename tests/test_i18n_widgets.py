@@ -8,6 +8,8 @@ English: a catalog without the message fails here as it fails the completeness t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import RepositoryNotFoundError
@@ -132,6 +134,20 @@ def test_push_plan_counts_in_each_language(hub_session, repo_name, tmp_path, lan
         assert wanted != ("Push {n} file ({size})" if n == 1 else "Push {n} files ({size})")
         assert panel.push_button.description == wanted.format(n=n, size=format_bytes(plan.upload_bytes))
         panel.close()
+
+
+def test_a_german_widget_writes_sizes_as_german_does(hub_session, repo_name, tmp_path):
+    folder = write_tree(tmp_path / "data", {"data.txt": "x" * 2100})
+    panel = PushPanel(source=str(folder), repo_id=f"alice/{repo_name}", session=hub_session, language="de_DE")
+    press(panel.plan_button)
+    panel.wait(TIMEOUT)
+    assert re.search(r"\(\d+,\d kB\)$", panel.push_button.description), panel.push_button.description
+    panel.close()
+    english = PushPanel(source=str(folder), repo_id=f"alice/{repo_name}", session=hub_session, language="en")
+    press(english.plan_button)
+    english.wait(TIMEOUT)
+    assert re.search(r"\(\d+\.\d kB\)$", english.push_button.description), english.push_button.description
+    english.close()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from hub_widgets._i18n import _, ngettext
+from hub_widgets._i18n import _, format_number, ngettext
 from hub_widgets.vocab import REPO_TYPES
 
 # UI sort name -> huggingface_hub `sort=` value (always descending on the Hub).
@@ -170,13 +170,12 @@ def result_row(info: Any, repo_type: str) -> ResultRow:
 
 
 def format_count(n: int) -> str:
-    """1234 -> "1.2k", 2_500_000 -> "2.5M" (as the Hub shows counters)."""
+    """1234 -> "1.2k", 2_500_000 -> "2.5M" (as the Hub shows counters; "1,2k" in German)."""
     if n < 1000:
         return str(n)
     unit, size = ("k", 1000) if n < 999_500 else ("M", 1_000_000)  # 999,999 is "1M", not "1000k"
-    value = n / size
-    text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
-    return text.removesuffix(".0") + unit
+    value = round(n / size, 1) if n / size < 100 else round(n / size)
+    return format_number(value, 0 if value == int(value) else 1) + unit
 
 
 def format_age(when: datetime, now: datetime | None = None) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _, ngettext
+from hub_widgets._i18n import _, format_number, ngettext
 from hub_widgets.hub import inference
 from hub_widgets.playground import render
 from hub_widgets.playground.backend import PROVIDERS, Backend, client_kwargs, python_snippet
@@ -239,7 +239,7 @@ class Lane:
         self.problem_view.value = ""
         self.output.value = render_result(task, result, values)
         self.raw.value = render.raw_json(result)
-        self.latency.value = _latency_html(_("answered in {ms:.0f} ms").format(ms=seconds * 1000))
+        self.latency.value = _latency_html(_("answered in {ms} ms").format(ms=format_number(seconds * 1000)))
         self._content(True)
 
     def show_problem(self, problem: Problem) -> None:
@@ -264,9 +264,11 @@ class Lane:
         s = self.stats
         parts = []
         if s.first_chunk is not None:
-            parts.append(_("first token {ms:.0f} ms").format(ms=(s.first_chunk - s.started) * 1000))
+            parts.append(
+                _("first token {ms} ms").format(ms=format_number((s.first_chunk - s.started) * 1000))
+            )
         if s.finished is not None:
-            parts.append(_("total {seconds:.2f} s").format(seconds=s.finished - s.started))
+            parts.append(_("total {seconds} s").format(seconds=format_number(s.finished - s.started, 2)))
         completion = s.completion_tokens if s.completion_tokens is not None else s.chunks
         if s.prompt_tokens is not None:
             parts.append(
@@ -276,7 +278,9 @@ class Lane:
             ngettext("{n} completion token", "{n} completion tokens", completion).format(n=completion)
         )
         if s.first_chunk is not None and s.finished is not None and s.finished > s.first_chunk and completion:
-            parts.append(_("{rate:.1f} tokens/s").format(rate=completion / (s.finished - s.first_chunk)))
+            parts.append(
+                _("{rate} tokens/s").format(rate=format_number(completion / (s.finished - s.first_chunk), 1))
+            )
         if stopped:
             parts.append(_("stopped"))
         if s.served_by:

@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _, marked, use_language
+from hub_widgets._i18n import _, format_number, marked, use_language
 from hub_widgets.errors import ValidationError
 from hub_widgets.hub import inference
 from hub_widgets.playground import render
@@ -670,7 +670,9 @@ class InferencePlayground(HubWidget, W.VBox):
         waits = [p.retry_after for p in problems if p.kind in RETRYABLE]
         if waits:
             seconds = max(w or 5.0 for w in waits)
-            self.retry_button.description = _("Wait {seconds:.0f} s and retry").format(seconds=seconds)
+            self.retry_button.description = _("Wait {seconds} s and retry").format(
+                seconds=format_number(seconds)
+            )
             self.retry_button.layout.display = ""
             if self.auto_retry.value and self._retries < MAX_AUTO_RETRIES:
                 self.wait_and_retry()
@@ -722,7 +724,9 @@ class InferencePlayground(HubWidget, W.VBox):
         while (left := deadline - time.monotonic()) > 0:
             if hub_task is not None and hub_task.cancelled:
                 return
-            self.status.busy(_("Retrying in {seconds:.0f} s… (Stop cancels)").format(seconds=left + 0.49))
+            self.status.busy(
+                _("Retrying in {seconds} s… (Stop cancels)").format(seconds=format_number(left + 0.49))
+            )
             time.sleep(min(0.25, left))
         if hub_task is not None and hub_task.cancelled:
             return

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from hub_widgets._i18n import _
+from hub_widgets._i18n import _, format_number
 from hub_widgets.ui.html import MAX_SHOWN_CHARS, clip, markdown_html, shorten, truncated_note
 
 PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fed7aa", "#a5f3fc", "#f5d0fe")
@@ -71,7 +71,7 @@ def score_bars(items: list[tuple[str, float]], percent: bool = True) -> str:
     for label, score in items[:MAX_BARS]:
         label = shorten(label, MAX_LABEL_CHARS)
         width = max(0.0, min(1.0, float(score))) * 100
-        shown = f"{score * 100:.1f}%" if percent else f"{score:.3f}"
+        shown = f"{format_number(score * 100, 1)}%" if percent else format_number(score, 3)
         rows.append(
             "<div class='hubw-bar-row' style='display:flex;align-items:center;gap:8px;margin:2px 0'>"
             f"<span style='width:40%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap' "
@@ -96,7 +96,7 @@ def highlight_spans(text: str, spans: list[tuple[int, int, str, float]]) -> str:
         color = colors.setdefault(label, PALETTE[len(colors) % len(PALETTE)])
         out.append(html.escape(text[cursor:start]))
         out.append(
-            f"<mark class='hubw-entity' title='{html.escape(label, quote=True)} {score:.2f}' "
+            f"<mark class='hubw-entity' title='{html.escape(label, quote=True)} {format_number(score, 2)}' "
             f"style='background:{color};padding:0 2px;border-radius:3px'>{html.escape(text[start:end])}"
             f"<sub style='font-size:70%;margin-left:2px'>{html.escape(label)}</sub></mark>"
         )
@@ -163,7 +163,7 @@ def feature_summary(array: Any) -> str:
     preview = ", ".join(f"{float(v):.4f}" for v in first[:8]) + (", …" if len(first) > 8 else "")
     return (
         f"<div><b>{html.escape(_('shape'))}</b> <code class='hubw-shape'>({', '.join(map(str, shape))})</code> · "
-        f"{html.escape(_('norm of the first vector'))} {norm:.3f}</div>"
+        f"{html.escape(_('norm of the first vector'))} {format_number(norm, 3)}</div>"
         f"<div style='font-family:monospace;font-size:12px'>[{html.escape(preview)}]</div>"
     )
 

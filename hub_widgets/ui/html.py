@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from hub_widgets._i18n import ngettext
+from hub_widgets._i18n import format_number, ngettext
 
 # What one view may send of one Hub-provided value (a card, a file, a label, a raw JSON).
 MAX_SHOWN_CHARS = 1_000_000
@@ -239,7 +239,7 @@ def truncated_note(count: int, unit: str = "characters", hint: str = "") -> str:
         text = ngettext("Truncated — {count} more item.", "Truncated — {count} more items.", count)
     else:
         text = ngettext("Truncated — {count} more character.", "Truncated — {count} more characters.", count)
-    line = text.format(count=f"{count:,}")
+    line = text.format(count=format_number(count))
     if hint:
         line += " " + hint
     return f"<div class='hubw-truncated' style='color:#9a6700;font-size:90%'>{html.escape(line)}</div>"

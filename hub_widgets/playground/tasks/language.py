@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from hub_widgets._i18n import N_, _
+from hub_widgets._i18n import N_, _, format_number
 from hub_widgets.errors import ValidationError
 from hub_widgets.playground.render import highlight_spans, score_bars, text_block
 from hub_widgets.playground.tasks.base import TEXT, Call, Field, TaskSpec, get, split_labels, text
@@ -76,7 +76,7 @@ def _answer(result: Any, values: dict[str, Any]) -> str:
     context = str(values.get("context", ""))
     header = (
         f"<div><b>{html.escape(shorten(str(get(best, 'answer', '')), 1000))}</b> "
-        f"<span style='color:#666'>({float(get(best, 'score', 0.0)) * 100:.1f}%)</span></div>"
+        f"<span style='color:#666'>({format_number(float(get(best, 'score', 0.0)) * 100, 1)}%)</span></div>"
     )
     return header + highlight_spans(context, [(start, end, _("answer"), float(get(best, "score", 0.0)))])
 

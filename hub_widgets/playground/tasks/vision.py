@@ -7,7 +7,7 @@ import html
 import io
 from typing import Any
 
-from hub_widgets._i18n import N_, _
+from hub_widgets._i18n import N_, _, format_number
 from hub_widgets.errors import ValidationError
 from hub_widgets.playground.render import (
     MAX_BARS,
@@ -86,12 +86,12 @@ def _boxes(result: Any, values: dict[str, Any]) -> str:
         left, top = _percent(get(box, "xmin"), width), _percent(get(box, "ymin"), height)
         right, bottom = _percent(get(box, "xmax"), width), _percent(get(box, "ymax"), height)
         overlays.append(
-            f"<div class='hubw-box' title='{html.escape(label, quote=True)} {score:.2f}' "
+            f"<div class='hubw-box' title='{html.escape(label, quote=True)} {format_number(score, 2)}' "
             f"style='position:absolute;left:{left:.2f}%;top:{top:.2f}%;width:{max(0.0, right - left):.2f}%;"
             f"height:{max(0.0, bottom - top):.2f}%;border:2px solid {color};box-sizing:border-box'>"
             f"<span class='hubw-box-label' style='position:absolute;left:0;top:0;background:{color};"
             "color:#111;font-size:11px;line-height:1.3;padding:0 3px;white-space:nowrap'>"
-            f"{html.escape(label)} {score * 100:.0f}%</span></div>"
+            f"{html.escape(label)} {format_number(score * 100)}%</span></div>"
         )
     mime = str(picked.get("type") or "")
     picture = image_html(
