@@ -39,6 +39,7 @@ __all__ = [
     "language_in_use",
     "marked",
     "ngettext",
+    "pgettext",
     "scoped_language",
     "set_language",
     "use_language",
@@ -179,6 +180,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         n: The count that picks the language's plural form.
     """
     return translations(language_in_use()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` in ``context``: one English word that needs two translations ("More" as a
+    button that loads more results, and as a heading over further actions) gets one msgctxt each.
+
+    Args:
+        context: What the message is, for translators (``"heading"``).
+        message: The English message.
+    """
+    return translations(language_in_use()).pgettext(context, message)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _, ngettext
+from hub_widgets._i18n import _, ngettext, pgettext
 from hub_widgets.formats import suggest_repo_name
 from hub_widgets.hub import auth, repos
 from hub_widgets.session import HubSession, HubTask, scoped
@@ -146,7 +146,7 @@ class HubSidebar(HubWidget, W.VBox):
                 self.current_view,
                 row([self.push_namespace, self.push_name], width="100%"),
                 row([self.push_notebook_button, self.push_folder_button]),
-                heading(_("More")),
+                heading(pgettext("heading", "More")),
                 row([self.search_button, self.playground_button]),
                 self.status,
                 self.detail_box,

@@ -52,7 +52,7 @@ def _pybabel(*args: str) -> None:
 def extract_pot(output: Path) -> None:
     """Extract every message of the sources into `output` (locations by file only: no line churn)."""
     _pybabel(
-        "extract", "-F", str(ROOT / "babel.cfg"), "--no-default-keywords", "-k", "_", "-k", "N_", "-k", "ngettext:1,2",
+        "extract", "-F", str(ROOT / "babel.cfg"), "--no-default-keywords", "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2",
         "--add-location=file", "--sort-by-file", "--project=hub-widgets", "--version=0.1",
         "--copyright-holder=hub-widgets authors", "-w", "110", "-o", str(output), ".",
     )  # fmt: skip

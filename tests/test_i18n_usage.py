@@ -21,7 +21,7 @@ PACKAGE = ROOT / "hub_widgets"
 sys.path.insert(0, str(ROOT / "scripts"))
 import babel_typescript  # noqa: E402
 
-MESSAGE_ARGS = {"_": 1, "ngettext": 2}
+MESSAGE_ARGS = {"_": 1, "ngettext": 2, "pgettext": 2}
 
 # Offenders in modules other helpers are rewriting (issue 15) at the time of writing: the coordinator
 # fixes them after the merges and empties this set. Keys: (path, source of the call).

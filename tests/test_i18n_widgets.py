@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import ipywidgets as W
 import pytest
 from huggingface_hub import HfApi
 from huggingface_hub.errors import RepositoryNotFoundError
@@ -209,3 +210,30 @@ def test_playground_labels_defined_at_import_follow_the_language_of_each_widget(
     finally:
         english.close()
         translated.close()
+
+
+def test_one_english_word_two_translations(session):
+    # "More" loads more search results in the browser and heads further actions in the sidebar: in
+    # Japanese one is もっと見る (see more), the other その他 (others), by their msgctxt.
+    from hub_widgets.browser.panel import RepoBrowser
+    from hub_widgets.sidebar import HubSidebar
+
+    tr = translations("ja_JP")
+    heading, button = tr.pgettext("heading", "More"), tr.gettext("More")
+    assert heading != button and "More" not in (heading, button)
+    sidebar = HubSidebar(session=session, language="ja_JP")
+    browser = RepoBrowser(session=session, language="ja_JP")
+    try:
+        assert f"<b>{heading}</b>" in _html_values(sidebar)
+        assert browser.more_button.description == button
+    finally:
+        sidebar.close()
+        browser.close()
+
+
+def _html_values(root) -> list[str]:
+    """The values of the HTML widgets under `root`."""
+    found = [root.value] if isinstance(root, W.HTML) else []
+    for child in getattr(root, "children", ()):
+        found += _html_values(child)
+    return found

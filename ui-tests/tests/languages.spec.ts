@@ -56,6 +56,10 @@ test.describe.serial("languages", () => {
       await expect(
         sidebar.getByText(tr("Quick push"), { exact: true }),
       ).toBeVisible();
+      // The heading "More" has its own msgctxt (the browser's "More" button loads more results).
+      await expect(
+        sidebar.getByText(tr("heading\x04More"), { exact: true }),
+      ).toBeVisible();
       await expect(
         sidebar.locator("button", { hasText: tr("Search the Hub") }),
       ).toBeVisible();

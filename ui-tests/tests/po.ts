@@ -15,20 +15,27 @@ export function catalog(language: string): Map<string, string> {
   );
   const entries = new Map<string, string>();
   let field = "";
+  let context = "";
   let id = "";
   let str = "";
   const unquote = (text: string): string =>
     JSON.parse(text.replace(/\\'/g, "'"));
   const flush = (): void => {
     if (id && str) {
-      entries.set(id, str);
+      // A message with a msgctxt is keyed as gettext keys it, "context\x04msgid".
+      entries.set(context ? `${context}\x04${id}` : id, str);
     }
-    id = str = field = "";
+    id = str = field = context = "";
   };
   for (const raw of fs.readFileSync(file, "utf8").split("\n")) {
     const line = raw.trim();
-    if (line.startsWith("msgid ")) {
+    if (line.startsWith("msgctxt ")) {
       flush();
+      context = unquote(line.slice(8));
+    } else if (line.startsWith("msgid ")) {
+      if (!context) {
+        flush();
+      }
       field = "id";
       id = unquote(line.slice(6));
     } else if (line.startsWith("msgid_plural ")) {
