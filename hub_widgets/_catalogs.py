@@ -8,6 +8,7 @@ Python widgets', the sandbox pages' and the JupyterLab extension's messages:
 
 from __future__ import annotations
 
+import datetime
 import gettext
 import re
 from functools import lru_cache
@@ -84,3 +85,31 @@ def translations(catalog: str) -> gettext.NullTranslations:
     if catalog == ENGLISH:
         return gettext.NullTranslations()
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[catalog], fallback=True)
+
+
+# Decimal and group separators of the catalogs' languages that differ from English (CLDR): German writes
+# 1.234,5; Chinese and Japanese write numbers as English does.
+_SEPARATORS = {"de_DE": (",", ".")}
+
+# How each catalog's language writes a date (CLDR's short forms); English keeps ISO 8601, as the Hub's
+# own pages and the `hf` CLI show dates.
+_DATE_PATTERNS = {
+    ENGLISH: "{y:04d}-{m:02d}-{d:02d}",
+    "de_DE": "{d:02d}.{m:02d}.{y:04d}",
+    "zh_CN": "{y}年{m}月{d}日",
+    "ja_JP": "{y}年{m}月{d}日",
+}
+
+
+def number_text(value: float, decimals: int, catalog: str) -> str:
+    """`value` with `decimals` digits, thousands grouped, as `catalog`'s language writes numbers."""
+    text = f"{value:,.{decimals}f}"
+    decimal, group = _SEPARATORS.get(catalog, (".", ","))
+    return text.translate(str.maketrans({",": group, ".": decimal}))
+
+
+def date_text(when: datetime.datetime, catalog: str, with_time: bool = False) -> str:
+    """The date of `when` (and its hours and minutes) as `catalog`'s language writes dates."""
+    pattern = _DATE_PATTERNS.get(catalog, _DATE_PATTERNS[ENGLISH])
+    text = pattern.format(y=when.year, m=when.month, d=when.day)
+    return f"{text} {when.hour:02d}:{when.minute:02d}" if with_time else text

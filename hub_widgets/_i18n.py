@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 import functools
 import json
 import os
@@ -30,11 +31,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from hub_widgets._catalogs import ENGLISH, normalize, translations
+from hub_widgets._catalogs import ENGLISH, date_text, normalize, number_text, translations
 
 __all__ = [
     "N_",
     "_",
+    "format_date",
     "format_number",
     "language_in_use",
     "marked",
@@ -202,11 +204,6 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker
     return message
 
 
-# Decimal and group separators of the catalogs' languages that differ from English (CLDR): German writes
-# 1.234,5; Chinese and Japanese write numbers as English does.
-_SEPARATORS = {"de_DE": (",", ".")}
-
-
 def format_number(value: float, decimals: int = 0) -> str:
     """``value`` as the language in use writes it, with ``decimals`` digits after the separator and its
     thousands grouped: ``1,234.5`` in English, Chinese and Japanese, ``1.234,5`` in German.
@@ -215,9 +212,18 @@ def format_number(value: float, decimals: int = 0) -> str:
         value: The number.
         decimals: Digits after the decimal separator.
     """
-    text = f"{value:,.{decimals}f}"
-    decimal, group = _SEPARATORS.get(language_in_use(), (".", ","))
-    return text.translate(str.maketrans({",": group, ".": decimal}))
+    return number_text(value, decimals, language_in_use())
+
+
+def format_date(when: datetime.datetime, with_time: bool = False, language: str | None = None) -> str:
+    """``when`` as the language writes a date: ``2026-12-01``, ``01.12.2026``, ``2026年12月1日``.
+
+    Args:
+        when: The date (shown in its own time zone).
+        with_time: Add hours and minutes (``13:05``, the same in every catalog's language).
+        language: A catalog (``"de_DE"``); None: the language in use.
+    """
+    return date_text(when, language or language_in_use(), with_time)
 
 
 def marked(message: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from huggingface_hub import constants
 
-from hub_widgets._i18n import _, ngettext
+from hub_widgets._i18n import _, format_date, ngettext
 from hub_widgets.errors import ValidationError
 
 # Where the active token comes from.
@@ -63,7 +63,7 @@ def format_expiry(expires_at: int | None, now: float | None = None) -> str:
     if not expires_at:
         return _("no expiry recorded")
     now = time.time() if now is None else now
-    date = datetime.fromtimestamp(expires_at).strftime("%Y-%m-%d %H:%M")
+    date = format_date(datetime.fromtimestamp(expires_at), with_time=True)
     left = expires_at - now
     if left <= 0:
         return _("{date} (expired)").format(date=date)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -14,7 +16,7 @@ import pytest
 
 from hub_widgets import _i18n
 from hub_widgets._catalogs import from_accept_language, normalize, translations
-from hub_widgets.browser.search import format_count
+from hub_widgets.browser.search import format_age, format_count
 from hub_widgets.formats import format_bytes
 from hub_widgets.ui.html import truncated_note
 from tests.conftest import ALICE
@@ -201,3 +203,31 @@ def test_numbers_are_written_as_the_language_writes_them(language, number, size,
         assert format_bytes(2_100) == size
         assert format_count(1_234) == count
         assert grouped in truncated_note(1_500_000)
+
+
+@pytest.mark.parametrize(
+    ("language", "date", "with_time"),
+    [
+        ("en", "2026-12-01", "2026-12-01 13:05"),
+        ("zh_CN", "2026年12月1日", "2026年12月1日 13:05"),
+        ("ja_JP", "2026年12月1日", "2026年12月1日 13:05"),
+        ("de_DE", "01.12.2026", "01.12.2026 13:05"),
+    ],
+)
+def test_dates_are_written_as_the_language_writes_them(language, date, with_time):
+    when = datetime(2026, 12, 1, 13, 5, tzinfo=timezone.utc)
+    with _i18n.use_language(language):
+        assert _i18n.format_date(when) == date
+        assert _i18n.format_date(when, with_time=True) == with_time
+        assert format_age(when, now=when + timedelta(days=40)) == date  # older than a month: the date
+
+
+def test_sandbox_pages_write_dates_in_the_page_language(sandbox, api, repo_name):
+    repo_id = f"alice/{repo_name}"
+    api.create_repo(repo_id)
+    commit = api.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=repo_id).oid
+    german = page(sandbox.endpoint, f"/{repo_id}/commit/{commit}", "de-DE")
+    english = page(sandbox.endpoint, f"/{repo_id}/commit/{commit}", None)
+    iso = r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">'
+    assert re.search(iso + r"\d\d\.\d\d\.\d{4} \d\d:\d\d UTC</time>", german), german[:2000]
+    assert re.search(iso + r"\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>", english), english[:2000]

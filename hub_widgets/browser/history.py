@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from hub_widgets._i18n import _, ngettext
+from hub_widgets._i18n import _, format_date, ngettext
 from hub_widgets.browser.diff import (
     MAX_TEXT_DIFF_BYTES,
     FileState,
@@ -35,7 +35,7 @@ MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison
 
 def commit_label(commit: Any) -> str:
     """One line per commit: short id · date · authors · title."""
-    when = commit.created_at.strftime("%Y-%m-%d %H:%M") if commit.created_at else ""
+    when = format_date(commit.created_at, with_time=True) if commit.created_at else ""
     authors = shorten(", ".join(commit.authors or []), 100)
     # An option's label is plain text in the page (never HTML); long titles are cut all the same.
     return " · ".join(p for p in (commit.commit_id[:7], when, authors, shorten(commit.title or "", 200)) if p)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from hub_widgets._i18n import _, format_number, ngettext
+from hub_widgets._i18n import _, format_date, format_number, ngettext
 from hub_widgets.vocab import REPO_TYPES
 
 # UI sort name -> huggingface_hub `sort=` value (always descending on the Hub).
@@ -195,4 +195,4 @@ def format_age(when: datetime, now: datetime | None = None) -> str:
     if seconds < 30 * 86400:
         days = int(seconds // 86400)
         return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
-    return when.strftime("%Y-%m-%d")
+    return format_date(when)

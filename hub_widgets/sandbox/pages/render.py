@@ -12,6 +12,7 @@ import base64
 import difflib
 import html
 import re
+from datetime import datetime, timezone
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from hub_widgets._catalogs import ENGLISH, from_accept_language, translations
+from hub_widgets._catalogs import ENGLISH, date_text, from_accept_language, translations
 
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -80,6 +81,23 @@ class Translated:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """Translate a message that depends on a count."""
         return translations(self.page_language).ngettext(singular, plural, n)
+
+    def page_date(self, when: float | str | None) -> str:
+        """A `<time>` element: the date and time (UTC) as the page's language writes them, the exact ISO
+        time as its `datetime`. `when` is an epoch time or the Hub's ISO string ("" shows nothing)."""
+        if when is None or when == "":
+            return ""
+        try:
+            moment = (
+                datetime.fromtimestamp(float(when), timezone.utc)
+                if not isinstance(when, str)
+                else datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(timezone.utc)
+            )
+        except (TypeError, ValueError, OverflowError, OSError):
+            return esc(str(when))
+        shown = date_text(moment, self.page_language, with_time=True)
+        exact = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return f'<time datetime="{esc(exact)}">{esc(shown)} UTC</time>'
 
 
 def html_lang(catalog: str) -> str:

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from ..auth import ANONYMOUS, ROLES, Identity
-from ..http.base import PREFIXED, SEG, TYPES, BaseHandler, Route, not_found, ts
+from ..http.base import PREFIXED, SEG, TYPES, BaseHandler, Route, not_found
 from ..oauth import SESSION_COOKIE, PageSession
 from ..pages import render
 from ..pages.render import Translated, esc, file_part, layout, repo_path, rev_part
@@ -158,7 +158,7 @@ class RepoHandler(RepoPage):
                 href = f"{self.base(repo)}/commit/{row['oid']}"
                 items.append(
                     f'<li><a href="{esc(href)}">{esc(row["title"])}</a> '
-                    f'<span class="muted">{esc(row["author"])} · {esc(ts(row["date"]))} · '
+                    f'<span class="muted">{esc(row["author"])} · {self.page_date(row["date"])} · '
                     f"{esc(row['oid'][:7])}</span></li>"
                 )
             history = f"<h2>{self._('Recent commits')}</h2><ul>" + "".join(items) + "</ul>"
@@ -267,7 +267,7 @@ class CommitHandler(RepoPage):
             body += f'<pre class="message">{esc(row["message"])}</pre>'
         facts = self._("{author} committed on {date} · commit {commit} · parent {parent}").format(
             author=esc(row["author"]),
-            date=esc(ts(row["date"])),
+            date=self.page_date(row["date"]),
             commit=f"<code>{esc(commit)}</code>",
             parent=parent,
         )
@@ -311,7 +311,7 @@ class DiscussionHandler(RepoPage):
             f'<p><span class="badge">{esc(kind)}</span> <span class="badge">{esc(self.status_name(row["status"]))}</span> '
             '<span class="muted">'
             + self._("opened by {author} on {date}").format(
-                author=esc(row["author"]), date=esc(ts(row["created_at"]))
+                author=esc(row["author"]), date=self.page_date(row["created_at"])
             )
             + "</span></p>"
         )
@@ -335,7 +335,7 @@ class DiscussionHandler(RepoPage):
 
     def event_html(self, repo: Repo, event: dict[str, Any], base: str) -> str:
         author = esc((event.get("author") or {}).get("name", ""))
-        when = esc(event.get("createdAt", ""))
+        when = self.page_date(event.get("createdAt", ""))
         data = event.get("data") or {}
         kind = event.get("type")
         if kind == "comment":
@@ -475,7 +475,7 @@ class TokensHandler(PageBase, SessionPage):
             return
         rows = "".join(
             f"<tr><td>{esc(t['name'])}</td><td>{esc(self.role_name(t['role']))}</td><td>{esc(t['source'])}</td>"
-            f"<td>{esc(ts(float(t['created'] or 0)))}</td><td><code>{esc(t['id'])}</code></td>"
+            f"<td>{self.page_date(float(t['created'] or 0))}</td><td><code>{esc(t['id'])}</code></td>"
             f'<td><form method="post" action="/settings/tokens">{csrf}'
             f'<input type="hidden" name="token_id" value="{esc(t["id"])}">'
             f'<button name="action" value="revoke">{_("Revoke")}</button></form></td></tr>'
