@@ -173,3 +173,19 @@ def test_the_saved_widget_state_holds_no_typed_token(sandbox, hf_home, tmp_path)
     typed = "hf_" + "Zq7" * 12
     assert typed not in content and typed[::-1] not in content
     assert ALICE not in content
+
+
+def test_closing_a_playground_closes_the_forms_of_tasks_not_shown(hub_session):
+    from ipywidgets.widgets.widget import _instances as live_widgets
+
+    playground = InferencePlayground(session=hub_session, task="text-classification")
+    playground.task.value = "summarization"
+    playground.task.value = "fill-mask"  # two forms off screen, one shown
+    forms = [playground.form(task) for task in ("text-classification", "summarization", "fill-mask")]
+    assert hub_session.wait_idle(TIMEOUT)  # the model lists each task switch loads
+    controls = [w for form in forms for w in (form, *form.controls.values())]
+    assert all(w.model_id in live_widgets for w in controls)
+    ids = [w.model_id for w in controls]
+    playground.close()
+    assert [w for w in controls if w.comm is not None] == []
+    assert not set(ids) & set(live_widgets)

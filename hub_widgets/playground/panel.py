@@ -274,6 +274,11 @@ class InferencePlayground(HubWidget, W.VBox):
                 self._forms[task] = form
             return self._forms[task]
 
+    def _hosted(self) -> list[Any]:
+        # The forms of the tasks not shown now are outside the tree that close() walks.
+        with self._forms_lock:
+            return list(self._forms.values())
+
     def _show_lanes(self) -> None:
         compare = self.compare.value
         self.lanes[1].show(compare)

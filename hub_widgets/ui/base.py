@@ -178,7 +178,7 @@ class HubWidget:
     # -- closing ---------------------------------------------------------------------------------
 
     def _hosted(self) -> list[Any]:
-        """The hub widgets this view built and shows (closed with it)."""
+        """The widgets this view built, shown or not (closed with it; a plain box with its controls)."""
         return []
 
     def close(self) -> None:
@@ -189,6 +189,9 @@ class HubWidget:
             debounced.cancel()
         for widget in self._safe_hosted():
             if widget is not None and widget is not self:
+                if not isinstance(widget, HubWidget):  # a hub widget closes what it holds itself
+                    for child in _descendants(widget):
+                        child.close()
                 widget.close()
         # Then every control below: a live box holding a closed child could not even report its state.
         for widget in _descendants(self):
