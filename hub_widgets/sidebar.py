@@ -20,6 +20,7 @@ from hub_widgets.hub import auth, repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, fit_button, row
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.rows import RowList
 from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import repo_type_label
 
@@ -87,7 +88,8 @@ class HubSidebar(HubWidget, W.VBox):
         self.refresh_button = W.Button(
             icon="refresh", tooltip=_("Reload my repos"), layout=W.Layout(width="36px", flex="0 0 36px")
         )
-        self.repo_list = W.Select(options=[], rows=8, layout=_full_width())
+        # Rows that wrap, not a <select>: a long repo id stays readable at the sidebar's 280 px.
+        self.repo_list = RowList(max_height="16em")
         self.repo_count = W.HTML()
 
         # -- quick push
@@ -233,6 +235,7 @@ class HubSidebar(HubWidget, W.VBox):
         try:
             self.repo_list.options = [(repo_label(r), (r["repo_type"], r["repo_id"])) for r in shown]
             self.repo_list.value = None
+            self.repo_list.layout.display = None if shown else "none"  # "0 repos" says it; no empty box
         finally:
             self.repo_list.observe(self._on_repo_selected, names="value")
         self.repo_count.value = html.escape(

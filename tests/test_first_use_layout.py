@@ -53,7 +53,9 @@ def layout_problems(root, skip=()) -> list[str]:
     for widget in tree(root, skip):
         name = f"{type(widget).__name__}({getattr(widget, 'description', '') or ''!r})"
         width = widget.layout.width if hasattr(widget, "layout") else None
-        if isinstance(widget, W.Button) and widget.description and width != "auto":
+        # A row of a RowList (ui/rows.py) is full width on purpose: its label wraps (the browser spec checks).
+        row_button = "hubw-row-button" in widget._dom_classes and width == "100%"
+        if isinstance(widget, W.Button) and widget.description and width != "auto" and not row_button:
             problems.append(f"{name}: width {width!r} (ipywidgets' fixed default cuts the label)")
         if isinstance(widget, FIELDS) and width not in ("auto", "100%"):
             problems.append(f"{name}: width {width!r} (a fixed or default width overflows a sidebar)")

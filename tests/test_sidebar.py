@@ -47,7 +47,8 @@ def test_logged_out_says_so_and_lists_nothing(endpoint):
         sidebar.task.wait(TIMEOUT)
         sidebar.login_widget.wait(TIMEOUT)
         assert "Not logged in" in sidebar.login_widget.compact_label.value
-        assert sidebar.repo_list.options == ()
+        assert list(sidebar.repo_list.options) == []
+        assert sidebar.repo_list.layout.display == "none"  # no empty box under "My repos"
         assert sidebar.push_notebook_button.disabled
     finally:
         session.close()

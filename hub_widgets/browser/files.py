@@ -25,7 +25,6 @@ import ipywidgets as W
 from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.diff import is_folder, looks_like_text
 from hub_widgets.browser.repo import split_card
-from hub_widgets.browser.rows import RowList
 from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, current_task, scoped
 from hub_widgets.ui import (
@@ -44,6 +43,7 @@ from hub_widgets.ui import (
     truncated_note,
 )
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.rows import RowList
 
 PAGE_SIZE = 200  # entries of one folder shown before "more…" (each is a row widget)
 PREVIEW_MAX_BYTES = 1_000_000  # text, JSON, CSV, markdown

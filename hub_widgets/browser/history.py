@@ -15,7 +15,6 @@ from hub_widgets.browser.diff import (
     RevisionDiff,
 )
 from hub_widgets.browser.files import preview_kind
-from hub_widgets.browser.rows import RowList
 from hub_widgets.hub import history
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import (
@@ -28,6 +27,7 @@ from hub_widgets.ui import (
     truncated_note,
 )
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.rows import RowList
 
 PAGE_SIZE = 20
 MAX_TEXT_DIFFS = 20  # unified diffs shown in one comparison

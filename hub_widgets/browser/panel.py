@@ -15,7 +15,6 @@ from hub_widgets._i18n import _, ngettext
 from hub_widgets.browser.files import FilesView
 from hub_widgets.browser.history import HistoryView
 from hub_widgets.browser.repo import INFO_EXPAND, header_html, metadata_table, split_card, summarize
-from hub_widgets.browser.rows import RowList
 from hub_widgets.browser.search import (
     ResultRow,
     SearchQuery,
@@ -26,6 +25,7 @@ from hub_widgets.hub import repos
 from hub_widgets.session import HubSession, HubTask, scoped
 from hub_widgets.ui import StatusLine, repo_file_base, row, show_html, show_markdown
 from hub_widgets.ui.base import HubWidget
+from hub_widgets.ui.rows import RowList
 from hub_widgets.ui.style import style_root
 from hub_widgets.vocab import COMMON_TASKS, REPO_TYPES, SEARCH_LIBRARIES
 

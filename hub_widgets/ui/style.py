@@ -82,7 +82,7 @@ STYLESHEET = f"""
   .{ROOT_CLASS}.hubw-playground .hubw-lanes > .widget-box {{ width: 100%; flex: 0 0 auto; }}
 }}
 
-/* RepoBrowser (.hubw-browser) and ModelCardEditor (.hubw-card). Row lists (browser/rows.py): each row
+/* RepoBrowser (.hubw-browser) and ModelCardEditor (.hubw-card). Row lists (ui/rows.py): each row
    a button whose label wraps, so a long repo id, file name or commit title is never cut. */
 .{ROOT_CLASS} .hubw-rows {{ flex-wrap: nowrap; gap: 1px; padding: 2px; box-sizing: border-box;
   border: var(--jp-border-width, 1px) solid var(--jp-border-color1, #bdbdbd); }}
