@@ -51,6 +51,12 @@ const LANGUAGES = (process.env.LAYOUT_LANGUAGES || "en,de_DE,zh_CN,ja_JP")
   .split(",")
   .filter(Boolean);
 
+// Buttons each language pass expects in a notebook widget, by case: the LoginWidget and the PushPanel.
+const SPOKEN: Record<string, string[]> = {
+  "login-logged-out": ["Log in with browser", "Log in"],
+  "push-plan": ["Plan", "Cancel"],
+};
+
 function prelude(): string {
   const { endpoint, alice } = server();
   return [
@@ -239,18 +245,24 @@ test.describe("layout at every width", () => {
         )
         .allInnerTexts();
       expect(errors.join("\n")).not.toContain("Traceback");
-      const plan = cases.findIndex((c) => c.name === "push-plan");
-      if (language !== "en" && plan >= 0) {
+      if (language !== "en") {
         // The notebook's kernel read JupyterLab's language: its widgets speak it (texts from our catalog).
         const t = catalog(language);
-        const view = cells.nth(plan + 1).locator(".jp-OutputArea-output");
-        for (const msgid of ["Plan", "Cancel"]) {
-          const text = t.get(msgid);
-          expect(text, `"${msgid}" is translated into ${language}`).toBeTruthy();
-          // By text: a button's accessible name starts with its icon's glyph.
-          await expect(
-            view.locator("button", { hasText: text as string }).first(),
-          ).toBeVisible();
+        for (const [name, msgids] of Object.entries(SPOKEN)) {
+          const index = cases.findIndex((c) => c.name === name);
+          if (index < 0) {
+            continue;
+          }
+          const view = cells.nth(index + 1).locator(".jp-OutputArea-output");
+          for (const msgid of msgids) {
+            const text = t.get(msgid);
+            expect(text, `"${msgid}" is translated into ${language}`).toBeTruthy();
+            // By text: a button's accessible name starts with its icon's glyph.
+            await expect(
+              view.locator("button", { hasText: text as string }).first(),
+              `${name} shows "${text}"`,
+            ).toBeVisible();
+          }
         }
       }
       for (const width of notebookWidths) {
