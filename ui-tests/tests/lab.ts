@@ -103,14 +103,29 @@ export async function setLanguage(request: APIRequestContext, locale: string): P
 }
 
 /**
- * Open the command palette and return its search field. Through the command, not Ctrl+Shift+C: the key
- * goes wherever the focus is, and a widget's text field (the restored sidebar's) keeps it.
+ * Open the command palette (if it is not open) and return its search field. Through the command, not
+ * Ctrl+Shift+C: the key goes wherever the focus is, and a widget's text field (the restored sidebar's)
+ * keeps it.
  */
 export async function openPalette(page: Page): Promise<Locator> {
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('apputils:activate-command-palette'));
   const search = page.locator('.lm-CommandPalette-input');
+  if (!(await search.isVisible())) {
+    await page.evaluate(() => (window as any).jupyterapp.commands.execute('apputils:activate-command-palette'));
+  }
   await expect(search).toBeVisible();
   return search;
+}
+
+/**
+ * Search the palette for `query` until `item` shows. The palette is modal and closes when it loses the
+ * focus, which a widget rendering meanwhile (the sidebar being built) can take: open it again then.
+ */
+export async function searchPalette(page: Page, query: string, item: Locator): Promise<void> {
+  await expect(async () => {
+    const search = await openPalette(page);
+    await search.fill(query, { timeout: 2_000 });
+    await expect(item).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
 }
 
 /**

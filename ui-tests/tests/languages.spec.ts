@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 
-import { openLab, openPalette, setLanguage, showSidebar, SIDEBAR } from "./lab";
+import { openLab, searchPalette, setLanguage, showSidebar, SIDEBAR } from "./lab";
 import { layoutProblems } from "./layout-check";
 import { catalog } from "./po";
 
@@ -29,6 +29,7 @@ test.describe.serial("languages", () => {
       page,
       request,
     }) => {
+      test.setTimeout(240_000); // a page load, a kernel told a new language, a rebuilt sidebar
       const t = catalog(language);
       const tr = (msgid: string): string => {
         const text = t.get(msgid);
@@ -75,16 +76,18 @@ test.describe.serial("languages", () => {
         clip: { ...(await sidebar.boundingBox())!, y: 0, height: 900 },
       });
 
-      // The palette: our commands' labels, translated by the extension's own catalog.
-      const search = await openPalette(page);
-      await search.fill(tr("Open the repo browser"));
-      await expect(
+      // The palette: our commands' labels, translated by the extension's own catalog. Once the sidebar
+      // is built (a view rendered later would take the focus from the modal palette).
+      await expect(sidebar).toHaveAttribute("data-state", "ready");
+      await searchPalette(
+        page,
+        tr("Open the repo browser"),
         page
           .locator(".lm-CommandPalette-itemLabel", {
             hasText: tr("Open the repo browser"),
           })
           .first(),
-      ).toBeVisible();
+      );
       await page.keyboard.press("Escape");
 
       // Notebook kernels read the same setting from JupyterLab's settings file: tests/test_i18n.py checks

@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { openLab, openPalette, putNotebook, runAllCells, server, setLanguage, SIDEBAR } from './lab';
+import { openLab, openPalette, putNotebook, runAllCells, searchPalette, server, setLanguage, SIDEBAR } from './lab';
 
 /**
  * The sidebar end to end: JupyterLab on a SandboxHub, driven in Debian's chromium like a user.
@@ -436,9 +436,12 @@ test.describe.serial('the extension in JupyterLab\'s display language', () => {
       return ['hub-widgets:push-notebook', 'hub-widgets:login', 'hub-widgets:open-sidebar'].map(id => commands.label(id));
     });
     expect(labels).toEqual(['Dieses Notebook an den Hub pushen', 'Anmelden', 'Seitenleiste anzeigen']);
-    await (await openPalette(page)).fill('Hub pushen');
-    await expect(page.locator('.lm-CommandPalette-item[data-command="hub-widgets:push-folder"]')).toContainText(
-      'Diesen Ordner an den Hub pushen'
+    await searchPalette(
+      page,
+      'Hub pushen',
+      page.locator('.lm-CommandPalette-item[data-command="hub-widgets:push-folder"]', {
+        hasText: 'Diesen Ordner an den Hub pushen'
+      })
     );
     await screenshot(page, 'palette-de.png');
     await page.keyboard.press('Escape');
