@@ -237,3 +237,21 @@ def _html_values(root) -> list[str]:
     for child in getattr(root, "children", ()):
         found += _html_values(child)
     return found
+
+
+def test_language_shows_in_each_widgets_signature():
+    # help(PushPanel) and the notebook's Shift+Tab list the keyword every widget takes.
+    import inspect
+
+    import hub_widgets
+
+    for cls in (
+        hub_widgets.LoginWidget,
+        hub_widgets.PushPanel,
+        hub_widgets.RepoBrowser,
+        hub_widgets.InferencePlayground,
+        hub_widgets.ModelCardEditor,
+    ):
+        language = inspect.signature(cls).parameters.get("language")
+        assert language is not None and language.kind is inspect.Parameter.KEYWORD_ONLY, cls
+        assert language.default is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -219,7 +220,21 @@ def _speaking(init: Callable[..., None]) -> Callable[..., None]:
         self._adopt_language()
 
     __init__._hubw_language = True  # type: ignore[attr-defined]
+    # help() and the notebook's Shift+Tab show `language=` with the view's own parameters.
+    __init__.__signature__ = _with_language(inspect.signature(init))  # type: ignore[attr-defined]
     return __init__
+
+
+def _with_language(signature: inspect.Signature) -> inspect.Signature:
+    """`signature` with a keyword-only `language: str | None = None` (before any `**kwargs`)."""
+    if "language" in signature.parameters:
+        return signature
+    params = list(signature.parameters.values())
+    language = inspect.Parameter(
+        "language", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None"
+    )
+    at = len(params) - 1 if params and params[-1].kind is inspect.Parameter.VAR_KEYWORD else len(params)
+    return signature.replace(parameters=[*params[:at], language, *params[at:]])
 
 
 def _handle_in_language(handle: Callable[[Any], None], language: str, root: Any, msg: Any) -> None:
