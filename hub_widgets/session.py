@@ -113,6 +113,20 @@ def stored_login_stamp() -> tuple:
     return tuple(stamps)
 
 
+def stored_login_identity() -> tuple[str, bool] | None:
+    """The active stored login as (its stored name, whether it is a refreshable browser login); None when
+    no token file is stored, ("", False) for a token file that is not among the stored tokens."""
+    from hub_widgets.auth_state import file_token, stored_tokens
+
+    token = file_token()
+    if not token:
+        return None
+    for entry in stored_tokens(token):
+        if entry.active:
+            return entry.name, entry.refreshable
+    return "", False
+
+
 class HubSession:
     """Endpoint + token source + the `huggingface_hub` clients + two bounded worker pools.
 
@@ -146,6 +160,7 @@ class HubSession:
         self._whoami_cache: dict[str, dict] = {}
         self._login_watch: threading.Event | None = None
         self._login_stamp: tuple = ()
+        self._login_identity: tuple[str, bool] | None = None
         _abort.install()
 
     def __repr__(self) -> str:
@@ -277,15 +292,25 @@ class HubSession:
             if self.__token or self._login_watch is not None:
                 return
             self._login_stamp = stored_login_stamp()
+            self._login_identity = stored_login_identity()
             self._login_watch = threading.Event()
             stop = self._login_watch
 
         def watch() -> None:
             while not stop.wait(STORED_LOGIN_POLL_S):
                 stamp = stored_login_stamp()
-                if stamp != self._login_stamp:
+                if stamp == self._login_stamp:
+                    continue
+                identity = stored_login_identity()
+                with self._lock:
                     self._login_stamp = stamp
+                    renewed = identity is not None and identity[1] and identity == self._login_identity
+                    self._login_identity = identity
+                if not renewed:
                     self.notify_changed()
+                # else: huggingface_hub renewed the same browser login in place (it does so when less
+                # than a day of validity is left): the same account under the same name. Nothing shown
+                # changes; the next call reads the new token. Redrawing would drop what views show.
 
         threading.Thread(target=watch, name="hub-widgets-login-watch", daemon=True).start()
 
@@ -298,6 +323,7 @@ class HubSession:
         with self._lock:
             self._whoami_cache = {}
             self._login_stamp = stored_login_stamp()  # our own change: the watcher need not repeat it
+            self._login_identity = stored_login_identity()
         for callback in list(self._listeners):
             try:
                 callback()

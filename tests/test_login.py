@@ -197,7 +197,7 @@ def test_device_login_approved_in_the_browser_saves_token_refresh_token_and_expi
     assert widget.state == "logged_in", widget.status.text
     assert "<b>bob</b>" in widget.info_view.value
     assert "stored token file" in widget.info_view.value
-    assert "(in 8 h)" in widget.info_view.value  # an 8-hour token, read a moment later: not "in 7 h"
+    assert "(in 30 days)" in widget.info_view.value  # a 30-day token, read a moment later: not "in 29 days"
     sections = stored_sections()
     assert len(sections) == 1
     (fields,) = sections.values()
@@ -207,6 +207,45 @@ def test_device_login_approved_in_the_browser_saves_token_refresh_token_and_expi
     assert session.whoami()["name"] == "bob"
     assert widget.device_box.layout.display == "none"
     assert_no_secret_in_widgets(fields["hf_token"], fields["refresh_token"])
+
+
+def test_a_browser_login_renewed_in_place_redraws_nothing(session, endpoint):
+    # huggingface_hub renews a browser login when less than a day of validity is left: the same account
+    # under the same name. Sessions watching the token files must not take it for a new login (their
+    # views would drop what they show, a push's result among them); a real change still reaches them.
+    from huggingface_hub import get_token, logout
+    from huggingface_hub.utils import _auth
+
+    from hub_widgets.session import STORED_LOGIN_POLL_S
+
+    widget = make(session)
+    start_device(widget)
+    answer_on_approval_page(widget, "approve", token=BOB)
+    settle(widget)
+    assert widget.state == "logged_in", widget.status.text
+    before, (name,) = token_file(), stored_sections()
+    # 29 days later: an hour of validity left (what the client reads to decide).
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(constants.HF_STORED_TOKENS_PATH)
+    config[name]["expires_at"] = str(int(time.time()) + 3600)
+    with open(constants.HF_STORED_TOKENS_PATH, "w") as f:
+        config.write(f)
+    time.sleep(3 * STORED_LOGIN_POLL_S)
+    notified: list[int] = []
+    session.on_change(lambda: notified.append(1))
+
+    _auth._OAUTH_REFRESH_CACHE = None  # this process has not read the token yet
+    renewed = get_token()
+    assert renewed != before and token_file() == renewed and list(stored_sections()) == [name]
+    time.sleep(3 * STORED_LOGIN_POLL_S)
+    assert notified == []
+    assert widget.state == "logged_in" and "<b>bob</b>" in widget.info_view.value
+    assert session.whoami()["name"] == "bob"  # the renewed token is the one used now
+
+    logout()
+    wait_for(lambda: notified, TIMEOUT, "a logout noticed")
+    settle(widget)
+    assert widget.state == "logged_out"
 
 
 def test_device_login_denied_shows_why(session):
