@@ -231,6 +231,11 @@ def test_device_login_over_http_with_approval_page():
         assert done.status_code == 200 and "Approved" in done.text
         granted = httpx2.post(token_url, data=poll).json()
         assert granted["token_type"] == "Bearer" and granted["refresh_token"] and granted["expires_in"] > 0
+        # Longer than the margin below which huggingface_hub renews a browser login (a day), as the
+        # Hub's 30 days are: else every process renews the token at its first get_token().
+        from huggingface_hub.utils import _auth
+
+        assert granted["expires_in"] > _auth._OAUTH_REFRESH_MARGIN
         who = HfApi(endpoint=hub.endpoint, token=granted["access_token"]).whoami()
         assert who["name"] == "bob" and who["auth"]["accessToken"]["role"] == "write"
         assert httpx2.post(token_url, data=poll).json()["error"] == "invalid_grant"  # single use

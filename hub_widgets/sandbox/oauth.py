@@ -26,7 +26,9 @@ from .store import secret_hash
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
-ACCESS_TOKEN_LIFETIME = 8 * 3600
+# As the Hub's browser logins: access tokens for 30 days, renewed with the refresh token. huggingface_hub
+# renews one when less than a day is left; a shorter lifetime makes every process renew it every 5 min.
+ACCESS_TOKEN_LIFETIME = 30 * 86400
 _CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 SESSION_COOKIE = "sandbox_device_session"
 SESSION_LIFETIME = 12 * 3600
