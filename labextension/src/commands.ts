@@ -254,43 +254,37 @@ export function registerCommands(
     deps.palette?.addItem({ command, category });
   }
 
-  // File browser: one "Hugging Face" submenu; its push entries follow the item right-clicked.
-  const browserMenu = new Menu({ commands });
-  browserMenu.title.label = trans.__('Hugging Face');
-  browserMenu.title.icon = deps.icon;
-  browserMenu.id = 'hub-widgets-browser-menu';
-  browserMenu.addItem({
-    command: CommandIDs.pushNotebook,
-    args: { fromBrowser: true }
-  });
-  browserMenu.addItem({
-    command: CommandIDs.pushFolder,
-    args: { fromBrowser: true }
-  });
-  browserMenu.addItem({ type: 'separator' });
-  browserMenu.addItem({ command: CommandIDs.openBrowser });
-  browserMenu.addItem({ command: CommandIDs.openPlayground });
-  browserMenu.addItem({ command: CommandIDs.login });
-  app.contextMenu.addItem({
-    type: 'submenu',
-    submenu: browserMenu,
-    selector: '.jp-DirListing-content',
-    rank: 60
-  });
-
-  // Notebook: the same submenu title, with what applies to a notebook.
-  const notebookMenu = new Menu({ commands });
-  notebookMenu.title.label = trans.__('Hugging Face');
-  notebookMenu.title.icon = deps.icon;
-  notebookMenu.id = 'hub-widgets-notebook-menu';
-  notebookMenu.addItem({ command: CommandIDs.insertLoginCell });
-  notebookMenu.addItem({ command: CommandIDs.pushNotebook });
-  app.contextMenu.addItem({
-    type: 'submenu',
-    submenu: notebookMenu,
-    selector: '.jp-Notebook',
-    rank: 60
-  });
+  // One "Hugging Face" submenu where it applies: in the file browser its push entries follow the item
+  // right-clicked; on a notebook, what applies to a notebook.
+  const addSubmenu = (
+    id: string,
+    selector: string,
+    items: Menu.IItemOptions[]
+  ): void => {
+    const menu = new Menu({ commands });
+    menu.title.label = trans.__('Hugging Face');
+    menu.title.icon = deps.icon;
+    menu.id = id;
+    items.forEach(item => menu.addItem(item));
+    app.contextMenu.addItem({
+      type: 'submenu',
+      submenu: menu,
+      selector,
+      rank: 60
+    });
+  };
+  addSubmenu('hub-widgets-browser-menu', '.jp-DirListing-content', [
+    { command: CommandIDs.pushNotebook, args: { fromBrowser: true } },
+    { command: CommandIDs.pushFolder, args: { fromBrowser: true } },
+    { type: 'separator' },
+    { command: CommandIDs.openBrowser },
+    { command: CommandIDs.openPlayground },
+    { command: CommandIDs.login }
+  ]);
+  addSubmenu('hub-widgets-notebook-menu', '.jp-Notebook', [
+    { command: CommandIDs.insertLoginCell },
+    { command: CommandIDs.pushNotebook }
+  ]);
 
   // After a page reload the main-area panels come back with their arguments.
   if (deps.restorer) {
