@@ -208,6 +208,14 @@ def _running(checkout: Path, lines: list[str]) -> tuple[dict, str]:
     return info, endpoint
 
 
+def assert_one_stop_line(lines: list[str], ui: str, endpoint: str, checkout: Path) -> None:
+    """The demo said once, in one line, that the sandbox stopped with the server, and where its data is."""
+    stopped = [line for line in "".join(lines).splitlines() if "stopped" in line]
+    assert stopped == [
+        f"{ui} stopped, so the sandbox Hub at {endpoint} stopped too (its data stays in {checkout / '.demo' / 'hub'})."
+    ]
+
+
 def _stop(proc: subprocess.Popen, checkout: Path) -> None:
     """After a failure too: the demo stops its server on SIGTERM; a server left behind is stopped."""
     if proc.poll() is None:
@@ -257,11 +265,7 @@ def test_shutting_down_jupyterlab_stops_the_sandbox(checkout: Path) -> None:
         assert proc.wait(60) == 0, "".join(lines)
         wait_for(lambda: "stopped too" in "".join(lines), 30, "the stop line")
         assert not _answers(endpoint + "/api/models")
-        stopped = [line for line in "".join(lines).splitlines() if "stopped" in line]
-        assert stopped == [
-            f"JupyterLab stopped, so the sandbox Hub at {endpoint} stopped too "
-            f"(its data stays in {checkout / '.demo' / 'hub'})."
-        ]
+        assert_one_stop_line(lines, "JupyterLab", endpoint, checkout)
     finally:
         _stop(proc, checkout)
 
@@ -279,10 +283,6 @@ def test_ctrl_c_stops_notebook7_and_the_sandbox(checkout: Path) -> None:
         # The server's process is gone too (not left running in its own session).
         with pytest.raises(ProcessLookupError):
             os.kill(info["pid"], 0)
-        stopped = [line for line in "".join(lines).splitlines() if "stopped" in line]
-        assert stopped == [
-            f"Notebook 7 stopped, so the sandbox Hub at {endpoint} stopped too "
-            f"(its data stays in {checkout / '.demo' / 'hub'})."
-        ]
+        assert_one_stop_line(lines, "Notebook 7", endpoint, checkout)
     finally:
         _stop(proc, checkout)
