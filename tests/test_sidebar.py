@@ -19,6 +19,15 @@ def listed(sidebar: HubSidebar) -> set[str]:
     return {repo_id for _type, repo_id in (value for _label, value in sidebar.repo_list.options)}
 
 
+def logged_out_sidebar(session: HubSession) -> HubSidebar:
+    """A sidebar built with nobody logged in, once it has loaded (and says so)."""
+    sidebar = HubSidebar(session=session)
+    sidebar.task.wait(TIMEOUT)
+    sidebar.login_widget.wait(TIMEOUT)
+    assert "Not logged in" in sidebar.login_widget.compact_label.value
+    return sidebar
+
+
 def test_logged_in_shows_user_and_repos_of_user_and_orgs(hub_session, api, repo_name):
     mine = api.create_repo(f"alice/{repo_name}").repo_id
     ours = api.create_repo(f"{ORG}/{repo_name}-data", repo_type="dataset").repo_id
@@ -43,10 +52,7 @@ def test_logged_in_shows_user_and_repos_of_user_and_orgs(hub_session, api, repo_
 def test_logged_out_says_so_and_lists_nothing(endpoint):
     session = HubSession(endpoint=endpoint)
     try:
-        sidebar = HubSidebar(session=session)
-        sidebar.task.wait(TIMEOUT)
-        sidebar.login_widget.wait(TIMEOUT)
-        assert "Not logged in" in sidebar.login_widget.compact_label.value
+        sidebar = logged_out_sidebar(session)
         assert list(sidebar.repo_list.options) == []
         assert sidebar.repo_list.layout.display == "none"  # no empty box under "My repos"
         assert sidebar.push_notebook_button.disabled
@@ -273,10 +279,7 @@ def test_a_login_made_by_another_kernel_reaches_an_open_sidebar(endpoint, api, r
     api.create_repo(f"alice/{repo_name}")
     session = HubSession(endpoint=endpoint)
     try:
-        sidebar = HubSidebar(session=session)
-        sidebar.task.wait(TIMEOUT)
-        sidebar.login_widget.wait(TIMEOUT)
-        assert "Not logged in" in sidebar.login_widget.compact_label.value
+        sidebar = logged_out_sidebar(session)
         # What `huggingface_hub.login()` in a notebook's kernel leaves behind: the stored token file.
         Path(constants.HF_TOKEN_PATH).parent.mkdir(parents=True, exist_ok=True)
         Path(constants.HF_TOKEN_PATH).write_text(ALICE)
